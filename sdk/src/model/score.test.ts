@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import type { Row } from '../protocol'
+import { contextOf, rank, recommend } from './score'
+
+const rows = new Map<string, Row>([
+  ['P1', { total: 10, next: [['P7', 6], ['P3', 4]] }],
+  ['P2', { total: 4, next: [['P3', 4]] }],
+])
+const lookup = (item: string) => rows.get(item)
+
+describe('contextOf', () => {
+  it('keeps the most recent distinct items, most recent first', () => {
+    expect(contextOf(['A', 'B', 'A', 'C'], 3)).toEqual(['C', 'A', 'B'])
+    expect(contextOf(['A', 'B', 'C', 'D'], 2)).toEqual(['D', 'C'])
+  })
+})
+
+describe('rank', () => {
+  it('keeps the page order when there is no signal', () => {
+    expect(rank([], lookup, ['P9', 'P8', 'P7']).map((r) => r.item)).toEqual(['P9', 'P8', 'P7'])
+    expect(rank(['P5'], lookup, ['P9', 'P8']).map((r) => r.item)).toEqual(['P9', 'P8'])
+  })
+
+  it('moves the likeliest next item to the top and explains why', () => {
+    const ranked = rank(['P1'], lookup, ['P9', 'P3', 'P7'])
+    expect(ranked.map((r) => r.item)).toEqual(['P7', 'P3', 'P9'])
+    expect(ranked[0]).toEqual({ item: 'P7', score: 0.6, reasons: [{ from: 'P1', count: 6, total: 10, weight: 1 }] })
+  })
+
+  it('weighs recent items more than older ones', () => {
+    // P2 → P3 is certain, but P1 is the latest click: 0.6 (P7) vs 0.4 + 0.5 * 1 (P3).
+    expect(rank(['P2', 'P1'], lookup, ['P7', 'P3']).map((r) => r.item)).toEqual(['P3', 'P7'])
+    expect(rank(['P2', 'P1'], lookup, ['P7', 'P3'], { decay: 0.1 }).map((r) => r.item)).toEqual(['P7', 'P3'])
+  })
+
+  it('keeps the page order between equal scores', () => {
+    const tie = (item: string) => (item === 'A' ? { total: 2, next: [['Y', 1], ['X', 1]] as Array<[string, number]> } : undefined)
+    expect(rank(['A'], tie, ['X', 'Y']).map((r) => r.item)).toEqual(['X', 'Y'])
+    expect(rank(['A'], tie, ['Y', 'X']).map((r) => r.item)).toEqual(['Y', 'X'])
+  })
+})
+
+describe('recommend', () => {
+  it('returns the top k next items without the current one', () => {
+    const withSelf = (item: string) => (item === 'A' ? { total: 5, next: [['A', 3], ['B', 2]] as Array<[string, number]> } : undefined)
+    expect(recommend(['A'], withSelf, 5).map((r) => r.item)).toEqual(['B'])
+    expect(recommend(['P1'], lookup, 1).map((r) => r.item)).toEqual(['P7'])
+  })
+})

@@ -1,0 +1,23 @@
+export { PROTOCOL_VERSION, LIMITS } from './limits'
+export {
+  EventSchema,
+  ItemEventSchema,
+  ImpressionEventSchema,
+  IdSchema,
+  ITEM_EVENT_TYPES,
+  isItemEvent,
+} from './event'
+export type { Event, ItemEvent, ImpressionEvent, EventType } from './event'
+export { BatchSchema } from './batch'
+export type { Batch, Accepted, ErrorBody, FieldIssue } from './batch'
+export { compareNext } from './rows'
+export type { Row, RowsAnswer } from './rows'
+export { ClientMessageSchema, SubscribeSchema, UnsubscribeSchema } from './stream'
+export type {
+  ClientMessage,
+  Subscribe,
+  ServerMessage,
+  HelloMessage,
+  RowsMessage,
+  ErrorMessage,
+} from './stream'

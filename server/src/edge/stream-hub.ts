@@ -1,0 +1,131 @@
+import {
+  ClientMessageSchema,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  type Subscribe,
+} from '@sequitur/sdk/protocol'
+import * as v from 'valibot'
+import type { RowChanges } from '../feed/row-feed'
+import type { RowMap, RowView } from '../state/row-table'
+import { fieldIssues } from '../field-issues'
+
+/** Where a connection's messages go; the transport encodes them. */
+export type Send = (message: ServerMessage) => void
+
+/** One client connection of `/v1/stream`. */
+export interface StreamConnection {
+  /** Handles a decoded message from the client. */
+  receive(message: unknown): void
+  /** Forgets the connection's subscriptions. */
+  close(): void
+}
+
+/** Options of the stream hub. */
+export interface StreamHubOptions {
+  view: RowView
+  /** Sites a client may subscribe to. */
+  sites: ReadonlySet<string>
+}
+
+/**
+ * Keeps who is subscribed to which rows and pushes each changed row to exactly those connections.
+ */
+export class StreamHub {
+  readonly #view: RowView
+  readonly #sites: ReadonlySet<string>
+  /** `site \0 item` → the connections holding that row. */
+  readonly #subscribers = new Map<string, Set<Subscriber>>()
+
+  constructor({ view, sites }: StreamHubOptions) {
+    this.#view = view
+    this.#sites = sites
+  }
+
+  /** Opens a connection; its first message is a `hello` with the current version. */
+  connect(send: Send): StreamConnection {
+    const subscriber = new Subscriber(send)
+    send({ type: 'hello', protocol: PROTOCOL_VERSION, version: this.#view.version() })
+    return {
+      receive: (message) => this.#receive(subscriber, message),
+      close: () => {
+        for (const key of subscriber.keys) this.#remove(key, subscriber)
+        subscriber.keys.clear()
+      },
+    }
+  }
+
+  /** Pushes changed rows to their subscribers, one message per connection. */
+  publish({ site, version, rows }: RowChanges): void {
+    const out = new Map<Subscriber, RowMap>()
+    for (const item in rows) {
+      for (const subscriber of this.#subscribers.get(keyOf(site, item)) ?? []) {
+        let batch = out.get(subscriber)
+        if (!batch) out.set(subscriber, (batch = {}))
+        batch[item] = rows[item]!
+      }
+    }
+    for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch })
+  }
+
+  /** Connections currently open with at least one subscription (for metrics and tests). */
+  get subscriptions(): number {
+    return this.#subscribers.size
+  }
+
+  #receive(subscriber: Subscriber, raw: unknown): void {
+    const parsed = v.safeParse(ClientMessageSchema, raw)
+    if (!parsed.success) {
+      return subscriber.send({ type: 'error', error: 'invalid message', code: 'invalid_message', details: fieldIssues(parsed.issues) })
+    }
+    const message = parsed.output
+    if (!this.#sites.has(message.site)) {
+      return subscriber.send({ type: 'error', error: `unknown site '${message.site}'`, code: 'unknown_site' })
+    }
+    if (message.type === 'unsubscribe') {
+      for (const item of message.items) {
+        const key = keyOf(message.site, item)
+        subscriber.keys.delete(key)
+        this.#remove(key, subscriber)
+      }
+      return undefined
+    }
+    return this.#subscribe(subscriber, message)
+  }
+
+  #subscribe(subscriber: Subscriber, { site, items, since }: Subscribe): void {
+    const fresh = items.filter((item) => !subscriber.keys.has(keyOf(site, item)))
+    if (subscriber.keys.size + fresh.length > LIMITS.itemsPerSocket) {
+      return subscriber.send({
+        type: 'error',
+        error: `a connection may hold at most ${LIMITS.itemsPerSocket} rows`,
+        code: 'too_many_subscriptions',
+      })
+    }
+    for (const item of fresh) {
+      const key = keyOf(site, item)
+      subscriber.keys.add(key)
+      let set = this.#subscribers.get(key)
+      if (!set) this.#subscribers.set(key, (set = new Set()))
+      set.add(subscriber)
+    }
+    const version = this.#view.version()
+    // A client ahead of this edge (its state was reset) gets every row rather than none.
+    const from = since !== undefined && since <= version ? since : undefined
+    return subscriber.send({ type: 'rows', site, version, rows: this.#view.changedSince(site, items, from) })
+  }
+
+  #remove(key: string, subscriber: Subscriber): void {
+    const set = this.#subscribers.get(key)
+    if (!set) return
+    set.delete(subscriber)
+    if (set.size === 0) this.#subscribers.delete(key)
+  }
+}
+
+class Subscriber {
+  readonly keys = new Set<string>()
+  constructor(readonly send: Send) {}
+}
+
+const keyOf = (site: string, item: string) => `${site}\0${item}`

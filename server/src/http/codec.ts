@@ -1,0 +1,49 @@
+import type { Context } from 'hono'
+import { Packr, Unpackr } from 'msgpackr'
+import { ApiError } from '../errors'
+
+/** The media type of msgpack bodies. */
+export const MSGPACK = 'application/msgpack'
+
+// Plain msgpack only: no record extensions or shared structures from untrusted peers.
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
+const packr = new Packr({ useRecords: false })
+
+/** Decodes untrusted msgpack; a malformed body is a `400`. */
+export function decodeMsgpack(bytes: Uint8Array): unknown {
+  try {
+    return unpackr.unpack(bytes)
+  } catch (error) {
+    throw new ApiError(400, 'invalid_msgpack', 'body is not valid msgpack', String((error as Error).message ?? error))
+  }
+}
+
+/** Encodes a value as msgpack. */
+export function encodeMsgpack(value: unknown): Uint8Array {
+  return packr.pack(value)
+}
+
+/** Reads a JSON or msgpack body by its content type: `415` for any other type, `400` when malformed. */
+export async function readBody(c: Context): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type === MSGPACK || type === 'application/x-msgpack') {
+    return decodeMsgpack(new Uint8Array(await c.req.arrayBuffer()))
+  }
+  if (type === 'application/json' || type === 'text/plain') {
+    const text = await c.req.text()
+    try {
+      return JSON.parse(text) as unknown
+    } catch (error) {
+      throw new ApiError(400, 'invalid_json', 'body is not valid JSON', (error as Error).message)
+    }
+  }
+  throw new ApiError(415, 'unsupported_media_type', `content type must be application/json or ${MSGPACK}`, { received: type || null })
+}
+
+/** Answers with JSON, or with msgpack when the client asks for it with `Accept`. */
+export function respond(c: Context, body: unknown, status: 200 | 202 = 200): Response {
+  if ((c.req.header('accept') ?? '').includes(MSGPACK)) {
+    return c.body(encodeMsgpack(body) as Uint8Array<ArrayBuffer>, status, { 'content-type': MSGPACK })
+  }
+  return c.json(body, status)
+}

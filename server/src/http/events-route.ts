@@ -1,0 +1,48 @@
+import { BatchSchema, LIMITS, type Accepted } from '@sequitur/sdk/protocol'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import * as v from 'valibot'
+import { DAY_MS, type Clock } from '../clock'
+import { ApiError } from '../errors'
+import { fieldIssues } from '../field-issues'
+import type { EventSink } from '../log/event-log'
+import { readBody, respond } from './codec'
+
+/** What `POST /v1/events` needs. */
+export interface EventsRouteOptions {
+  sink: EventSink
+  sites: ReadonlySet<string>
+  clock: Clock
+  /** How far ahead of the server's clock an event's `ts` may be. */
+  maxClockSkewMs?: number
+}
+
+/** `POST /v1/events`: validates a batch and answers `202` once the log holds it durably. */
+export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS }: EventsRouteOptions): Hono {
+  return new Hono().post(
+    '/',
+    bodyLimit({
+      maxSize: LIMITS.batchBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `a batch may be at most ${LIMITS.batchBytes} bytes`)
+      },
+    }),
+    async (c) => {
+      const parsed = v.safeParse(BatchSchema, await readBody(c))
+      if (!parsed.success) {
+        throw new ApiError(400, 'invalid_batch', 'the batch is invalid', fieldIssues(parsed.issues))
+      }
+      const { site, events } = parsed.output
+      if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
+      const latest = clock() + maxClockSkewMs
+      const future = events.findIndex((e) => e.ts > latest)
+      if (future >= 0) {
+        throw new ApiError(400, 'invalid_batch', 'the batch is invalid', [
+          { path: `events.${future}.ts`, message: 'is more than a day ahead of the server clock' },
+        ])
+      }
+      const result: Accepted = await sink.append(site, events)
+      return respond(c, result, 202)
+    },
+  )
+}

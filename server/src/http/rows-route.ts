@@ -1,0 +1,29 @@
+import { IdSchema, LIMITS, type RowsAnswer } from '@sequitur/sdk/protocol'
+import { Hono } from 'hono'
+import * as v from 'valibot'
+import { ApiError } from '../errors'
+import { fieldIssues } from '../field-issues'
+import type { RowView } from '../state/row-table'
+import { respond } from './codec'
+
+const QuerySchema = v.object({
+  site: IdSchema,
+  items: v.pipe(
+    v.string('must list item ids separated by commas'),
+    v.transform((s) => s.split(',').filter(Boolean)),
+    v.array(IdSchema),
+    v.maxLength(LIMITS.itemsPerRequest, `must list at most ${LIMITS.itemsPerRequest} items`),
+  ),
+})
+
+/** `GET /v1/rows?site=S&items=a,b`: the current rows of those items. */
+export function rowsRoute({ view, sites }: { view: RowView; sites: ReadonlySet<string> }): Hono {
+  return new Hono().get('/', (c) => {
+    const parsed = v.safeParse(QuerySchema, c.req.query())
+    if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
+    const { site, items } = parsed.output
+    if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
+    const answer: RowsAnswer = { version: view.version(), rows: view.rows(site, items) }
+    return respond(c, answer)
+  })
+}

@@ -1,0 +1,30 @@
+import type { Event } from '@sequitur/sdk/protocol'
+
+/** The outcome of appending a batch: how many events were new and how many the log already held. */
+export interface AppendResult {
+  accepted: number
+  duplicates: number
+}
+
+/** One event in the log with its position. Positions grow strictly. */
+export interface LogRecord {
+  seq: number
+  site: string
+  event: Event
+}
+
+/** The edge's side of the event log: append a validated batch durably. */
+export interface EventSink {
+  /** Resolves once the batch is durable; events whose id the log already holds are skipped. */
+  append(site: string, events: readonly Event[]): Promise<AppendResult>
+}
+
+/** The processor's side of an embedded log: read in order from a position. */
+export interface EventSource {
+  /** At most `max` records after position `after`, in order. */
+  read(after: number, max: number): LogRecord[]
+  /** Calls `listener` after every append; returns an unsubscribe function. */
+  onAppend(listener: () => void): () => void
+  /** Drops processed records older than the retention. */
+  trim(upTo: number, appendedBefore: number): number
+}

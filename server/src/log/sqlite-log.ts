@@ -1,0 +1,75 @@
+import type { Event } from '@sequitur/sdk/protocol'
+import { pack, unpack } from 'msgpackr'
+import type { Clock } from '../clock'
+import { systemClock } from '../clock'
+import { openDb, type Db } from '../state/sqlite'
+import type { AppendResult, EventSink, EventSource, LogRecord } from './event-log'
+
+/** Options of the embedded log. */
+export interface SqliteLogOptions {
+  /** The database file, or `:memory:` in tests. */
+  file: string
+  /** The clock stamping append times (used by retention). */
+  clock?: Clock
+}
+
+/**
+ * The embedded durable log: an append-only SQLite table. An event id is stored once per site
+ * (a unique index), so a re-sent batch is acknowledged without being appended twice.
+ */
+export class SqliteLog implements EventSink, EventSource {
+  readonly #db: Db
+  readonly #clock: Clock
+  readonly #listeners = new Set<() => void>()
+  readonly #insert
+  readonly #read
+  readonly #trim
+  readonly #appendAll
+
+  constructor({ file, clock = systemClock }: SqliteLogOptions) {
+    this.#db = openDb(file)
+    this.#clock = clock
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        site TEXT NOT NULL,
+        id TEXT NOT NULL,
+        appended_at INTEGER NOT NULL,
+        body BLOB NOT NULL,
+        UNIQUE (site, id)
+      )`)
+    this.#insert = this.#db.prepare('INSERT OR IGNORE INTO log (site, id, appended_at, body) VALUES (?, ?, ?, ?)')
+    this.#read = this.#db.prepare('SELECT seq, site, body FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
+    this.#trim = this.#db.prepare('DELETE FROM log WHERE seq <= ? AND appended_at < ?')
+    this.#appendAll = this.#db.transaction((site: string, events: readonly Event[], now: number) => {
+      let accepted = 0
+      for (const event of events) accepted += this.#insert.run(site, event.id, now, pack(event)).changes
+      return accepted
+    })
+  }
+
+  async append(site: string, events: readonly Event[]): Promise<AppendResult> {
+    const accepted = this.#appendAll(site, events, this.#clock()) as number
+    if (accepted > 0) for (const listener of this.#listeners) listener()
+    return { accepted, duplicates: events.length - accepted }
+  }
+
+  read(after: number, max: number): LogRecord[] {
+    const rows = this.#read.all(after, max) as Array<{ seq: number; site: string; body: Buffer }>
+    return rows.map(({ seq, site, body }) => ({ seq, site, event: unpack(body) as Event }))
+  }
+
+  onAppend(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  trim(upTo: number, appendedBefore: number): number {
+    return this.#trim.run(upTo, appendedBefore).changes
+  }
+
+  close(): void {
+    this.#listeners.clear()
+    this.#db.close()
+  }
+}

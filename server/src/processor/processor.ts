@@ -1,0 +1,173 @@
+import { isItemEvent } from '@sequitur/sdk/protocol'
+import { DAY_MS, dayOf, systemClock, type Clock } from '../clock'
+import type { RowChanges, RowFeed } from '../feed/row-feed'
+import type { EventSource, LogRecord } from '../log/event-log'
+import type { ModelStore } from '../state/model-store'
+import type { RowMap, RowTable } from '../state/row-table'
+import { SiteModel, type ModelOptions, type SessionPoint } from './site-model'
+
+/** Options of the stream processor. */
+export interface ProcessorOptions extends ModelOptions {
+  source: EventSource
+  store: ModelStore
+  rows: RowTable
+  feed: RowFeed
+  clock?: Clock
+  /** Log records applied per transaction. */
+  batchSize?: number
+  /** Days an event id is remembered to ignore a repeat. */
+  dedupeDays?: number
+  /** Days the embedded log keeps records already applied. */
+  logRetentionDays?: number
+  /** Called when applying a batch failed (the state is then reloaded from disk). */
+  onError?: (error: unknown) => void
+}
+
+const SOURCE = 'log'
+const TRIM_EVERY_MS = 3_600_000
+
+/**
+ * Reads the log in order and turns it into the next-click model: each batch of records updates the
+ * counts, the sessions, the derived rows and the log position in one transaction, then the changed
+ * rows go to the feed.
+ */
+export class Processor {
+  readonly #o: Required<Omit<ProcessorOptions, 'onError'>> & Pick<ProcessorOptions, 'onError'>
+  readonly #models = new Map<string, SiteModel>()
+  #position = 0
+  #scheduled = false
+  #lastTrim = 0
+  #unsubscribe: (() => void) | undefined
+
+  constructor({ clock = systemClock, batchSize = 1000, dedupeDays = 7, logRetentionDays = 7, ...rest }: ProcessorOptions) {
+    this.#o = { clock, batchSize, dedupeDays, logRetentionDays, ...rest }
+    this.#load()
+  }
+
+  /** The last log position applied. */
+  get position(): number {
+    return this.#position
+  }
+
+  /** Applies what the log holds and keeps following it. */
+  start(): void {
+    this.#unsubscribe ??= this.#o.source.onAppend(() => this.#schedule())
+    this.#schedule()
+  }
+
+  /** Stops following the log. */
+  stop(): void {
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+  }
+
+  /** Applies every record after the position, synchronously; returns how many were read. */
+  drain(): number {
+    let read = 0
+    for (;;) {
+      const records = this.#o.source.read(this.#position, this.#o.batchSize)
+      if (records.length === 0) break
+      this.#applySafely(records)
+      read += records.length
+    }
+    this.#trim()
+    return read
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      const records = this.#o.source.read(this.#position, this.#o.batchSize)
+      if (records.length === 0) return this.#trim()
+      this.#applySafely(records)
+      this.#schedule()
+    })
+  }
+
+  #applySafely(records: LogRecord[]): void {
+    try {
+      this.#o.feed.publish(this.#apply(records))
+    } catch (error) {
+      // The in-memory model may hold part of the failed batch: rebuild it from what was committed.
+      this.#o.onError?.(error)
+      this.#load()
+    }
+  }
+
+  #apply(records: LogRecord[]): RowChanges[] {
+    const { store, rows } = this.#o
+    const version = records[records.length - 1]!.seq
+    const dirty = new Map<string, Set<string>>()
+    const sessions = new Map<string, Map<string, SessionPoint>>()
+    const tomorrow = dayOf(this.#o.clock()) + 1
+    return store.transaction(() => {
+      for (const { site, event } of records) {
+        const day = dayOf(event.ts)
+        if (!store.markSeen(site, event.id, day) || !isItemEvent(event) || day > tomorrow) continue
+        const model = this.#model(site)
+        if (day > model.watermark) this.#advance(site, model, day, getOrAdd(dirty, site, () => new Set()))
+        const t = model.observe(event.session, event.item, event.ts, day)
+        getOrAdd(sessions, site, () => new Map()).set(event.session, { item: event.item, ts: event.ts })
+        if (!t) continue
+        store.addCount(site, t.src, t.dst, t.day, 1)
+        getOrAdd(dirty, site, () => new Set()).add(t.src)
+      }
+      for (const [site, points] of sessions) for (const [s, point] of points) store.putSession(site, s, point)
+      const changes: RowChanges[] = []
+      for (const [site, items] of dirty) {
+        const model = this.#model(site)
+        const changed: RowMap = {}
+        for (const item of items) {
+          const row = model.row(item) ?? null
+          rows.put(site, item, version, row)
+          changed[item] = row
+        }
+        changes.push({ site, version, rows: changed })
+      }
+      store.setPosition(SOURCE, version)
+      this.#position = version
+      return changes
+    })
+  }
+
+  #advance(site: string, model: SiteModel, day: number, dirty: Set<string>): void {
+    const { store, dedupeDays } = this.#o
+    for (const item of model.advance(day)) dirty.add(item)
+    store.setWatermark(site, day)
+    store.dropCountsBefore(site, model.windowStart)
+    store.pruneSeen(site, day - dedupeDays + 1)
+    // A session idle for a whole day is over; its last item no longer links to anything.
+    const idleBefore = (day - 1) * DAY_MS
+    model.forgetSessionsBefore(idleBefore)
+    store.dropSessionsBefore(site, idleBefore)
+  }
+
+  #model(site: string): SiteModel {
+    return getOrAdd(this.#models, site, () => new SiteModel(this.#o))
+  }
+
+  #load(): void {
+    this.#models.clear()
+    this.#o.store.load({
+      watermark: (site, day) => this.#model(site).restoreWatermark(day),
+      count: (site, src, dst, day, n) => this.#model(site).add(src, dst, day, n),
+      session: (site, session, point) => this.#model(site).restoreSession(session, point),
+    })
+    this.#position = this.#o.store.position(SOURCE)
+  }
+
+  #trim(): void {
+    const now = this.#o.clock()
+    if (now - this.#lastTrim < TRIM_EVERY_MS) return
+    this.#lastTrim = now
+    this.#o.source.trim(this.#position, now - this.#o.logRetentionDays * DAY_MS)
+  }
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key)
+  if (value === undefined) map.set(key, (value = make()))
+  return value
+}

@@ -1,0 +1,119 @@
+import type { Db } from './sqlite'
+import type { SessionPoint } from '../processor/site-model'
+
+/** What `load()` feeds back to rebuild the in-memory model after a restart. */
+export interface ModelSink {
+  watermark(site: string, day: number): void
+  count(site: string, src: string, dst: string, day: number, n: number): void
+  session(site: string, session: string, point: SessionPoint): void
+}
+
+/**
+ * The processor's durable state in SQLite: transition counts per day, sessions' last items, the
+ * event ids already counted, watermarks, and the position in the log. The processor writes them in
+ * one transaction with the rows it derives, so a restart neither loses nor double-counts an event.
+ */
+export class ModelStore {
+  readonly #db: Db
+  readonly #s
+
+  constructor(db: Db) {
+    this.#db = db
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS counts (
+        site TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (site, src, dst, day)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS counts_by_day ON counts (site, day);
+      CREATE TABLE IF NOT EXISTS sessions (
+        site TEXT NOT NULL, session TEXT NOT NULL, item TEXT NOT NULL, ts REAL NOT NULL,
+        PRIMARY KEY (site, session)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS seen (
+        site TEXT NOT NULL, id TEXT NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (site, id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS seen_by_day ON seen (site, day);
+      CREATE TABLE IF NOT EXISTS watermarks (site TEXT PRIMARY KEY, day INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS positions (source TEXT PRIMARY KEY, seq INTEGER NOT NULL);`)
+    this.#s = {
+      seen: db.prepare('INSERT OR IGNORE INTO seen (site, id, day) VALUES (?, ?, ?)'),
+      pruneSeen: db.prepare('DELETE FROM seen WHERE site = ? AND day < ?'),
+      count: db.prepare(
+        `INSERT INTO counts (site, src, dst, day, n) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (site, src, dst, day) DO UPDATE SET n = n + excluded.n`,
+      ),
+      dropCounts: db.prepare('DELETE FROM counts WHERE site = ? AND day < ?'),
+      session: db.prepare(
+        `INSERT INTO sessions (site, session, item, ts) VALUES (?, ?, ?, ?)
+         ON CONFLICT (site, session) DO UPDATE SET item = excluded.item, ts = excluded.ts`,
+      ),
+      dropSessions: db.prepare('DELETE FROM sessions WHERE site = ? AND ts < ?'),
+      watermark: db.prepare(
+        'INSERT INTO watermarks (site, day) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET day = excluded.day',
+      ),
+      position: db.prepare('SELECT seq FROM positions WHERE source = ?').pluck(),
+      setPosition: db.prepare(
+        'INSERT INTO positions (source, seq) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET seq = excluded.seq',
+      ),
+    }
+  }
+
+  /** Runs `fn` in one transaction: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)()
+  }
+
+  /** Records an event id; false when it was already counted. */
+  markSeen(site: string, id: string, day: number): boolean {
+    return this.#s.seen.run(site, id, day).changes > 0
+  }
+
+  /** Forgets event ids of days before `day`. */
+  pruneSeen(site: string, day: number): void {
+    this.#s.pruneSeen.run(site, day)
+  }
+
+  /** Adds `n` to a transition count. */
+  addCount(site: string, src: string, dst: string, day: number, n: number): void {
+    this.#s.count.run(site, src, dst, day, n)
+  }
+
+  /** Drops the counts of days before `day`. */
+  dropCountsBefore(site: string, day: number): void {
+    this.#s.dropCounts.run(site, day)
+  }
+
+  /** Stores a session's last item. */
+  putSession(site: string, session: string, point: SessionPoint): void {
+    this.#s.session.run(site, session, point.item, point.ts)
+  }
+
+  /** Forgets sessions idle since before `ts`. */
+  dropSessionsBefore(site: string, ts: number): void {
+    this.#s.dropSessions.run(site, ts)
+  }
+
+  /** Stores a site's watermark day. */
+  setWatermark(site: string, day: number): void {
+    this.#s.watermark.run(site, day)
+  }
+
+  /** The last log position applied from `source` (0 when none). */
+  position(source: string): number {
+    return (this.#s.position.get(source) as number | undefined) ?? 0
+  }
+
+  /** Stores the last log position applied from `source`. */
+  setPosition(source: string, seq: number): void {
+    this.#s.setPosition.run(source, seq)
+  }
+
+  /** Replays the stored state into `sink`. */
+  load(sink: ModelSink): void {
+    for (const w of this.#db.prepare('SELECT site, day FROM watermarks').iterate() as Iterable<{ site: string; day: number }>)
+      sink.watermark(w.site, w.day)
+    type C = { site: string; src: string; dst: string; day: number; n: number }
+    for (const c of this.#db.prepare('SELECT site, src, dst, day, n FROM counts').iterate() as Iterable<C>)
+      sink.count(c.site, c.src, c.dst, c.day, c.n)
+    type S = { site: string; session: string; item: string; ts: number }
+    for (const s of this.#db.prepare('SELECT site, session, item, ts FROM sessions').iterate() as Iterable<S>)
+      sink.session(s.site, s.session, { item: s.item, ts: s.ts })
+  }
+}

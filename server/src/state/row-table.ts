@@ -1,0 +1,84 @@
+import type { Row } from '@sequitur/sdk/protocol'
+import type { Db } from './sqlite'
+
+/** Rows of the model keyed by item, as an edge serves them. `null` marks a row that became empty. */
+export type RowMap = Record<string, Row | null>
+
+/** The edge's read side of the model. */
+export interface RowView {
+  /** The version of the latest change held. */
+  version(): number
+  /** The non-empty rows of `items`. */
+  rows(site: string, items: readonly string[]): Record<string, Row>
+  /** The rows of `items` changed after `since` (empty ones as `null`); every row when `since` is absent. */
+  changedSince(site: string, items: readonly string[], since?: number): RowMap
+}
+
+interface Stored {
+  item: string
+  version: number
+  total: number
+  next: string
+}
+
+/**
+ * The materialized rows in SQLite, each with the version that last changed it; an emptied row stays
+ * as a tombstone (total 0) so that a client resuming from an older version learns it is gone.
+ */
+export class RowTable implements RowView {
+  readonly #put
+  readonly #get
+  readonly #version
+  readonly #setVersion
+
+  constructor(db: Db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS rows (
+        site TEXT NOT NULL, item TEXT NOT NULL, version INTEGER NOT NULL,
+        total INTEGER NOT NULL, next TEXT NOT NULL, PRIMARY KEY (site, item)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS row_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);`)
+    this.#put = db.prepare(
+      `INSERT INTO rows (site, item, version, total, next) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (site, item) DO UPDATE SET version = excluded.version, total = excluded.total, next = excluded.next`,
+    )
+    this.#get = db.prepare(
+      `SELECT item, version, total, next FROM rows WHERE site = ? AND item IN (SELECT value FROM json_each(?))`,
+    )
+    this.#version = db.prepare(`SELECT value FROM row_meta WHERE key = 'version'`).pluck()
+    this.#setVersion = db.prepare(
+      `INSERT INTO row_meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    )
+  }
+
+  /** Stores a row (or its tombstone) at `version`; call inside the writer's transaction. */
+  put(site: string, item: string, version: number, row: Row | null): void {
+    this.#put.run(site, item, version, row?.total ?? 0, JSON.stringify(row?.next ?? []))
+    this.#setVersion.run(version)
+  }
+
+  version(): number {
+    return (this.#version.get() as number | undefined) ?? 0
+  }
+
+  rows(site: string, items: readonly string[]): Record<string, Row> {
+    const out: Record<string, Row> = {}
+    for (const s of this.#select(site, items)) if (s.total > 0) out[s.item] = toRow(s)
+    return out
+  }
+
+  changedSince(site: string, items: readonly string[], since?: number): RowMap {
+    const out: RowMap = {}
+    for (const s of this.#select(site, items)) {
+      if (since === undefined ? s.total > 0 : s.version > since) out[s.item] = s.total > 0 ? toRow(s) : null
+    }
+    return out
+  }
+
+  #select(site: string, items: readonly string[]): Stored[] {
+    return items.length === 0 ? [] : (this.#get.all(site, JSON.stringify(items)) as Stored[])
+  }
+}
+
+function toRow(s: Stored): Row {
+  return { total: s.total, next: JSON.parse(s.next) as Array<[string, number]> }
+}

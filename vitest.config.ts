@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['sdk/src/**/*.test.ts', 'server/src/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+})

@@ -51,7 +51,10 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = v.safeParse(EnvSchema, env)
   if (!parsed.success) {
-    const lines = parsed.issues.map((i) => `  ${v.getDotPath(i) ?? '?'}=${JSON.stringify(i.input)}: ${i.message}`)
+    const lines = parsed.issues.map((i) => {
+      const name = v.getDotPath(i) ?? '?'
+      return `  ${name}=${JSON.stringify(env[name])}: ${i.message}`
+    })
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
   }
   const e = parsed.output

@@ -75,10 +75,11 @@ export class Processor {
   }
 
   #schedule(): void {
-    if (this.#scheduled) return
+    if (this.#scheduled || !this.#unsubscribe) return
     this.#scheduled = true
     setImmediate(() => {
       this.#scheduled = false
+      if (!this.#unsubscribe) return undefined
       const records = this.#o.source.read(this.#position, this.#o.batchSize)
       if (records.length === 0) return this.#trim()
       this.#applySafely(records)

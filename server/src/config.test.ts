@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config'
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({ port: 8787, windowDays: 60, topK: 20, sites: ['demo'], logRetentionDays: 7 })
+    expect(config.dataDir.endsWith('.sequitur')).toBe(true)
+  })
+
+  it('names every invalid variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', SEQUITUR_TOP_K: '0' })).toThrow(ConfigError)
+    expect(() => loadConfig({ PORT: 'eighty', SEQUITUR_TOP_K: '0' })).toThrow(/PORT="eighty".*\n.*SEQUITUR_TOP_K="0": must be at least 1/)
+  })
+})

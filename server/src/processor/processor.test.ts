@@ -1,0 +1,107 @@
+import type { Event } from '@sequitur/sdk/protocol'
+import { describe, expect, it } from 'vitest'
+import { DAY_MS } from '../clock'
+import { MemoryRowFeed, type RowChanges } from '../feed/row-feed'
+import type { EventSource, LogRecord } from '../log/event-log'
+import { ModelStore } from '../state/model-store'
+import { RowTable } from '../state/row-table'
+import { openDb, type Db } from '../state/sqlite'
+import { Processor } from './processor'
+
+const T0 = 100 * DAY_MS
+
+/** An in-memory log: enough to drive the processor in a unit test. */
+class ArraySource implements EventSource {
+  readonly records: LogRecord[] = []
+  push(site: string, ...events: Event[]) {
+    for (const event of events) this.records.push({ seq: this.records.length + 1, site, event })
+  }
+  read(after: number, max: number) {
+    return this.records.filter((r) => r.seq > after).slice(0, max)
+  }
+  onAppend() {
+    return () => {}
+  }
+  trim() {
+    return 0
+  }
+}
+
+let id = 0
+const click = (session: string, item: string, ts = T0): Event => ({ id: `e${++id}`, type: 'click', item, session, ts })
+
+function setup(db: Db = openDb(':memory:'), source = new ArraySource(), store = new ModelStore(db)) {
+  const rows = new RowTable(db)
+  const feed = new MemoryRowFeed()
+  const published: RowChanges[] = []
+  feed.subscribe((c) => published.push(c))
+  const processor = new Processor({ source, store, rows, feed, clock: () => T0 + 70 * DAY_MS, windowDays: 60, topK: 20, batchSize: 3 })
+  return { db, source, rows, published, processor }
+}
+
+describe('Processor', () => {
+  it('counts an event id once even if the log holds it twice', () => {
+    const { source, rows, processor } = setup()
+    const a = click('s', 'A')
+    const b = click('s', 'B')
+    source.push('demo', a, b, b, { ...b, item: 'C' })
+    processor.drain()
+    expect(rows.rows('demo', ['A', 'B'])).toEqual({ A: { total: 1, next: [['B', 1]] } })
+  })
+
+  it('drops days that leave the 60-day window and publishes the emptied row', () => {
+    const { source, rows, published, processor } = setup()
+    source.push('demo', click('s1', 'A', T0), click('s1', 'B', T0))
+    processor.drain()
+    expect(rows.rows('demo', ['A'])).toEqual({ A: { total: 1, next: [['B', 1]] } })
+    source.push('demo', click('s2', 'X', T0 + 60 * DAY_MS), click('s2', 'Y', T0 + 60 * DAY_MS))
+    processor.drain()
+    expect(rows.rows('demo', ['A'])).toEqual({})
+    expect(published.at(-1)!.rows).toEqual({ A: null, X: { total: 1, next: [['Y', 1]] } })
+  })
+
+  it('ignores events stamped after tomorrow', () => {
+    const { source, rows, processor } = setup()
+    source.push('demo', click('s', 'A', T0 + 80 * DAY_MS), click('s', 'B', T0 + 80 * DAY_MS))
+    processor.drain()
+    expect(rows.rows('demo', ['A'])).toEqual({})
+  })
+
+  it('restarts from its stored position with its stored state', () => {
+    const events = [click('a', 'A'), click('a', 'B'), click('b', 'A'), click('a', 'A'), click('b', 'C'), click('a', 'C'), click('b', 'A')]
+    const once = setup()
+    once.source.push('demo', ...events)
+    once.processor.drain()
+
+    const db = openDb(':memory:')
+    const source = new ArraySource()
+    source.push('demo', ...events.slice(0, 4))
+    setup(db, source).processor.drain()
+    source.push('demo', ...events.slice(4))
+    const restarted = setup(db, source)
+    expect(restarted.processor.position).toBe(4)
+    restarted.processor.drain()
+    expect(restarted.rows.rows('demo', ['A', 'B', 'C'])).toEqual(once.rows.rows('demo', ['A', 'B', 'C']))
+  })
+
+  it('rolls back a failed batch and applies it again exactly once', () => {
+    class FailingOnce extends ModelStore {
+      failed = false
+      override addCount(site: string, src: string, dst: string, day: number, n: number) {
+        if (!this.failed && dst === 'C') {
+          this.failed = true
+          throw new Error('disk full')
+        }
+        super.addCount(site, src, dst, day, n)
+      }
+    }
+    const db = openDb(':memory:')
+    const store = new FailingOnce(db)
+    const { source, rows, processor } = setup(db, new ArraySource(), store)
+    source.push('demo', click('s', 'A'), click('s', 'B'), click('s', 'A'), click('s', 'C'))
+    processor.drain()
+    expect(store.failed).toBe(true)
+    processor.drain()
+    expect(rows.rows('demo', ['A', 'B'])).toEqual({ A: { total: 2, next: [['B', 1], ['C', 1]] }, B: { total: 1, next: [['A', 1]] } })
+  })
+})

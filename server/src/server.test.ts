@@ -1,0 +1,201 @@
+import type { Event, RowsAnswer, ServerMessage } from '@sequitur/sdk/protocol'
+import { pack, unpack } from 'msgpackr'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { loadConfig } from './config'
+import { startServer, type RunningServer } from './server'
+
+let dir: string
+let server: RunningServer | undefined
+let base: string
+
+const start = async () => {
+  server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir }), { log: () => {} })
+  base = `http://127.0.0.1:${server.port}`
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sequitur-test-'))
+  await start()
+})
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const now = Date.now()
+let n = 0
+const click = (session: string, item: string, extra: Partial<Event> = {}): Event =>
+  ({ id: `e${++n}-${Math.random()}`, type: 'click', item, session, ts: now, ...extra }) as Event
+
+/** A session clicking `items` in order. */
+const session = (id: string, ...items: string[]) => items.map((item) => click(id, item))
+
+const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(`${base}/v1/events`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
+
+const rows = async (items: string, site = 'demo') =>
+  (await (await fetch(`${base}/v1/rows?site=${site}&items=${items}`)).json()) as RowsAnswer
+
+/** Polls the rows until they equal `expected`; fails after 100 ms. */
+async function expectRowsSoon(items: string, expected: RowsAnswer['rows']) {
+  const deadline = performance.now() + 100
+  let got = await rows(items)
+  while (JSON.stringify(got.rows) !== JSON.stringify(expected) && performance.now() < deadline) got = await rows(items)
+  expect(got.rows).toEqual(expected)
+}
+
+describe('the embedded server, through HTTP', () => {
+  it('turns a session into exact rows within 100 ms', async () => {
+    const events = [...session('s1', 'P1', 'P7', 'P1', 'P7', 'P7'), ...session('s2', 'P1', 'P3')]
+    const res = await post({ site: 'demo', events })
+    expect(res.status).toBe(202)
+    expect(await res.json()).toEqual({ accepted: 7, duplicates: 0 })
+    await expectRowsSoon('P1,P7,P3,P404', {
+      P1: { total: 3, next: [['P7', 2], ['P3', 1]] },
+      P7: { total: 2, next: [['P1', 1], ['P7', 1]] },
+    })
+  })
+
+  it('keeps the same rows after a restart and goes on counting from there', async () => {
+    await post({ site: 'demo', events: session('s1', 'A', 'B', 'A', 'C') })
+    await expectRowsSoon('A,B', { A: { total: 2, next: [['B', 1], ['C', 1]] }, B: { total: 1, next: [['A', 1]] } })
+    const before = await rows('A,B,C')
+    await server!.close()
+    await start()
+    expect(await rows('A,B,C')).toEqual(before)
+    // The session's last item (C) survived too: C → A is counted.
+    await post({ site: 'demo', events: session('s1', 'A') })
+    await expectRowsSoon('C', { C: { total: 1, next: [['A', 1]] } })
+  })
+
+  it('counts a repeated batch once', async () => {
+    const batch = { site: 'demo', events: session('s1', 'A', 'B') }
+    expect(await (await post(batch)).json()).toEqual({ accepted: 2, duplicates: 0 })
+    await expectRowsSoon('A', { A: { total: 1, next: [['B', 1]] } })
+    expect(await (await post(batch)).json()).toEqual({ accepted: 0, duplicates: 2 })
+    await new Promise((r) => setTimeout(r, 50))
+    expect((await rows('A')).rows).toEqual({ A: { total: 1, next: [['B', 1]] } })
+  })
+
+  it('rejects an invalid batch naming the field, and stores none of it', async () => {
+    const events = [...session('s1', 'A', 'B'), { ...click('s1', 'C'), item: '' }]
+    const res = await post({ site: 'demo', events })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { code: string; details: Array<{ path: string }> }
+    expect(body.code).toBe('invalid_batch')
+    expect(body.details[0]!.path).toBe('events.2.item')
+    // The valid part of the batch was not stored: sending it now accepts every event.
+    expect(await (await post({ site: 'demo', events: events.slice(0, 2) })).json()).toEqual({ accepted: 2, duplicates: 0 })
+  })
+
+  it('answers 413 to an oversized body and 415 to an unknown content type', async () => {
+    const big = { site: 'demo', events: [{ ...click('s', 'A'), pad: 'x'.repeat(600 * 1024) }] }
+    const res = await post(big)
+    expect(res.status).toBe(413)
+    expect(((await res.json()) as { code: string }).code).toBe('payload_too_large')
+    const typed = await post('site=demo', { 'content-type': 'application/x-www-form-urlencoded' })
+    expect(typed.status).toBe(415)
+  })
+
+  it('answers 401 to an unknown site and 400 to malformed JSON or msgpack', async () => {
+    expect((await post({ site: 'nope', events: session('s', 'A') })).status).toBe(401)
+    expect((await post('{"site":')).status).toBe(400)
+    const bad = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/msgpack' },
+      body: new Uint8Array([0xc1, 0xff, 0x00]),
+    })
+    expect(bad.status).toBe(400)
+    expect((await fetch(`${base}/v1/rows?site=demo`)).status).toBe(400)
+    expect((await fetch(`${base}/v1/rows?site=nope&items=A`)).status).toBe(401)
+  })
+
+  it('rejects events stamped more than a day in the future', async () => {
+    const res = await post({ site: 'demo', events: [click('s', 'A', { ts: now + 3 * 86_400_000 })] })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { details: Array<{ path: string }> }).details[0]!.path).toBe('events.0.ts')
+  })
+
+  it('takes msgpack in and gives msgpack back when asked', async () => {
+    const res = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/msgpack', accept: 'application/msgpack' },
+      body: pack({ site: 'demo', events: session('m', 'X', 'Y') }),
+    })
+    expect(res.status).toBe(202)
+    expect(unpack(new Uint8Array(await res.arrayBuffer()))).toEqual({ accepted: 2, duplicates: 0 })
+    await expectRowsSoon('X', { X: { total: 1, next: [['Y', 1]] } })
+  })
+})
+
+describe('the /v1/stream WebSocket', () => {
+  /** A client that collects every message it receives. */
+  async function connect(format: 'json' | 'msgpack' = 'msgpack') {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/stream?format=${format}`)
+    const messages: ServerMessage[] = []
+    const waiters: Array<() => void> = []
+    ws.on('message', (data, binary) => {
+      messages.push((binary ? unpack(data as Buffer) : JSON.parse(String(data))) as ServerMessage)
+      for (const w of waiters.splice(0)) w()
+    })
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    const next = async (type: ServerMessage['type']): Promise<ServerMessage> => {
+      for (;;) {
+        const i = messages.findIndex((m) => m.type === type)
+        if (i >= 0) return messages.splice(i, 1)[0]!
+        await new Promise<void>((r) => waiters.push(r))
+      }
+    }
+    const send = (m: unknown) => ws.send(format === 'json' ? JSON.stringify(m) : pack(m))
+    return { ws, next, send }
+  }
+
+  it('sends the current rows on subscribe, then each changed row', async () => {
+    await post({ site: 'demo', events: session('s1', 'A', 'B') })
+    await expectRowsSoon('A', { A: { total: 1, next: [['B', 1]] } })
+    const c = await connect()
+    expect(await c.next('hello')).toMatchObject({ type: 'hello', protocol: 1 })
+    c.send({ type: 'subscribe', site: 'demo', items: ['A', 'B'] })
+    expect(await c.next('rows')).toMatchObject({ type: 'rows', site: 'demo', rows: { A: { total: 1, next: [['B', 1]] } } })
+    await post({ site: 'demo', events: session('s2', 'A', 'C') })
+    const pushed = await c.next('rows')
+    expect(pushed).toMatchObject({ rows: { A: { total: 2, next: [['B', 1], ['C', 1]] } } })
+    c.ws.close()
+  })
+
+  it('resumes from a version: only rows changed after it come back', async () => {
+    await post({ site: 'demo', events: session('s1', 'A', 'B', 'C') })
+    await expectRowsSoon('B', { B: { total: 1, next: [['C', 1]] } })
+    const first = await connect('json')
+    first.send({ type: 'subscribe', site: 'demo', items: ['A', 'B'] })
+    const snapshot = (await first.next('rows')) as Extract<ServerMessage, { type: 'rows' }>
+    first.ws.close()
+    // While disconnected, A's row changes but B's does not.
+    await post({ site: 'demo', events: session('s2', 'A', 'D') })
+    await expectRowsSoon('A', { A: { total: 2, next: [['B', 1], ['D', 1]] } })
+    const again = await connect('json')
+    again.send({ type: 'subscribe', site: 'demo', items: ['A', 'B'], since: snapshot.version })
+    const resumed = (await again.next('rows')) as Extract<ServerMessage, { type: 'rows' }>
+    expect(resumed.rows).toEqual({ A: { total: 2, next: [['B', 1], ['D', 1]] } })
+    expect(resumed.version).toBeGreaterThan(snapshot.version)
+    again.ws.close()
+  })
+
+  it('answers a bad message with an error and keeps the connection', async () => {
+    const c = await connect('json')
+    c.send({ type: 'subscribe', site: 'demo', items: 'A' })
+    expect(await c.next('error')).toMatchObject({ code: 'invalid_message' })
+    c.ws.send('not json')
+    expect(await c.next('error')).toMatchObject({ code: 'invalid_message' })
+    c.send({ type: 'subscribe', site: 'nope', items: ['A'] })
+    expect(await c.next('error')).toMatchObject({ code: 'unknown_site' })
+    c.send({ type: 'subscribe', site: 'demo', items: ['A'] })
+    expect(await c.next('rows')).toMatchObject({ rows: {} })
+    c.ws.close()
+  })
+})

@@ -1,4 +1,4 @@
-import type { Event } from '@sequitur/sdk/protocol'
+import type { Event, ItemEvent } from '@sequitur/sdk/protocol'
 import { describe, expect, it } from 'vitest'
 import { DAY_MS } from '../clock'
 import { MemoryRowFeed, type RowChanges } from '../feed/row-feed'
@@ -28,7 +28,7 @@ class ArraySource implements EventSource {
 }
 
 let id = 0
-const click = (session: string, item: string, ts = T0): Event => ({ id: `e${++id}`, type: 'click', item, session, ts })
+const click = (session: string, item: string, ts = T0): ItemEvent => ({ id: `e${++id}`, type: 'click', item, session, ts })
 
 function setup(db: Db = openDb(':memory:'), source = new ArraySource(), store = new ModelStore(db)) {
   const rows = new RowTable(db)

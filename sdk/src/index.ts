@@ -1,0 +1,21 @@
+export { createSequitur } from './loader'
+export type { ChangeInfo, RerankedDetail, Sequitur, SequiturOptions, TrackInput } from './api'
+export type { Ranked, Reason } from './model'
+export type {
+  Accepted,
+  Batch,
+  ClientMessage,
+  ErrorBody,
+  ErrorMessage,
+  Event,
+  EventType,
+  FieldIssue,
+  HelloMessage,
+  ImpressionEvent,
+  ItemEvent,
+  Row,
+  RowsAnswer,
+  RowsMessage,
+  ServerMessage,
+  Subscribe,
+} from './protocol'

@@ -1,0 +1,112 @@
+import { proxy, wrap, type Remote } from 'comlink'
+import type { ChangeInfo, Sequitur, SequiturOptions } from '../api'
+import { createLog, randomId, SESSION_IDLE_MS, type DraftEvent, type SessionInfo, type WorkerApi, type WorkerEvents } from '../shared'
+import { startAutoCapture } from './auto-capture'
+import { sendBeacon } from './beacon'
+import { startWorker } from './start-worker'
+
+/** Most events held on the main thread until the worker reports them acknowledged. */
+const MAX_PENDING = 500
+
+/** Starts Sequitur on this page: a worker that records, sends and scores, and (by default) auto-capture. */
+export function createSequitur(options: SequiturOptions): Sequitur {
+  const { site, debug = false } = options
+  const log = createLog(debug)
+  const listeners = new Set<(change: ChangeInfo) => void>()
+  const pending = new Map<string, DraftEvent>()
+  let endpoint = ''
+  let session: SessionInfo | undefined
+  let worker: Worker | undefined
+  let api: Remote<WorkerApi> | undefined
+  let ready: Promise<unknown> = Promise.resolve()
+  let stopCapture = () => {}
+
+  const call = <T>(run: (api: Remote<WorkerApi>) => Promise<T>, fallback: T): Promise<T> =>
+    ready
+      .then(() => (api ? run(api) : fallback))
+      .catch((error: unknown) => {
+        log('call', error)
+        return fallback
+      })
+
+  const beacon = () => {
+    try {
+      for (const event of sendBeacon(endpoint, site, pending.values())) pending.delete(event.id)
+    } catch (error) {
+      log('beacon', error)
+    }
+  }
+
+  const events: WorkerEvents = {
+    session: (info) => void (session = info),
+    settled: (ids) => ids.forEach((id) => pending.delete(id)),
+    change: (change) =>
+      listeners.forEach((listener) => {
+        try {
+          listener(change)
+        } catch (error) {
+          log('listener', error)
+        }
+      }),
+  }
+
+  const sequitur: Sequitur = {
+    track(input) {
+      try {
+        const ts = Date.now()
+        // A session idle too long is about to end: leave the id to the worker, which starts the next one.
+        const live = session && ts - session.lastActivity <= SESSION_IDLE_MS ? session : undefined
+        if (live) live.lastActivity = ts
+        const draft: DraftEvent = { ...input, id: randomId(), ts, session: live?.session }
+        pending.set(draft.id, draft)
+        if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!)
+        api?.track(draft).catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'InvalidEventError') pending.delete(draft.id)
+          log('track', error)
+        })
+      } catch (error) {
+        log('track', error)
+      }
+    },
+    rerank: (items) => call((api) => api.rerank(items), items.map((item) => ({ item, score: 0, reasons: [] }))),
+    recommend: (k) => call((api) => api.recommend(k), []),
+    flush: () => call((api) => api.flush(), undefined),
+    trail: () => call((api) => api.trail(), []),
+    onChange(listener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+    destroy() {
+      try {
+        beacon()
+        removeEventListener('pagehide', beacon)
+        stopCapture()
+        listeners.clear()
+        worker?.terminate()
+        api = undefined
+      } catch (error) {
+        log('destroy', error)
+      }
+    },
+  }
+
+  try {
+    endpoint = new URL(options.endpoint ?? '/', location.href).href.replace(/\/+$/, '')
+    const started = (worker = startWorker(options.workerUrl ?? `${endpoint}/sdk-worker.js`))
+    const remote = (api = wrap<WorkerApi>(started))
+    // A worker script that fails to load never answers: give up on it instead of waiting forever.
+    const failed = new Promise<never>((_, reject) => started.addEventListener('error', reject))
+    ready = Promise.race([remote.start({ site, endpoint, debug }, proxy(events)), failed]).then(
+      (info) => void (session = info),
+      (error: unknown) => {
+        log('start', error)
+        api = undefined
+      },
+    )
+    addEventListener('pagehide', beacon)
+    if (options.autoCapture !== false) stopCapture = startAutoCapture(sequitur, log)
+  } catch (error) {
+    log('start', error)
+  }
+  return sequitur
+}

@@ -1,0 +1,1 @@
+export { createSequitur } from './create-sequitur'

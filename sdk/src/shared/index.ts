@@ -1,0 +1,5 @@
+export { SESSION_IDLE_MS } from './worker-api'
+export type { DraftEvent, SessionInfo, WorkerApi, WorkerConfig, WorkerEvents } from './worker-api'
+export { randomId } from './random-id'
+export { createLog } from './logger'
+export type { Log } from './logger'

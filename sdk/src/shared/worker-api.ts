@@ -1,0 +1,59 @@
+import type { ChangeInfo, TrackInput } from '../api'
+import type { Ranked } from '../model'
+
+/** A session ends after this long without events. */
+export const SESSION_IDLE_MS = 30 * 60_000
+
+/** An event as the loader hands it to the worker: the worker confirms (or fills) the session. */
+export interface DraftEvent extends TrackInput {
+  /** A fresh random id; the server counts a repeated id once. */
+  id: string
+  /** ms since the epoch, page clock. */
+  ts: number
+  /** The session as the loader last heard it; absent when unknown or about to expire. */
+  session?: string
+}
+
+/** What the worker needs to start. */
+export interface WorkerConfig {
+  /** The site id, e.g. `demo`: also names the IndexedDB database. */
+  site: string
+  /** Absolute base URL of the server, without a trailing slash. */
+  endpoint: string
+  /** Log failures to the console. */
+  debug: boolean
+}
+
+/** The current session as the worker sees it. */
+export interface SessionInfo {
+  /** The session id stamped on every event. */
+  session: string
+  /** Time of the session's latest event (ms since the epoch). */
+  lastActivity: number
+}
+
+/** Callbacks from the worker to the loader (a comlink proxy). */
+export interface WorkerEvents {
+  /** The session changed: first start, or a new one after 30 minutes idle. */
+  session(info: SessionInfo): void
+  /** The server acknowledged these events, or they can never be sent: stop holding them. */
+  settled(ids: string[]): void
+  /** The trail or the cached rows changed. */
+  change(info: ChangeInfo): void
+}
+
+/** What the worker exposes to the loader over comlink. */
+export interface WorkerApi {
+  /** Opens storage, restores the session and starts sending; call once, before anything else. */
+  start(config: WorkerConfig, events: WorkerEvents): Promise<SessionInfo>
+  /** Validates the event, stores it in the outbox (and the trail) and schedules sending. */
+  track(event: DraftEvent): Promise<void>
+  /** Orders `items` for this session. */
+  rerank(items: string[]): Ranked[]
+  /** The `k` likeliest next items. */
+  recommend(k: number): Ranked[]
+  /** The session's item ids, oldest first. */
+  trail(): string[]
+  /** Sends every queued event now. */
+  flush(): Promise<void>
+}

@@ -1,0 +1,5 @@
+import { expose } from 'comlink'
+import { fetchTransport, openWebSocket, systemClock } from './adapters'
+import { SequiturWorker } from './sequitur-worker'
+
+expose(new SequiturWorker({ transport: fetchTransport(), openSocket: openWebSocket, clock: systemClock }))

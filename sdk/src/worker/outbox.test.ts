@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest'
+import type { Batch, Event } from '../protocol'
+import { decode, encode } from './codec'
+import { FakeClock, settle } from './fake-clock'
+import { Outbox, type OutboxEntry, type OutboxStore } from './outbox'
+import type { HttpAnswer, HttpTransport } from './ports'
+
+class MemoryStore implements OutboxStore {
+  entries: OutboxEntry[] = []
+  #key = 0
+
+  add(...events: Event[]): void {
+    for (const event of events) this.entries.push({ key: ++this.#key, event })
+  }
+
+  async head(limit: number): Promise<OutboxEntry[]> {
+    return this.entries.slice(0, limit)
+  }
+
+  async remove(keys: number[]): Promise<void> {
+    this.entries = this.entries.filter((entry) => !keys.includes(entry.key))
+  }
+}
+
+/** Answers POSTs from a script (`'offline'` rejects like a network error), then with 202. */
+class ScriptedTransport implements HttpTransport {
+  batches: Batch[] = []
+  script: Array<HttpAnswer | 'offline'> = []
+
+  async post(_url: string, body: Uint8Array, contentType: string): Promise<HttpAnswer> {
+    expect(contentType).toBe('application/msgpack')
+    const answer = this.script.shift() ?? { status: 202, retryAfter: null }
+    if (answer === 'offline') throw new TypeError('Failed to fetch')
+    this.batches.push(decode(body) as Batch)
+    return answer
+  }
+
+  get ids(): string[] {
+    return this.batches.flatMap((batch) => batch.events.map((event) => event.id))
+  }
+}
+
+const click = (n: number): Event => ({ id: `e${n}`, type: 'click', item: `P${n}`, session: 's1', ts: 1000 + n })
+const clicks = (from: number, count: number) => Array.from({ length: count }, (_, i) => click(from + i))
+
+function setup(options: { maxBytes?: number } = {}) {
+  const clock = new FakeClock(1_000_000)
+  const store = new MemoryStore()
+  const transport = new ScriptedTransport()
+  const settled: string[] = []
+  const outbox = new Outbox({
+    url: 'https://sq.test/v1/events',
+    site: 'demo',
+    store,
+    transport,
+    clock,
+    encode,
+    onSettled: (ids) => settled.push(...ids),
+    backoff: { random: () => 0 },
+    ...options,
+  })
+  const queue = (...events: Event[]) => {
+    store.add(...events)
+    outbox.queued(events.length)
+  }
+  return { clock, store, transport, settled, outbox, queue }
+}
+
+describe('Outbox', () => {
+  it('sends one batch about 500 ms after the first queued event', async () => {
+    const { clock, store, transport, settled, queue } = setup()
+    queue(click(1))
+    await clock.advance(200)
+    queue(click(2))
+    await clock.advance(299)
+    expect(transport.batches).toHaveLength(0)
+    await clock.advance(1)
+    expect(transport.batches).toEqual([{ site: 'demo', events: [click(1), click(2)] }])
+    expect(settled).toEqual(['e1', 'e2'])
+    expect(store.entries).toEqual([])
+  })
+
+  it('sends at once when 50 events are queued, never more than 50 a batch', async () => {
+    const { transport, store, queue } = setup()
+    queue(...clicks(0, 120))
+    await settle()
+    expect(transport.batches.map((batch) => batch.events.length)).toEqual([50, 50, 20])
+    expect(store.entries).toEqual([])
+  })
+
+  it('never builds a batch past the bytes limit', async () => {
+    const { transport, outbox, queue } = setup({ maxBytes: 200 })
+    queue(...clicks(0, 10))
+    await outbox.flush()
+    expect(transport.batches.length).toBeGreaterThan(1)
+    for (const batch of transport.batches) expect(encode(batch).byteLength).toBeLessThanOrEqual(200 + 64)
+    expect(transport.ids).toEqual(clicks(0, 10).map((event) => event.id))
+  })
+
+  it('keeps events through server errors and retries with growing delays', async () => {
+    const { clock, store, transport, settled, queue } = setup()
+    transport.script = [{ status: 503, retryAfter: null }, 'offline', { status: 500, retryAfter: null }]
+    queue(click(1))
+    await clock.advance(500)
+    expect(store.entries).toHaveLength(1)
+    expect(clock.nextDelay).toBe(250)
+    await clock.advance(250)
+    expect(clock.nextDelay).toBe(500)
+    await clock.advance(500)
+    expect(clock.nextDelay).toBe(1000)
+    expect(transport.batches).toHaveLength(2)
+    expect(settled).toEqual([])
+    await clock.advance(1000)
+    expect(transport.ids).toEqual(['e1', 'e1', 'e1'])
+    expect(settled).toEqual(['e1'])
+    expect(store.entries).toEqual([])
+  })
+
+  it('waits as long as Retry-After asks', async () => {
+    const { clock, transport, queue } = setup()
+    transport.script = [{ status: 429, retryAfter: '3' }]
+    queue(click(1))
+    await clock.advance(500)
+    await clock.advance(2999)
+    expect(transport.batches).toHaveLength(1)
+    await clock.advance(1)
+    expect(transport.batches).toHaveLength(2)
+  })
+
+  it('holds new events while backing off', async () => {
+    const { clock, transport, queue } = setup()
+    transport.script = [{ status: 503, retryAfter: '10' }]
+    queue(click(1))
+    await clock.advance(500)
+    queue(...clicks(2, 60))
+    await clock.advance(9000)
+    expect(transport.batches).toHaveLength(1)
+    await clock.advance(1000)
+    expect(transport.ids.slice(1)).toEqual(['e1', ...clicks(2, 60).map((event) => event.id)])
+  })
+
+  it('drops a batch the server can never accept and goes on with the next', async () => {
+    const { store, transport, settled, outbox, queue } = setup()
+    transport.script = [{ status: 400, retryAfter: null }]
+    queue(...clicks(0, 60))
+    await outbox.flush()
+    expect(transport.batches.map((batch) => batch.events.length)).toEqual([50, 10])
+    expect(settled).toHaveLength(60)
+    expect(store.entries).toEqual([])
+  })
+
+  it('flushes at once, even while backing off, and resolves after a failed attempt', async () => {
+    const { clock, store, transport, outbox, queue } = setup()
+    transport.script = [{ status: 503, retryAfter: '60' }, { status: 503, retryAfter: '60' }]
+    queue(click(1))
+    await outbox.flush()
+    expect(transport.batches).toHaveLength(1)
+    await outbox.flush()
+    expect(transport.batches).toHaveLength(2)
+    expect(store.entries).toHaveLength(1)
+    await outbox.flush()
+    expect(store.entries).toEqual([])
+    expect(clock.pending).toBe(0)
+  })
+
+  it('sends what an earlier page left behind', async () => {
+    const { clock, store, transport, outbox } = setup()
+    store.add(click(1), click(2))
+    outbox.resume()
+    await clock.advance(500)
+    expect(transport.ids).toEqual(['e1', 'e2'])
+  })
+
+  it('picks up events queued while a batch is in flight', async () => {
+    const { clock, transport, store, outbox, queue } = setup()
+    queue(click(1))
+    const flushing = outbox.flush()
+    queue(click(2))
+    await flushing
+    await clock.advance(1000)
+    expect(transport.ids).toEqual(['e1', 'e2'])
+    expect(store.entries).toEqual([])
+  })
+})

@@ -1,0 +1,193 @@
+import { contextOf, rank, recommend, type Ranked } from '../model'
+import type { Row, RowsMessage } from '../protocol'
+import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
+import { decode, encode } from './codec'
+import { openSequiturDb, type CachedRow, type SequiturDb } from './db'
+import { NotStartedError, StorageError } from './errors'
+import { idbOutbox } from './idb-outbox'
+import { Outbox } from './outbox'
+import type { Clock, HttpTransport, OpenSocket } from './ports'
+import { isRow } from './server-message'
+import { touchSession } from './session'
+import { openSession, recordEvent, saveRows, type Touch } from './session-store'
+import { StreamClient } from './stream-client'
+import { validateEvent } from './validate-event'
+
+/** What the worker is built from; the entry passes the real ones. */
+export interface WorkerDeps {
+  /** POSTs event batches. */
+  transport: HttpTransport
+  /** Opens the stream socket. */
+  openSocket: OpenSocket
+  /** Time and timers. */
+  clock: Clock
+  /** Makes session ids. */
+  newId?: () => string
+  /** Opens the site's database. */
+  openDb?: (site: string) => Promise<SequiturDb>
+  /** How many of the session's latest distinct items have their rows subscribed and cached. */
+  depth?: number
+}
+
+interface Parts {
+  db: SequiturDb
+  config: WorkerConfig
+  events: WorkerEvents
+  outbox: Outbox
+  stream: StreamClient
+  touch: Touch
+}
+
+/** The worker side of the SDK, exposed to the loader over comlink. */
+export class SequiturWorker implements WorkerApi {
+  #deps: WorkerDeps
+  #parts: Parts | undefined
+  #starting: Promise<SessionInfo> | undefined
+  #log: Log = () => {}
+  #session: SessionInfo = { session: '', lastActivity: 0 }
+  #trail: string[] = []
+  #wanted: string[] = []
+  #rows = new Map<string, Row>()
+  #version: number | undefined
+  #tail: Promise<unknown> = Promise.resolve()
+
+  constructor(deps: WorkerDeps) {
+    this.#deps = deps
+  }
+
+  start(config: WorkerConfig, events: WorkerEvents): Promise<SessionInfo> {
+    this.#starting ??= this.#start(config, events)
+    return this.#starting
+  }
+
+  async track(draft: DraftEvent): Promise<void> {
+    const { db, events, outbox, touch } = await this.#ready()
+    const event = validateEvent(draft)
+    const stored = await this.#serial(() => recordEvent(db, event, touch)).catch((error: unknown) => {
+      throw new StorageError(`storing the event failed: ${String(error)}`)
+    })
+    outbox.queued()
+    const { session, lastActivity } = stored.meta
+    const changed = session !== this.#session.session
+    this.#session = { session, lastActivity }
+    if (changed) void events.session(this.#session)
+    if (changed || !sameItems(this.#trail, stored.trail)) {
+      this.#trail = stored.trail
+      this.#syncRows()
+      void events.change({ reason: 'trail' })
+    }
+  }
+
+  rerank(items: string[]): Ranked[] {
+    return rank(this.#trail, (item) => this.#rows.get(item), items)
+  }
+
+  recommend(k: number): Ranked[] {
+    return recommend(this.#trail, (item) => this.#rows.get(item), k)
+  }
+
+  trail(): string[] {
+    return [...this.#trail]
+  }
+
+  async flush(): Promise<void> {
+    const { outbox } = await this.#ready()
+    await this.#tail
+    await outbox.flush()
+  }
+
+  async #start(config: WorkerConfig, events: WorkerEvents): Promise<SessionInfo> {
+    const { transport, openSocket, clock, newId = randomId, openDb = openSequiturDb } = this.#deps
+    const log = (this.#log = createLog(config.debug))
+    const touch: Touch = (meta) => touchSession(meta, clock.now(), newId)
+    const { db, stored } = await openDb(config.site)
+      .then(async (db) => ({ db, stored: await openSession(db, touch) }))
+      .catch((error: unknown) => {
+        throw new StorageError(`IndexedDB is not available: ${String(error)}`)
+      })
+    this.#session = { session: stored.meta.session, lastActivity: stored.meta.lastActivity }
+    this.#trail = stored.trail
+    this.#version = stored.meta.version
+    for (const { item, row } of stored.rows) this.#rows.set(item, row)
+    const outbox = new Outbox({
+      url: `${config.endpoint}/v1/events`,
+      site: config.site,
+      store: idbOutbox(db),
+      transport,
+      clock,
+      encode,
+      log,
+      onSettled: (ids) => void events.settled(ids),
+    })
+    const stream = new StreamClient({
+      url: `${config.endpoint.replace(/^http/, 'ws')}/v1/stream`,
+      site: config.site,
+      openSocket,
+      clock,
+      encode,
+      decode,
+      log,
+      held: (item) => this.#rows.has(item),
+      version: () => this.#version,
+      onRows: (message) => this.#applyRows(message),
+    })
+    this.#parts = { db, config, events, outbox, stream, touch }
+    outbox.resume()
+    this.#syncRows()
+    if (this.#trail.length > 0) void events.change({ reason: 'trail' })
+    return this.#session
+  }
+
+  async #ready(): Promise<Parts> {
+    await this.#starting
+    if (!this.#parts) throw new NotStartedError()
+    return this.#parts
+  }
+
+  /** Subscribes to the rows of the session's latest items and forgets the rows of the others. */
+  #syncRows(): void {
+    const { db, stream } = this.#parts!
+    this.#wanted = contextOf(this.#trail, this.#deps.depth ?? 10)
+    const gone = [...this.#rows.keys()].filter((item) => !this.#wanted.includes(item))
+    for (const item of gone) this.#rows.delete(item)
+    if (gone.length > 0) this.#persist(() => saveRows(db, [], gone))
+    stream.want(this.#wanted)
+  }
+
+  #applyRows(message: RowsMessage): void {
+    const { db, config, events } = this.#parts!
+    if (message.site !== config.site) return
+    const put: CachedRow[] = []
+    const removed: string[] = []
+    for (const [item, row] of Object.entries(message.rows)) {
+      if (!this.#wanted.includes(item)) continue
+      if (row === null) {
+        if (this.#rows.delete(item)) removed.push(item)
+      } else if (isRow(row)) {
+        this.#rows.set(item, row)
+        put.push({ item, row })
+      } else this.#log(`ignoring a malformed row for ${item}`, row)
+    }
+    const advanced = message.version > (this.#version ?? -1)
+    if (advanced) this.#version = message.version
+    if (put.length > 0 || removed.length > 0 || advanced) {
+      this.#persist(() => saveRows(db, put, removed, advanced ? message.version : undefined))
+    }
+    if (put.length > 0 || removed.length > 0) void events.change({ reason: 'rows' })
+  }
+
+  #persist(write: () => Promise<void>): void {
+    this.#serial(write).catch((error: unknown) => this.#log('caching rows failed', error))
+  }
+
+  /** Runs storage writes one after another, in call order. */
+  #serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(op)
+    this.#tail = run.catch(() => {})
+    return run
+  }
+}
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i])
+}

@@ -1,0 +1,28 @@
+import type { Row, ServerMessage } from '../protocol'
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+
+/** Whether a decoded stream frame has the shape of a `ServerMessage` (rows are checked one by one with `isRow`). */
+export function isServerMessage(value: unknown): value is ServerMessage {
+  if (!isObject(value)) return false
+  switch (value.type) {
+    case 'hello':
+      return typeof value.version === 'number'
+    case 'rows':
+      return typeof value.site === 'string' && typeof value.version === 'number' && isObject(value.rows)
+    case 'error':
+      return typeof value.code === 'string' && typeof value.error === 'string'
+    default:
+      return false
+  }
+}
+
+/** Whether a pushed row has the shape of a `Row`, so the scorer can trust it. */
+export function isRow(value: unknown): value is Row {
+  return (
+    isObject(value) &&
+    typeof value.total === 'number' &&
+    Array.isArray(value.next) &&
+    value.next.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'number')
+  )
+}

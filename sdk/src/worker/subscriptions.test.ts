@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { diffItems, subscribeMessages, unsubscribeMessages } from './subscriptions'
+
+describe('diffItems', () => {
+  it('lists what to add and what to remove', () => {
+    expect(diffItems(['a', 'b', 'c'], ['c', 'd', 'a'])).toEqual({ added: ['d'], removed: ['b'] })
+    expect(diffItems([], ['a'])).toEqual({ added: ['a'], removed: [] })
+  })
+})
+
+describe('subscribeMessages', () => {
+  const held = (item: string) => item === 'a' || item === 'c'
+
+  it('resumes held items since the version and asks for the full row of the others', () => {
+    expect(subscribeMessages('demo', ['a', 'b', 'c', 'd'], held, 42)).toEqual([
+      { type: 'subscribe', site: 'demo', items: ['a', 'c'], since: 42 },
+      { type: 'subscribe', site: 'demo', items: ['b', 'd'] },
+    ])
+  })
+
+  it('asks for full rows when no version was ever received', () => {
+    expect(subscribeMessages('demo', ['a', 'b'], held, undefined)).toEqual([{ type: 'subscribe', site: 'demo', items: ['a', 'b'] }])
+  })
+
+  it('sends no empty message', () => {
+    expect(subscribeMessages('demo', ['b'], held, 3)).toEqual([{ type: 'subscribe', site: 'demo', items: ['b'] }])
+    expect(subscribeMessages('demo', [], held, 3)).toEqual([])
+  })
+
+  it('splits long lists', () => {
+    const items = Array.from({ length: 5 }, (_, i) => `x${i}`)
+    expect(subscribeMessages('demo', items, () => false, 1, 2).map((m) => m.items)).toEqual([['x0', 'x1'], ['x2', 'x3'], ['x4']])
+  })
+})
+
+describe('unsubscribeMessages', () => {
+  it('splits long lists', () => {
+    expect(unsubscribeMessages('demo', ['a', 'b', 'c'], 2)).toEqual([
+      { type: 'unsubscribe', site: 'demo', items: ['a', 'b'] },
+      { type: 'unsubscribe', site: 'demo', items: ['c'] },
+    ])
+  })
+})

@@ -1,0 +1,39 @@
+import { LIMITS, type ClientMessage, type Subscribe } from '../protocol'
+
+/** Items to start and stop receiving when the wanted set goes from `before` to `after`. */
+export function diffItems(before: Iterable<string>, after: Iterable<string>): { added: string[]; removed: string[] } {
+  const old = new Set(before)
+  const next = new Set(after)
+  return { added: [...next].filter((item) => !old.has(item)), removed: [...old].filter((item) => !next.has(item)) }
+}
+
+function chunks(items: readonly string[], size: number): string[][] {
+  const out: string[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/**
+ * Subscribe messages for `items`. Items whose row is held are current up to `version`, so they ask
+ * only for changes `since` it; the others (never held, or held before any version was known) ask for
+ * the full row. Each message holds at most `max` items.
+ */
+export function subscribeMessages(
+  site: string,
+  items: readonly string[],
+  held: (item: string) => boolean,
+  version: number | undefined,
+  max: number = LIMITS.itemsPerRequest,
+): Subscribe[] {
+  const resume = version === undefined ? [] : items.filter(held)
+  const fresh = version === undefined ? [...items] : items.filter((item) => !held(item))
+  return [
+    ...chunks(resume, max).map((chunk): Subscribe => ({ type: 'subscribe', site, items: chunk, since: version })),
+    ...chunks(fresh, max).map((chunk): Subscribe => ({ type: 'subscribe', site, items: chunk })),
+  ]
+}
+
+/** Unsubscribe messages for `items`, at most `max` items each. */
+export function unsubscribeMessages(site: string, items: readonly string[], max: number = LIMITS.itemsPerRequest): ClientMessage[] {
+  return chunks(items, max).map((chunk) => ({ type: 'unsubscribe', site, items: chunk }))
+}

@@ -192,8 +192,10 @@ test.describe('sdk', () => {
     expect(order).toEqual([next, seen, other])
     const recommended = await page.evaluate(() => window.sequitur!.recommend(3))
     expect(recommended.map((r) => r.item)).toEqual([next])
-    expect(recommended[0]!.reasons).toEqual([{ from: seen, count: 1, total: 1, weight: 1 }])
-    expect(await readStore(page, 'rows')).toEqual([{ item: seen, row: { total: 1, next: [[next, 1]] } }])
+    expect(recommended[0]!.reasons).toEqual([{ from: seen, via: 'next', count: 1, total: 1, weight: 1 }])
+    expect(await readStore(page, 'rows')).toEqual([
+      { item: seen, row: { total: 1, next: [[next, 1]], related: { total: 30, items: [[next, 30]] } } },
+    ])
     await page.evaluate(() => window.sequitur!.flush())
     await expect.poll(async () => (await readStore<Event>(page, 'outbox')).length).toBe(0)
   })

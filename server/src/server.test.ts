@@ -181,7 +181,8 @@ describe('the /v1/stream WebSocket', () => {
     const again = await connect('json')
     again.send({ type: 'subscribe', site: 'demo', items: ['A', 'B'], since: snapshot.version })
     const resumed = (await again.next('rows')) as Extract<ServerMessage, { type: 'rows' }>
-    expect(resumed.rows).toEqual({ A: { total: 2, next: [['B', 1], ['D', 1]] } })
+    expect(Object.keys(resumed.rows)).toEqual(['A'])
+    expect(resumed.rows.A).toMatchObject({ total: 2, next: [['B', 1], ['D', 1]] })
     expect(resumed.version).toBeGreaterThan(snapshot.version)
     again.ws.close()
   })

@@ -1,2 +1,2 @@
-export { rank, recommend, contextOf } from './score'
+export { rank, recommend, contextOf, candidatesOf, SCORE_DEFAULTS } from './score'
 export type { Ranked, Reason, RowLookup, ScoreOptions } from './score'

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Row } from '../protocol'
-import { contextOf, rank, recommend } from './score'
+import type { ModelRow } from '../protocol'
+import { candidatesOf, contextOf, rank, recommend } from './score'
 
-const rows = new Map<string, Row>([
+const rows = new Map<string, ModelRow>([
   ['P1', { total: 10, next: [['P7', 6], ['P3', 4]] }],
   ['P2', { total: 4, next: [['P3', 4]] }],
 ])
@@ -24,7 +24,22 @@ describe('rank', () => {
   it('moves the likeliest next item to the top and explains why', () => {
     const ranked = rank(['P1'], lookup, ['P9', 'P3', 'P7'])
     expect(ranked.map((r) => r.item)).toEqual(['P7', 'P3', 'P9'])
-    expect(ranked[0]).toEqual({ item: 'P7', score: 0.6, reasons: [{ from: 'P1', count: 6, total: 10, weight: 1 }] })
+    expect(ranked[0]).toEqual({ item: 'P7', score: 0.6, reasons: [{ from: 'P1', via: 'next', count: 6, total: 10, weight: 1 }] })
+  })
+
+  it('blends the related row when the server sends one, and explains with exact next clicks where it can', () => {
+    const row: ModelRow = { total: 2, next: [['B', 2]], related: { total: 100, items: [['C', 60], ['B', 40]] } }
+    const ranked = rank(['A'], (item) => (item === 'A' ? row : undefined), ['B', 'C'], { repeat: 0 })
+    expect(ranked.map((r) => [r.item, r.score])).toEqual([['C', 0.6], ['B', 0.4]])
+    expect(ranked[0]!.reasons).toEqual([{ from: 'A', via: 'related', count: 60, total: 100, weight: 1 }])
+    expect(ranked[1]!.reasons).toEqual([{ from: 'A', via: 'next', count: 2, total: 2, weight: 1 }])
+  })
+
+  it('gives the session’s own recent clicks a small fading bonus', () => {
+    const ranked = rank(['X', 'Y'], () => undefined, ['Z', 'X', 'Y'])
+    expect(ranked.map((r) => [r.item, r.score])).toEqual([['Y', 0.03], ['X', 0.015], ['Z', 0]])
+    expect(ranked[0]!.reasons).toEqual([{ from: 'Y', via: 'repeat', count: 0, total: 0, weight: 0.03 }])
+    expect(rank(['X', 'Y'], () => undefined, ['Z', 'X', 'Y'], { repeat: 0 }).map((r) => r.item)).toEqual(['Z', 'X', 'Y'])
   })
 
   it('weighs recent items more than older ones', () => {
@@ -37,6 +52,12 @@ describe('rank', () => {
     const tie = (item: string) => (item === 'A' ? { total: 2, next: [['Y', 1], ['X', 1]] as Array<[string, number]> } : undefined)
     expect(rank(['A'], tie, ['X', 'Y']).map((r) => r.item)).toEqual(['X', 'Y'])
     expect(rank(['A'], tie, ['Y', 'X']).map((r) => r.item)).toEqual(['Y', 'X'])
+  })
+})
+
+describe('candidatesOf', () => {
+  it('lists the session’s items and every item their rows name', () => {
+    expect(candidatesOf(['P2', 'P1'], lookup).sort()).toEqual(['P1', 'P2', 'P3', 'P7'])
   })
 })
 

@@ -1,20 +1,31 @@
-import type { Row } from '../protocol'
+import type { ModelRow } from '../protocol'
 
-/** Tuning of the session scorer. */
+/** Tuning of the session scorer; the defaults are the ones measured in docs/model.md. */
 export interface ScoreOptions {
   /** How many of the session's most recent distinct items feed the score. */
   depth?: number
   /** Weight of each step back in the session: the last item weighs 1, the one before `decay`, then `decay²`... */
   decay?: number
+  /** Bonus of an item the session itself clicked last; people return to what they just saw. */
+  repeat?: number
+  /** How the repeat bonus fades per click back in the session. */
+  repeatDecay?: number
 }
 
-/** Why a candidate scored: one recent item whose row names it. */
+/** The defaults of `ScoreOptions`. */
+export const SCORE_DEFAULTS: Required<ScoreOptions> = { depth: 5, decay: 0.4, repeat: 0.03, repeatDecay: 0.5 }
+
+/** Why a candidate scored. */
 export interface Reason {
-  /** The recent item whose row holds the candidate. */
+  /** The recent item whose row holds the candidate (for `repeat`: the candidate itself). */
   from: string
-  /** How often visitors went from `from` to the candidate. */
+  /**
+   * `next`: `count` of the `total` next clicks after `from` went to the candidate; `related`: the
+   * candidate was seen near `from` in sessions (`count` of `total` co-occurrence weight); `repeat`:
+   * this session clicked it recently.
+   */
+  via: 'next' | 'related' | 'repeat'
   count: number
-  /** All next-clicks counted from `from`. */
   total: number
   /** The weight of `from` given its distance back in the session. */
   weight: number
@@ -28,7 +39,7 @@ export interface Ranked {
 }
 
 /** Looks up the model row of an item. */
-export type RowLookup = (item: string) => Row | undefined
+export type RowLookup = (item: string) => ModelRow | undefined
 
 /** The session's most recent distinct items, most recent first, at most `depth` of them. */
 export function contextOf(trail: readonly string[], depth: number): string[] {
@@ -40,29 +51,52 @@ export function contextOf(trail: readonly string[], depth: number): string[] {
   return context
 }
 
+/**
+ * Scores every item the session's recent rows name: each recent item's co-occurrence row (its
+ * next-click row when it has none), normalized by its total and weighted by recency, plus a small
+ * fading bonus for the session's own recent clicks.
+ */
 function collect(trail: readonly string[], rows: RowLookup, options: ScoreOptions): Map<string, Ranked> {
-  const { depth = 3, decay = 0.5 } = options
+  const { depth, decay, repeat, repeatDecay } = { ...SCORE_DEFAULTS, ...options }
   const scores = new Map<string, Ranked>()
+  const entry = (item: string) => {
+    let ranked = scores.get(item)
+    if (!ranked) scores.set(item, (ranked = { item, score: 0, reasons: [] }))
+    return ranked
+  }
   let weight = 1
   for (const from of contextOf(trail, depth)) {
     const row = rows(from)
-    if (row && row.total > 0) {
-      for (const [item, count] of row.next) {
-        let ranked = scores.get(item)
-        if (!ranked) scores.set(item, (ranked = { item, score: 0, reasons: [] }))
-        ranked.score += (weight * count) / row.total
-        ranked.reasons.push({ from, count, total: row.total, weight })
+    const blend = row?.related ?? (row ? { total: row.total, items: row.next } : undefined)
+    if (row && blend && blend.total > 0) {
+      const next = new Map(row.next)
+      for (const [item, value] of blend.items) {
+        const ranked = entry(item)
+        ranked.score += (weight * value) / blend.total
+        const count = next.get(item)
+        ranked.reasons.push(
+          count === undefined
+            ? { from, via: 'related', count: value, total: blend.total, weight }
+            : { from, via: 'next', count, total: row.total, weight },
+        )
       }
     }
     weight *= decay
+  }
+  let bonus = repeat
+  for (let i = trail.length - 1; i >= 0 && bonus > 1e-6; i--, bonus *= repeatDecay) {
+    const ranked = entry(trail[i]!)
+    ranked.score += bonus
+    if (!ranked.reasons.some((r) => r.via === 'repeat')) {
+      ranked.reasons.push({ from: trail[i]!, via: 'repeat', count: 0, total: 0, weight: bonus })
+    }
   }
   return scores
 }
 
 /**
- * Orders `candidates` for a session whose clicks so far are `trail` (oldest first): each candidate
- * scores the blend of its next-click probability from the last few items, recent items weighing more.
- * Candidates without signal keep the page's order after those with signal; ties keep the page's order.
+ * Orders `candidates` for a session whose clicks so far are `trail` (oldest first). Candidates without
+ * signal keep the page's order after those with signal; ties keep the page's order.
  */
 export function rank(
   trail: readonly string[],
@@ -80,8 +114,8 @@ export function rank(
 }
 
 /**
- * The `k` items the session most likely visits next, drawn from the rows of its recent items,
- * leaving out the item the visitor is on now.
+ * The `k` items the session most likely visits next among those its recent rows name, leaving out
+ * the item the visitor is on now.
  */
 export function recommend(
   trail: readonly string[],
@@ -93,4 +127,15 @@ export function recommend(
   const scores = [...collect(trail, rows, options).values()].filter((r) => r.item !== current)
   scores.sort((a, b) => b.score - a.score || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0))
   return scores.slice(0, Math.max(0, k))
+}
+
+/** Every item the scorer can score for this session: its recent items and what their rows name. */
+export function candidatesOf(trail: readonly string[], rows: RowLookup, options: ScoreOptions = {}): string[] {
+  const { depth } = { ...SCORE_DEFAULTS, ...options }
+  const out = new Set(trail)
+  for (const from of contextOf(trail, depth)) {
+    const row = rows(from)
+    for (const [item] of row?.related?.items ?? row?.next ?? []) out.add(item)
+  }
+  return [...out]
 }

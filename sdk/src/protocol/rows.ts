@@ -9,11 +9,27 @@ export interface Row {
   next: Array<[string, number]>
 }
 
+/** Weighted co-occurrence: what the on-device scorer blends. */
+export interface Related {
+  /** The sum of every weight counted from this item in the window, including those past the top. */
+  total: number
+  /** `[item, weight]` pairs, by weight descending, then item id ascending. */
+  items: Array<[string, number]>
+}
+
+/**
+ * A row as the stream carries it to the SDK: the next-click counts plus `related`, the items seen up
+ * to three steps after this one (weight 30, 15, 10 by distance) or before it (6, 3, 2), top 50.
+ */
+export interface ModelRow extends Row {
+  related?: Related
+}
+
 /** The answer of `GET /v1/rows`. An unknown item has no entry. */
 export interface RowsAnswer {
   /** The model version the answer reflects; pass it as `since` when subscribing to the stream. */
   version: number
-  rows: Record<string, Row>
+  rows: Record<string, ModelRow>
 }
 
 /** Orders `[item, count]` pairs as the contract says: count descending, then item id ascending. */

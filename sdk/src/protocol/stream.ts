@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { IdSchema } from './event'
 import { LIMITS } from './limits'
-import type { Row } from './rows'
+import type { ModelRow } from './rows'
 
 const items = v.pipe(
   v.array(IdSchema, 'must be an array of item ids'),
@@ -56,7 +56,7 @@ export interface RowsMessage {
   type: 'rows'
   site: string
   version: number
-  rows: Record<string, Row | null>
+  rows: Record<string, ModelRow | null>
 }
 
 /** Server → client: a message was rejected; the connection stays open. */

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
-import type { Event, Row } from '../protocol'
+import type { Event, ModelRow as Row } from '../protocol'
 import type { SessionMeta } from './session'
 
 /** One step of the session's trail. */

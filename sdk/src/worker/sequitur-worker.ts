@@ -1,5 +1,5 @@
 import { contextOf, rank, recommend, type Ranked } from '../model'
-import type { Row, RowsMessage } from '../protocol'
+import type { ModelRow as Row, RowsMessage } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
 import { decode, encode } from './codec'
 import { openSequiturDb, type CachedRow, type SequiturDb } from './db'

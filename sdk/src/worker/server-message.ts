@@ -1,4 +1,4 @@
-import type { Row, ServerMessage } from '../protocol'
+import type { ModelRow, ServerMessage } from '../protocol'
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
@@ -17,12 +17,12 @@ export function isServerMessage(value: unknown): value is ServerMessage {
   }
 }
 
-/** Whether a pushed row has the shape of a `Row`, so the scorer can trust it. */
-export function isRow(value: unknown): value is Row {
-  return (
-    isObject(value) &&
-    typeof value.total === 'number' &&
-    Array.isArray(value.next) &&
-    value.next.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'number')
-  )
+const isPairs = (value: unknown): boolean =>
+  Array.isArray(value) && value.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'number')
+
+/** Whether a pushed row has the shape of a `ModelRow`, so the scorer can trust it. */
+export function isRow(value: unknown): value is ModelRow {
+  if (!isObject(value) || typeof value.total !== 'number' || !isPairs(value.next)) return false
+  const related = value.related
+  return related === undefined || (isObject(related) && typeof related.total === 'number' && isPairs(related.items))
 }

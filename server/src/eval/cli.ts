@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util'
 import { evaluate } from './evaluate'
 import { markov, popularity, sequentialRules, shipped, SHIPPED_NAME } from './models'
 import { htmlReport, summary, table } from './report'
-import { readClickLog, readSessionLines, splitByDays, type Session } from './sessions'
+import { readClickLog, readSessionLines, splitByDays, type Session } from '../history/sessions'
 
 const USAGE = `usage:
   npm run eval -- --train FILE --test FILE [--k 20] [--json] [--report FILE.html]
-  npm run eval -- --input FILE --test-days N [--k 20] [--json] [--report FILE.html]
+  npm run eval -- --input FILE [--input FILE ...] --test-days N [--k 20] [--json] [--report FILE.html]
 
 --train/--test: session-per-line files (item ids separated by spaces, in click order).
 --input: a timestamped click log, "SessionId<TAB>ItemId<TAB>Time" (session-rec) or
@@ -19,12 +19,14 @@ function fail(message: string): never {
   process.exit(2)
 }
 
-function load(values: Record<string, string | boolean | undefined>): { train: Session[]; test: Session[]; source: string } {
-  if (typeof values.input === 'string') {
+function load(values: Record<string, string | string[] | boolean | undefined>): { train: Session[]; test: Session[]; source: string } {
+  const inputs = values.input as string[] | undefined
+  if (inputs?.length) {
     const days = Number(values['test-days'] ?? 1)
     if (!Number.isInteger(days) || days < 1) fail('--test-days must be a positive integer')
-    const { layout, sessions } = readClickLog(values.input)
-    return { ...splitByDays(sessions, days), source: `${values.input} (${layout}, last ${days} day(s) as test)` }
+    const logs = inputs.map((file) => readClickLog(file))
+    const sessions = logs.flatMap((l) => l.sessions)
+    return { ...splitByDays(sessions, days), source: `${inputs.join(' + ')} (${logs[0]!.layout}, last ${days} day(s) as test)` }
   }
   if (typeof values.train !== 'string' || typeof values.test !== 'string') fail('give --train and --test, or --input')
   return { train: readSessionLines(values.train), test: readSessionLines(values.test), source: `${values.train} / ${values.test}` }
@@ -37,7 +39,7 @@ function main(): void {
       options: {
         train: { type: 'string' },
         test: { type: 'string' },
-        input: { type: 'string' },
+        input: { type: 'string', multiple: true },
         'test-days': { type: 'string' },
         k: { type: 'string', default: '20' },
         json: { type: 'boolean', default: false },

@@ -1,6 +1,6 @@
 import { MetricSum, aucOf, rankOf, topOf } from './metrics'
 import type { ModelFactory } from './models'
-import type { Session } from './sessions'
+import type { Session } from '../history/sessions'
 
 /** The evaluation of one model. */
 export interface ModelResult {

@@ -1,9 +1,8 @@
-import { rank, type ScoreOptions } from '@sequitur/sdk/model'
-import type { Row } from '@sequitur/sdk/protocol'
-import { dayOf } from '../clock'
-import { SiteModel } from '../processor/site-model'
+import { candidatesOf, rank, type ScoreOptions } from '@sequitur/sdk/model'
+import type { ModelRow } from '@sequitur/sdk/protocol'
+import { buildModel } from '../history/offline-model'
 import { predictionOf, type Prediction } from './metrics'
-import type { Session } from './sessions'
+import type { Session } from '../history/sessions'
 
 /** A model under evaluation: trained once, then asked for each prefix of each test session. */
 export interface Model {
@@ -66,6 +65,8 @@ export const SHIPPED_NAME = 'sequitur'
 export interface ShippedOptions extends ScoreOptions {
   /** Next items per row, as the server sends them. */
   topK?: number
+  /** Related items per row, as the server sends them. */
+  relatedK?: number
   /** Days of the window. */
   windowDays?: number
 }
@@ -75,17 +76,10 @@ export interface ShippedOptions extends ScoreOptions {
  * (`SiteModel`), cut to the top k the server sends, scored by the SDK's `rank` over only the items
  * those rows contain.
  */
-export function shipped({ topK = 20, windowDays = 60, ...score }: ShippedOptions = {}): ModelFactory {
+export function shipped({ topK = 20, relatedK, windowDays = 60, ...score }: ShippedOptions = {}): ModelFactory {
   return (train) => {
-    const model = new SiteModel({ windowDays, topK })
-    for (const s of train) {
-      s.items.forEach((item, i) => {
-        const day = s.times ? dayOf(s.times[i]!) : 0
-        model.advance(day)
-        model.observe(s.id, item, s.times?.[i] ?? 0, day)
-      })
-    }
-    const rows = new Map<string, Row | undefined>()
+    const model = buildModel(train, { windowDays, topK, ...(relatedK ? { relatedK } : {}) })
+    const rows = new Map<string, ModelRow | undefined>()
     const lookup = (item: string) => {
       if (!rows.has(item)) rows.set(item, model.row(item))
       return rows.get(item)
@@ -93,9 +87,7 @@ export function shipped({ topK = 20, windowDays = 60, ...score }: ShippedOptions
     return {
       name: SHIPPED_NAME,
       predict(prefix) {
-        const candidates = new Set<string>()
-        for (const item of prefix.slice(-(score.depth ?? 3) * 3)) for (const [next] of lookup(item)?.next ?? []) candidates.add(next)
-        const ranked = rank(prefix, lookup, [...candidates], score)
+        const ranked = rank(prefix, lookup, candidatesOf(prefix, lookup, score), score)
         return predictionOf(new Map(ranked.map((r) => [r.item, r.score])))
       },
     }

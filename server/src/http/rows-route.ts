@@ -14,16 +14,17 @@ const QuerySchema = v.object({
     v.array(IdSchema),
     v.maxLength(LIMITS.itemsPerRequest, `must list at most ${LIMITS.itemsPerRequest} items`),
   ),
+  include: v.optional(v.literal('related', "may only be 'related'")),
 })
 
-/** `GET /v1/rows?site=S&items=a,b`: the current rows of those items. */
+/** `GET /v1/rows?site=S&items=a,b[&include=related]`: the current rows of those items. */
 export function rowsRoute({ view, sites }: { view: RowView; sites: ReadonlySet<string> }): Hono {
   return new Hono().get('/', (c) => {
     const parsed = v.safeParse(QuerySchema, c.req.query())
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
-    const { site, items } = parsed.output
+    const { site, items, include } = parsed.output
     if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
-    const answer: RowsAnswer = { version: view.version(), rows: view.rows(site, items) }
+    const answer: RowsAnswer = { version: view.version(), rows: view.rows(site, items, include === 'related') }
     return respond(c, answer)
   })
 }

@@ -7,6 +7,7 @@ import { ModelStore } from '../state/model-store'
 import { RowTable } from '../state/row-table'
 import { openDb, type Db } from '../state/sqlite'
 import { Processor } from './processor'
+import type { Kind } from './site-model'
 
 const T0 = 100 * DAY_MS
 
@@ -47,6 +48,10 @@ describe('Processor', () => {
     source.push('demo', a, b, b, { ...b, item: 'C' })
     processor.drain()
     expect(rows.rows('demo', ['A', 'B'])).toEqual({ A: { total: 1, next: [['B', 1]] } })
+    expect(rows.rows('demo', ['A', 'B'], true)).toEqual({
+      A: { total: 1, next: [['B', 1]], related: { total: 30, items: [['B', 30]] } },
+      B: { total: 0, next: [], related: { total: 6, items: [['A', 6]] } },
+    })
   })
 
   it('drops days that leave the 60-day window and publishes the emptied row', () => {
@@ -57,7 +62,7 @@ describe('Processor', () => {
     source.push('demo', click('s2', 'X', T0 + 60 * DAY_MS), click('s2', 'Y', T0 + 60 * DAY_MS))
     processor.drain()
     expect(rows.rows('demo', ['A'])).toEqual({})
-    expect(published.at(-1)!.rows).toEqual({ A: null, X: { total: 1, next: [['Y', 1]] } })
+    expect(published.at(-1)!.rows).toMatchObject({ A: null, B: null, X: { total: 1, next: [['Y', 1]] } })
   })
 
   it('ignores events stamped after tomorrow', () => {
@@ -87,12 +92,12 @@ describe('Processor', () => {
   it('rolls back a failed batch and applies it again exactly once', () => {
     class FailingOnce extends ModelStore {
       failed = false
-      override addCount(site: string, src: string, dst: string, day: number, n: number) {
+      override addCount(site: string, kind: Kind, src: string, dst: string, day: number, n: number) {
         if (!this.failed && dst === 'C') {
           this.failed = true
           throw new Error('disk full')
         }
-        super.addCount(site, src, dst, day, n)
+        super.addCount(site, kind, src, dst, day, n)
       }
     }
     const db = openDb(':memory:')

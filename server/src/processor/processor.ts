@@ -32,7 +32,7 @@ const TRIM_EVERY_MS = 3_600_000
  * rows go to the feed.
  */
 export class Processor {
-  readonly #o: Required<Omit<ProcessorOptions, 'onError'>> & Pick<ProcessorOptions, 'onError'>
+  readonly #o: Required<Omit<ProcessorOptions, 'onError' | 'relatedK'>> & Pick<ProcessorOptions, 'onError' | 'relatedK'>
   readonly #models = new Map<string, SiteModel>()
   #position = 0
   #scheduled = false
@@ -109,11 +109,12 @@ export class Processor {
         if (!store.markSeen(site, event.id, day) || !isItemEvent(event) || day > tomorrow) continue
         const model = this.#model(site)
         if (day > model.watermark) this.#advance(site, model, day, getOrAdd(dirty, site, () => new Set()))
-        const t = model.observe(event.session, event.item, event.ts, day)
-        getOrAdd(sessions, site, () => new Map()).set(event.session, { item: event.item, ts: event.ts })
-        if (!t) continue
-        store.addCount(site, t.src, t.dst, t.day, 1)
-        getOrAdd(dirty, site, () => new Set()).add(t.src)
+        const increments = model.observe(event.session, event.item, event.ts, day)
+        getOrAdd(sessions, site, () => new Map()).set(event.session, model.session(event.session)!)
+        for (const i of increments) {
+          store.addCount(site, i.kind, i.src, i.dst, i.day, i.n)
+          getOrAdd(dirty, site, () => new Set()).add(i.src)
+        }
       }
       for (const [site, points] of sessions) for (const [s, point] of points) store.putSession(site, s, point)
       const changes: RowChanges[] = []
@@ -139,10 +140,7 @@ export class Processor {
     store.setWatermark(site, day)
     store.dropCountsBefore(site, model.windowStart)
     store.pruneSeen(site, day - dedupeDays + 1)
-    // A session idle for a whole day is over; its last item no longer links to anything.
-    const idleBefore = (day - 1) * DAY_MS
-    model.forgetSessionsBefore(idleBefore)
-    store.dropSessionsBefore(site, idleBefore)
+    store.dropSessionsBefore(site, model.sessionsIdleBefore)
   }
 
   #model(site: string): SiteModel {
@@ -153,7 +151,7 @@ export class Processor {
     this.#models.clear()
     this.#o.store.load({
       watermark: (site, day) => this.#model(site).restoreWatermark(day),
-      count: (site, src, dst, day, n) => this.#model(site).add(src, dst, day, n),
+      count: (site, kind, src, dst, day, n) => this.#model(site).add(kind, src, dst, day, n),
       session: (site, session, point) => this.#model(site).restoreSession(session, point),
     })
     this.#position = this.#o.store.position(SOURCE)

@@ -1,10 +1,21 @@
 import type { Db } from './sqlite'
-import type { SessionPoint } from '../processor/site-model'
+import type { Kind, SessionPoint } from '../processor/site-model'
+
+/** The layout of the state tables; a file written by another layout is refused, not misread. */
+const SCHEMA_VERSION = 2
+
+/** Thrown when the state file was written by an incompatible version. */
+export class SchemaError extends Error {
+  override name = 'SchemaError'
+}
+
+const KIND_CODE: Record<Kind, number> = { next: 0, related: 1 }
+const KINDS: Kind[] = ['next', 'related']
 
 /** What `load()` feeds back to rebuild the in-memory model after a restart. */
 export interface ModelSink {
   watermark(site: string, day: number): void
-  count(site: string, src: string, dst: string, day: number, n: number): void
+  count(site: string, kind: Kind, src: string, dst: string, day: number, n: number): void
   session(site: string, session: string, point: SessionPoint): void
 }
 
@@ -19,13 +30,21 @@ export class ModelStore {
 
   constructor(db: Db) {
     this.#db = db
+    const version = db.pragma('user_version', { simple: true }) as number
+    const fresh = db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'counts'`).pluck().get() === 0
+    if (!fresh && version !== SCHEMA_VERSION) {
+      throw new SchemaError(
+        `${db.name} holds model state of layout ${version}, this version needs ${SCHEMA_VERSION}: move it away and re-load history with \`npm run bootstrap\``,
+      )
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`)
     db.exec(`
       CREATE TABLE IF NOT EXISTS counts (
-        site TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
-        PRIMARY KEY (site, src, dst, day)) WITHOUT ROWID;
+        site TEXT NOT NULL, kind INTEGER NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, day INTEGER NOT NULL,
+        n INTEGER NOT NULL, PRIMARY KEY (site, kind, src, dst, day)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS counts_by_day ON counts (site, day);
       CREATE TABLE IF NOT EXISTS sessions (
-        site TEXT NOT NULL, session TEXT NOT NULL, item TEXT NOT NULL, ts REAL NOT NULL,
+        site TEXT NOT NULL, session TEXT NOT NULL, items TEXT NOT NULL, ts REAL NOT NULL,
         PRIMARY KEY (site, session)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS seen (
         site TEXT NOT NULL, id TEXT NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (site, id)) WITHOUT ROWID;
@@ -36,13 +55,13 @@ export class ModelStore {
       seen: db.prepare('INSERT OR IGNORE INTO seen (site, id, day) VALUES (?, ?, ?)'),
       pruneSeen: db.prepare('DELETE FROM seen WHERE site = ? AND day < ?'),
       count: db.prepare(
-        `INSERT INTO counts (site, src, dst, day, n) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (site, src, dst, day) DO UPDATE SET n = n + excluded.n`,
+        `INSERT INTO counts (site, kind, src, dst, day, n) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (site, kind, src, dst, day) DO UPDATE SET n = n + excluded.n`,
       ),
       dropCounts: db.prepare('DELETE FROM counts WHERE site = ? AND day < ?'),
       session: db.prepare(
-        `INSERT INTO sessions (site, session, item, ts) VALUES (?, ?, ?, ?)
-         ON CONFLICT (site, session) DO UPDATE SET item = excluded.item, ts = excluded.ts`,
+        `INSERT INTO sessions (site, session, items, ts) VALUES (?, ?, ?, ?)
+         ON CONFLICT (site, session) DO UPDATE SET items = excluded.items, ts = excluded.ts`,
       ),
       dropSessions: db.prepare('DELETE FROM sessions WHERE site = ? AND ts < ?'),
       watermark: db.prepare(
@@ -70,9 +89,9 @@ export class ModelStore {
     this.#s.pruneSeen.run(site, day)
   }
 
-  /** Adds `n` to a transition count. */
-  addCount(site: string, src: string, dst: string, day: number, n: number): void {
-    this.#s.count.run(site, src, dst, day, n)
+  /** Adds `n` to a statistic. */
+  addCount(site: string, kind: Kind, src: string, dst: string, day: number, n: number): void {
+    this.#s.count.run(site, KIND_CODE[kind], src, dst, day, n)
   }
 
   /** Drops the counts of days before `day`. */
@@ -80,9 +99,9 @@ export class ModelStore {
     this.#s.dropCounts.run(site, day)
   }
 
-  /** Stores a session's last item. */
+  /** Stores a session's latest items. */
   putSession(site: string, session: string, point: SessionPoint): void {
-    this.#s.session.run(site, session, point.item, point.ts)
+    this.#s.session.run(site, session, JSON.stringify(point.items), point.ts)
   }
 
   /** Forgets sessions idle since before `ts`. */
@@ -109,11 +128,11 @@ export class ModelStore {
   load(sink: ModelSink): void {
     for (const w of this.#db.prepare('SELECT site, day FROM watermarks').iterate() as Iterable<{ site: string; day: number }>)
       sink.watermark(w.site, w.day)
-    type C = { site: string; src: string; dst: string; day: number; n: number }
-    for (const c of this.#db.prepare('SELECT site, src, dst, day, n FROM counts').iterate() as Iterable<C>)
-      sink.count(c.site, c.src, c.dst, c.day, c.n)
-    type S = { site: string; session: string; item: string; ts: number }
-    for (const s of this.#db.prepare('SELECT site, session, item, ts FROM sessions').iterate() as Iterable<S>)
-      sink.session(s.site, s.session, { item: s.item, ts: s.ts })
+    type C = { site: string; kind: number; src: string; dst: string; day: number; n: number }
+    for (const c of this.#db.prepare('SELECT site, kind, src, dst, day, n FROM counts').iterate() as Iterable<C>)
+      sink.count(c.site, KINDS[c.kind]!, c.src, c.dst, c.day, c.n)
+    type S = { site: string; session: string; items: string; ts: number }
+    for (const s of this.#db.prepare('SELECT site, session, items, ts FROM sessions').iterate() as Iterable<S>)
+      sink.session(s.site, s.session, { items: JSON.parse(s.items) as string[], ts: s.ts })
   }
 }

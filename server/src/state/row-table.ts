@@ -1,15 +1,15 @@
-import type { Row } from '@sequitur/sdk/protocol'
+import type { ModelRow, Row } from '@sequitur/sdk/protocol'
 import type { Db } from './sqlite'
 
 /** Rows of the model keyed by item, as an edge serves them. `null` marks a row that became empty. */
-export type RowMap = Record<string, Row | null>
+export type RowMap = Record<string, ModelRow | null>
 
 /** The edge's read side of the model. */
 export interface RowView {
   /** The version of the latest change held. */
   version(): number
-  /** The non-empty rows of `items`. */
-  rows(site: string, items: readonly string[]): Record<string, Row>
+  /** The non-empty rows of `items`: next-click counts only, unless `related` is asked for. */
+  rows(site: string, items: readonly string[], related?: boolean): Record<string, ModelRow>
   /** The rows of `items` changed after `since` (empty ones as `null`); every row when `since` is absent. */
   changedSince(site: string, items: readonly string[], since?: number): RowMap
 }
@@ -19,6 +19,7 @@ interface Stored {
   version: number
   total: number
   next: string
+  related: string | null
 }
 
 /**
@@ -35,14 +36,15 @@ export class RowTable implements RowView {
     db.exec(`
       CREATE TABLE IF NOT EXISTS rows (
         site TEXT NOT NULL, item TEXT NOT NULL, version INTEGER NOT NULL,
-        total INTEGER NOT NULL, next TEXT NOT NULL, PRIMARY KEY (site, item)) WITHOUT ROWID;
+        total INTEGER NOT NULL, next TEXT NOT NULL, related TEXT, PRIMARY KEY (site, item)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS row_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);`)
     this.#put = db.prepare(
-      `INSERT INTO rows (site, item, version, total, next) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (site, item) DO UPDATE SET version = excluded.version, total = excluded.total, next = excluded.next`,
+      `INSERT INTO rows (site, item, version, total, next, related) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (site, item) DO UPDATE SET
+         version = excluded.version, total = excluded.total, next = excluded.next, related = excluded.related`,
     )
     this.#get = db.prepare(
-      `SELECT item, version, total, next FROM rows WHERE site = ? AND item IN (SELECT value FROM json_each(?))`,
+      `SELECT item, version, total, next, related FROM rows WHERE site = ? AND item IN (SELECT value FROM json_each(?))`,
     )
     this.#version = db.prepare(`SELECT value FROM row_meta WHERE key = 'version'`).pluck()
     this.#setVersion = db.prepare(
@@ -51,8 +53,9 @@ export class RowTable implements RowView {
   }
 
   /** Stores a row (or its tombstone) at `version`; call inside the writer's transaction. */
-  put(site: string, item: string, version: number, row: Row | null): void {
-    this.#put.run(site, item, version, row?.total ?? 0, JSON.stringify(row?.next ?? []))
+  put(site: string, item: string, version: number, row: ModelRow | null): void {
+    const related = row?.related ? JSON.stringify(row.related) : null
+    this.#put.run(site, item, version, row?.total ?? 0, JSON.stringify(row?.next ?? []), related)
     this.#setVersion.run(version)
   }
 
@@ -60,16 +63,18 @@ export class RowTable implements RowView {
     return (this.#version.get() as number | undefined) ?? 0
   }
 
-  rows(site: string, items: readonly string[]): Record<string, Row> {
-    const out: Record<string, Row> = {}
-    for (const s of this.#select(site, items)) if (s.total > 0) out[s.item] = toRow(s)
+  rows(site: string, items: readonly string[], related = false): Record<string, ModelRow> {
+    const out: Record<string, ModelRow> = {}
+    for (const s of this.#select(site, items)) {
+      if (related ? isLive(s) : s.total > 0) out[s.item] = related ? toRow(s) : { total: s.total, next: toRow(s).next }
+    }
     return out
   }
 
   changedSince(site: string, items: readonly string[], since?: number): RowMap {
     const out: RowMap = {}
     for (const s of this.#select(site, items)) {
-      if (since === undefined ? s.total > 0 : s.version > since) out[s.item] = s.total > 0 ? toRow(s) : null
+      if (since === undefined ? isLive(s) : s.version > since) out[s.item] = isLive(s) ? toRow(s) : null
     }
     return out
   }
@@ -79,6 +84,11 @@ export class RowTable implements RowView {
   }
 }
 
-function toRow(s: Stored): Row {
-  return { total: s.total, next: JSON.parse(s.next) as Array<[string, number]> }
+/** A tombstone has neither next clicks nor related items. */
+const isLive = (s: Stored) => s.total > 0 || s.related !== null
+
+function toRow(s: Stored): ModelRow {
+  const row: ModelRow = { total: s.total, next: JSON.parse(s.next) as Row['next'] }
+  if (s.related !== null) row.related = JSON.parse(s.related) as NonNullable<ModelRow['related']>
+  return row
 }

@@ -95,3 +95,20 @@ export function splitByDays(sessions: readonly Session[], days: number): { train
   const cut = last - days * DAY_MS
   return { train: sessions.filter((s) => end(s) <= cut), test: sessions.filter((s) => end(s) > cut) }
 }
+
+/** One click of a history, as the bootstrap sends it. */
+export interface Click {
+  session: string
+  item: string
+  ts: number
+}
+
+/** Every click of the sessions in event-time order (a stable sort: ties keep session order). */
+export function clicksInTimeOrder(sessions: readonly Session[]): Click[] {
+  const clicks: Click[] = []
+  for (const s of sessions) {
+    if (!s.times) throw new Error(`session ${s.id} has no click times`)
+    s.items.forEach((item, i) => clicks.push({ session: s.id, item, ts: Math.round(s.times![i]!) }))
+  }
+  return clicks.sort((a, b) => a.ts - b.ts)
+}

@@ -22,6 +22,19 @@ const EnvSchema = v.object({
     v.minLength(1, 'must name at least one site'),
   ),
   SEQUITUR_LOG_RETENTION_DAYS: int(1, 3650, 7),
+  SEQUITUR_KAFKA_BROKERS: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+      v.array(v.pipe(v.string(), v.regex(/^[^:\s]+:\d{1,5}$/, 'must list host:port pairs separated by commas'))),
+    ),
+  ),
+  SEQUITUR_KAFKA_PARTITIONS: int(1, 1024, 4),
+  SEQUITUR_KAFKA_PREFIX: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')),
+    'sequitur',
+  ),
+  SEQUITUR_ROLE: v.optional(v.picklist(['all', 'edge', 'processor'], 'must be one of all, edge, processor'), 'all'),
 })
 
 /** The server's configuration, read from the environment. */
@@ -40,6 +53,14 @@ export interface Config {
   sites: string[]
   /** Days the embedded log keeps processed events (`SEQUITUR_LOG_RETENTION_DAYS`, default 7). */
   logRetentionDays: number
+  /** Kafka bootstrap brokers (`SEQUITUR_KAFKA_BROKERS`); embedded mode when absent. */
+  kafkaBrokers: string[] | undefined
+  /** Partitions of the events, increments and changelog topics when created (`SEQUITUR_KAFKA_PARTITIONS`, default 4). */
+  kafkaPartitions: number
+  /** Prefix of topic names, consumer groups and transactional ids (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
+  kafkaPrefix: string
+  /** What this process runs in Kafka mode (`SEQUITUR_ROLE`: `edge`, `processor` or `all`, the default). */
+  role: 'all' | 'edge' | 'processor'
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -58,6 +79,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
   }
   const e = parsed.output
+  if (e.SEQUITUR_ROLE !== 'all' && !e.SEQUITUR_KAFKA_BROKERS?.length) {
+    throw new ConfigError(`invalid configuration:\n  SEQUITUR_ROLE=${JSON.stringify(e.SEQUITUR_ROLE)}: needs SEQUITUR_KAFKA_BROKERS (embedded mode runs everything in one process)`)
+  }
   return {
     port: e.PORT,
     host: e.HOST || undefined,
@@ -66,5 +90,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     topK: e.SEQUITUR_TOP_K,
     sites: e.SEQUITUR_SITES,
     logRetentionDays: e.SEQUITUR_LOG_RETENTION_DAYS,
+    kafkaBrokers: e.SEQUITUR_KAFKA_BROKERS?.length ? e.SEQUITUR_KAFKA_BROKERS : undefined,
+    kafkaPartitions: e.SEQUITUR_KAFKA_PARTITIONS,
+    kafkaPrefix: e.SEQUITUR_KAFKA_PREFIX,
+    role: e.SEQUITUR_ROLE,
   }
 }

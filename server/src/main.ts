@@ -4,8 +4,13 @@ import { startServer } from './server'
 try {
   const config = loadConfig()
   const server = await startServer(config)
-  console.log(`sequitur: embedded mode, data in ${config.dataDir}`)
-  console.log(`sequitur: listening on http://localhost:${server.port} (demo at /, SDK at /sdk.js)`)
+  if (config.kafkaBrokers) {
+    console.log(`sequitur: kafka mode (${config.kafkaBrokers.join(',')}), role ${config.role}, topics ${config.kafkaPrefix}.*`)
+  } else {
+    console.log(`sequitur: embedded mode, data in ${config.dataDir}`)
+  }
+  const what = config.role === 'processor' ? 'health and metrics' : 'demo at /, SDK at /sdk.js'
+  console.log(`sequitur: listening on http://localhost:${server.port} (${what})`)
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

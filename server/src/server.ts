@@ -4,26 +4,22 @@ import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
 import { systemClock, type Clock } from './clock'
 import type { Config } from './config'
-import { StreamHub } from './edge/stream-hub'
-import { MemoryRowFeed } from './feed/row-feed'
+import { startEmbedded } from './embedded-mode'
 import { createApp } from './http/app'
 import type { StaticDirs } from './http/static-routes'
-import { SqliteLog } from './log/sqlite-log'
-import { Processor } from './processor/processor'
-import { ModelStore } from './state/model-store'
-import { RowTable } from './state/row-table'
-import { openDb } from './state/sqlite'
+import { startKafka } from './kafka/kafka-mode'
+import { Metrics } from './metrics'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /** The folders of the built SDK and demo in this repository. */
 export const defaultStaticDirs: StaticDirs = { sdk: join(root, 'sdk/dist'), demo: join(root, 'demo/dist') }
 
-/** A running Sequitur server in embedded mode. */
+/** A running Sequitur server. */
 export interface RunningServer {
   /** The port it listens on. */
   port: number
-  /** Stops accepting, closes sockets, and closes the log and the state. */
+  /** Stops accepting, closes sockets, then stops the mode (log, processor, consumers). */
   close(): Promise<void>
 }
 
@@ -35,38 +31,19 @@ export interface StartOptions {
 }
 
 /**
- * Starts the edge, the embedded log and the processor in one process: the default mode of
- * `npm start`.
+ * Starts a Sequitur server: embedded (log, processor and edge in this process) by default, or the
+ * Kafka mode's edge and/or processor when `SEQUITUR_KAFKA_BROKERS` is set.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const { clock = systemClock, staticDirs = defaultStaticDirs, log = console.log } = options
-  const eventLog = new SqliteLog({ file: join(config.dataDir, 'log.db'), clock })
-  const stateDb = openDb(join(config.dataDir, 'state.db'))
-  const rows = new RowTable(stateDb)
-  const feed = new MemoryRowFeed()
-  const sites = new Set(config.sites)
-  const hub = new StreamHub({ view: rows, sites })
-  feed.subscribe((changes) => hub.publish(changes))
-  const processor = new Processor({
-    source: eventLog,
-    store: new ModelStore(stateDb),
-    rows,
-    feed,
-    clock,
-    windowDays: config.windowDays,
-    topK: config.topK,
-    logRetentionDays: config.logRetentionDays,
-    onError: (error) => log(`processor: batch failed, state reloaded: ${String(error)}`),
-  })
-  processor.drain()
-  processor.start()
-
+  const metrics = new Metrics()
+  const context = { config, clock, metrics, log }
+  const mode = config.kafkaBrokers ? await startKafka(context) : startEmbedded(context)
   const app = createApp({
-    sink: eventLog,
-    view: rows,
-    hub,
-    sites,
+    edge: mode.edge,
+    sites: new Set(config.sites),
     clock,
+    metrics,
     staticDirs,
     onUnexpected: (error) => log(`unexpected error: ${error instanceof Error ? error.stack : String(error)}`),
   })
@@ -83,12 +60,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return {
     port,
     async close() {
-      processor.stop()
       for (const client of wss.clients) client.terminate()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
-      eventLog.close()
-      stateDb.close()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+      })
+      await mode.close()
     },
   }
 }

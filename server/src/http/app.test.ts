@@ -8,7 +8,7 @@ import { createApp } from './app'
 function app(staticDirs = { sdk: '/nonexistent/sdk', demo: '/nonexistent/demo' }) {
   const view = new RowTable(openDb(':memory:'))
   const sites = new Set(['demo'])
-  return createApp({ sink: new SqliteLog({ file: ':memory:' }), view, hub: new StreamHub({ view, sites }), sites, clock: Date.now, staticDirs })
+  return createApp({ edge: { sink: new SqliteLog({ file: ':memory:' }), view, hub: new StreamHub({ view, sites }) }, sites, clock: Date.now, staticDirs })
 }
 
 describe('createApp', () => {

@@ -2,21 +2,32 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import type { Clock } from '../clock'
-import type { StreamHub } from '../edge/stream-hub'
 import { ApiError } from '../errors'
-import type { EventSink } from '../log/event-log'
-import type { RowView } from '../state/row-table'
+import type { Metrics } from '../metrics'
+import type { EdgeParts } from '../mode'
 import { eventsRoute } from './events-route'
 import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
 import { streamRoute } from './stream-route'
+import type { EventSink } from '../log/event-log'
+
+/** Counts accepted events on their way to the log. */
+function countingSink(sink: EventSink, metrics: Metrics): EventSink {
+  return {
+    async append(site, events) {
+      const result = await sink.append(site, events)
+      metrics.eventsIn.inc(result.accepted)
+      return result
+    },
+  }
+}
 
 /** Everything the HTTP edge is wired to. */
 export interface AppOptions {
-  sink: EventSink
-  view: RowView
-  hub: StreamHub
+  /** The edge's log, rows and stream; absent on a processor-only process (then only health and metrics). */
+  edge: EdgeParts | undefined
   sites: ReadonlySet<string>
+  metrics?: Metrics
   clock: Clock
   /** Serve the SDK and the demo from these folders; omit to serve only the API. */
   staticDirs?: StaticDirs
@@ -25,17 +36,24 @@ export interface AppOptions {
 }
 
 /** The edge's HTTP API (see README "HTTP API"). */
-export function createApp({ sink, view, hub, sites, clock, staticDirs, onUnexpected }: AppOptions): Hono {
+export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpected }: AppOptions): Hono {
   const app = new Hono()
   app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }))
-  app.get('/healthz', (c) => c.json({ status: 'ok', version: view.version() }))
-  app.route('/v1/events', eventsRoute({ sink, sites, clock }))
-  app.route('/v1/rows', rowsRoute({ view, sites }))
-  app.get('/v1/stream', streamRoute(hub))
+  app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
+  if (metrics) {
+    app.get('/metrics', async (c) => c.text(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }))
+  }
+  if (edge) {
+    const { sink, view, hub } = edge
+    const counted = metrics ? countingSink(sink, metrics) : sink
+    app.route('/v1/events', eventsRoute({ sink: counted, sites, clock }))
+    app.route('/v1/rows', rowsRoute({ view, sites }))
+    app.get('/v1/stream', streamRoute(hub))
+  }
   app.all('/v1/*', () => {
     throw new ApiError(404, 'not_found', 'no such endpoint')
   })
-  if (staticDirs) app.route('/', staticRoutes(staticDirs))
+  if (staticDirs && edge) app.route('/', staticRoutes(staticDirs))
 
   app.notFound((c) => c.json({ error: 'not found', code: 'not_found' }, 404))
   app.onError((error, c) => {

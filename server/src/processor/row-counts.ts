@@ -68,6 +68,11 @@ export class RowCounts {
     return true
   }
 
+  /** The current value of one statistic's cell. */
+  count(kind: Kind, src: string, dst: string, day: number): number {
+    return (kind === 'next' ? this.#next : this.#related).get(src)?.get(dst, day) ?? 0
+  }
+
   /** Restores the watermark without dropping anything. */
   restoreWatermark(day: number): void {
     this.#watermark = day

@@ -36,12 +36,20 @@ export class SessionLinks {
     return (this.#watermark - 1) * DAY_MS
   }
 
-  /** Moves event time forward to `day`, ending idle sessions. */
-  advance(day: number): void {
-    if (day <= this.#watermark) return
+  /** The latest day of event time seen. */
+  get watermark(): number {
+    return this.#watermark
+  }
+
+  /** Moves event time forward to `day`, ending idle sessions; returns the sessions it ended. */
+  advance(day: number): string[] {
+    if (day <= this.#watermark) return []
     this.#watermark = day
     const idleBefore = this.idleBefore
-    for (const [session, point] of this.#sessions) if (point.ts < idleBefore) this.#sessions.delete(session)
+    const ended: string[] = []
+    for (const [session, point] of this.#sessions) if (point.ts < idleBefore) ended.push(session)
+    for (const session of ended) this.#sessions.delete(session)
+    return ended
   }
 
   /** Records that `session` interacted with `item` at `ts` (on `day`); returns the increments it links. */

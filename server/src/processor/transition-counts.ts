@@ -23,6 +23,11 @@ export class TransitionCounts {
     this.#total += n
   }
 
+  /** The count of `dst` on `day`. */
+  get(dst: string, day: number): number {
+    return this.#days.get(day)?.get(dst) ?? 0
+  }
+
   /** Drops every bucket before `day`; tells whether anything was dropped. */
   dropBefore(day: number): boolean {
     let dropped = false

@@ -1,0 +1,43 @@
+import { join } from 'node:path'
+import { StreamHub } from './edge/stream-hub'
+import { MemoryRowFeed } from './feed/row-feed'
+import { SqliteLog } from './log/sqlite-log'
+import type { ModeContext, RunningMode } from './mode'
+import { Processor } from './processor/processor'
+import { ModelStore } from './state/model-store'
+import { RowTable } from './state/row-table'
+import { openDb } from './state/sqlite'
+
+/** The default mode: the embedded log, the processor and the edge in this one process. */
+export function startEmbedded({ config, clock, metrics, log }: ModeContext): RunningMode {
+  const eventLog = new SqliteLog({ file: join(config.dataDir, 'log.db'), clock })
+  const stateDb = openDb(join(config.dataDir, 'state.db'))
+  const rows = new RowTable(stateDb)
+  const feed = new MemoryRowFeed()
+  const hub = new StreamHub({ view: rows, sites: new Set(config.sites) })
+  feed.subscribe((changes) => {
+    metrics.rowsPublished.inc(Object.keys(changes.rows).length)
+    hub.publish(changes)
+  })
+  const processor = new Processor({
+    source: eventLog,
+    store: new ModelStore(stateDb),
+    rows,
+    feed,
+    clock,
+    windowDays: config.windowDays,
+    topK: config.topK,
+    logRetentionDays: config.logRetentionDays,
+    onError: (error) => log(`processor: batch failed, state reloaded: ${String(error)}`),
+  })
+  processor.drain()
+  processor.start()
+  return {
+    edge: { sink: eventLog, view: rows, hub },
+    async close() {
+      processor.stop()
+      eventLog.close()
+      stateDb.close()
+    },
+  }
+}

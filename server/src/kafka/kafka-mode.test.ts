@@ -1,0 +1,158 @@
+import type { Event, ModelRow, RowsAnswer, ServerMessage } from '@sequitur/sdk/protocol'
+import { randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { SiteModel } from '../processor/site-model'
+import { startLocalBroker, type LocalBroker } from './local-broker'
+import { spawnNode, type NodeProcess } from './test-cluster'
+
+let broker: LocalBroker
+const nodes: NodeProcess[] = []
+
+beforeAll(async () => {
+  broker = await startLocalBroker()
+}, 180_000)
+afterAll(async () => {
+  if (process.env.SEQUITUR_DUMP) {
+    const dumps = await Promise.all(
+      nodes.map(async (n, i) => {
+        const metrics = await fetch(`${n.url}/metrics`).then((r) => r.text(), () => 'down')
+        const lines = metrics.split('\n').filter((l) => /^sequitur_(consumer_lag|events|rows)/.test(l))
+        return `== node ${i}\n${n.output()}\n${lines.join('\n')}`
+      }),
+    )
+    writeFileSync(process.env.SEQUITUR_DUMP, dumps.join('\n'))
+  }
+  await Promise.all(nodes.map((n) => n.kill('SIGKILL').catch(() => {})))
+  await broker?.stop()
+}, 60_000)
+
+async function node(role: 'edge' | 'processor' | 'all', prefix: string, port = 0): Promise<NodeProcess> {
+  const env: Record<string, string> = { SEQUITUR_KAFKA_BROKERS: broker.brokers, SEQUITUR_ROLE: role, SEQUITUR_KAFKA_PREFIX: prefix }
+  if (process.env.SEQUITUR_DEBUG_STAGES) env.SEQUITUR_DEBUG_STAGES = '1'
+  const n = await spawnNode(env, port)
+  nodes.push(n)
+  return n
+}
+
+const ITEMS = Array.from({ length: 24 }, (_, i) => `I${i}`)
+let seq = 0
+/** `count` sessions of 2–6 clicks on a small catalogue, as events. */
+function sessions(count: number): Event[] {
+  const events: Event[] = []
+  for (let s = 0; s < count; s++) {
+    const session = `s-${randomUUID()}`
+    const length = 2 + (s % 5)
+    for (let i = 0; i < length; i++) {
+      const item = ITEMS[(s * 7 + i * i * 3 + (seq % 5)) % ITEMS.length]!
+      events.push({ id: `e-${++seq}-${randomUUID()}`, type: 'click', item, session, ts: Date.now() })
+    }
+  }
+  return events
+}
+
+/** Posts a batch until it gets a 202, waiting as `Retry-After` says; returns the attempts made. */
+async function post(url: string, events: Event[]): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ site: 'demo', events }),
+      })
+      if (res.status === 202) return attempt
+      expect([429, 503]).toContain(res.status)
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000))
+    } catch (error) {
+      if (attempt > 60) throw error
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+}
+
+/** The rows an offline build over `events` gives, for every item. */
+function offline(events: Event[]): Record<string, ModelRow> {
+  const model = new SiteModel({ windowDays: 60, topK: 20 })
+  for (const e of events) {
+    if (e.type === 'impression') continue
+    model.advance(Math.floor(e.ts / 86_400_000))
+    model.observe(e.session, e.item, e.ts, Math.floor(e.ts / 86_400_000))
+  }
+  const rows: Record<string, ModelRow> = {}
+  for (const item of ITEMS) {
+    const row = model.row(item)
+    if (row) rows[item] = row
+  }
+  return rows
+}
+
+async function rows(url: string): Promise<Record<string, ModelRow>> {
+  const res = await fetch(`${url}/v1/rows?site=demo&include=related&items=${ITEMS.join(',')}`)
+  return ((await res.json()) as RowsAnswer).rows
+}
+
+describe('Kafka mode against a real broker', () => {
+  it('two edges and two processors: events posted to one edge show up on the other and are pushed to its subscribers', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`
+    await node('processor', prefix)
+    await node('processor', prefix)
+    const edge1 = await node('edge', prefix)
+    const edge2 = await node('edge', prefix)
+
+    const ws = new WebSocket(`${edge2.url.replace('http', 'ws')}/v1/stream?format=json`)
+    const pushed: ServerMessage[] = []
+    ws.on('message', (data) => pushed.push(JSON.parse(String(data)) as ServerMessage))
+    await new Promise((resolve) => ws.once('open', resolve))
+    ws.send(JSON.stringify({ type: 'subscribe', site: 'demo', items: ITEMS }))
+
+    const events = sessions(40)
+    await post(edge1.url, events)
+    const expected = offline(events)
+    await expect.poll(() => rows(edge2.url), { timeout: 60_000, interval: 250 }).toEqual(expected)
+    // Every row the subscriber holds, taking the latest push for each, is the offline row.
+    const latest: Record<string, ModelRow | null> = {}
+    for (const m of pushed) if (m.type === 'rows') Object.assign(latest, m.rows)
+    expect(latest).toEqual(expected)
+    ws.close()
+  }, 120_000)
+
+  it('a processor killed with SIGKILL mid-stream: after the rebalance every row equals the offline rows of all acknowledged events', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`
+    const victim = await node('processor', prefix)
+    await node('processor', prefix)
+    const edge = await node('edge', prefix)
+    const acknowledged: Event[] = []
+    for (let batch = 0; batch < 30; batch++) {
+      const events = sessions(10)
+      await post(edge.url, events)
+      acknowledged.push(...events)
+      if (batch === 10) await victim.kill('SIGKILL')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    await expect.poll(() => rows(edge.url), { timeout: 90_000, interval: 500 }).toEqual(offline(acknowledged))
+  }, 180_000)
+
+  it('a broker restart while a client keeps sending: every event that got a 202 counts exactly once', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`
+    const all = await node('all', prefix)
+    const acknowledged: Event[] = []
+    let retried = 0
+    // The broker crashes and stays away for three seconds, long enough for edges to answer 503.
+    const restart = (async () => {
+      await new Promise((r) => setTimeout(r, 1500))
+      await broker.kill()
+      await new Promise((r) => setTimeout(r, 3000))
+      await broker.restart()
+    })()
+    for (let batch = 0; batch < 40; batch++) {
+      const events = sessions(5)
+      retried += (await post(all.url, events)) - 1
+      acknowledged.push(...events)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    await restart
+    expect(retried).toBeGreaterThan(0)
+    await expect.poll(() => rows(all.url), { timeout: 90_000, interval: 500 }).toEqual(offline(acknowledged))
+  }, 180_000)
+})

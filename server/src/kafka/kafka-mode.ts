@@ -1,0 +1,91 @@
+import { StreamHub } from '../edge/stream-hub'
+import type { ModeContext, RunningMode } from '../mode'
+import { MemoryRowView } from '../state/memory-row-view'
+import { AggregatorTask } from './aggregator'
+import { createKafka } from './client'
+import { KafkaEventSink } from './event-sink'
+import { RowMaterializer } from './row-materializer'
+import { SessionizerTask } from './sessionizer'
+import { StageRunner } from './stage-runner'
+import { ensureTopics, topicsOf } from './topics'
+
+/**
+ * Kafka mode: edges append events to the events topic and materialize the rows topic; processors run
+ * the two transactional stages (sessionizer, aggregator) as consumer groups. `SEQUITUR_ROLE` picks
+ * which of the two this process is (default both).
+ */
+export async function startKafka({ config, clock, metrics, log }: ModeContext): Promise<RunningMode> {
+  const { kafkaBrokers = [], kafkaPrefix: prefix, role } = config
+  const kafka = createKafka(kafkaBrokers, `${prefix}-${role}-${process.pid}`, log)
+  const topics = topicsOf(prefix)
+  const admin = kafka.admin()
+  await admin.connect()
+  await ensureTopics(admin, topics, config.kafkaPartitions, config.windowDays)
+  const stops: Array<() => Promise<void>> = [() => admin.disconnect()]
+  const groups: Array<{ group: string; topic: string }> = []
+
+  if (role !== 'edge') {
+    const sessionizer = new StageRunner({
+      kafka,
+      groupId: `${prefix}-sessionizer`,
+      input: topics.events,
+      changelog: topics.sessionsChangelog,
+      transactionalIdPrefix: `${prefix}-sessionizer`,
+      createTask: (partition) => new SessionizerTask(topics.increments, clock, partition),
+      onCommit: ({ records }) => metrics.eventsOut.inc(records),
+      log,
+    })
+    const aggregator = new StageRunner({
+      kafka,
+      groupId: `${prefix}-aggregator`,
+      input: topics.increments,
+      changelog: topics.countsChangelog,
+      transactionalIdPrefix: `${prefix}-aggregator`,
+      createTask: () => new AggregatorTask(topics.rows, { windowDays: config.windowDays, topK: config.topK }),
+      onCommit: ({ result }) => metrics.rowsPublished.inc(result.outputs.length),
+      log,
+    })
+    await sessionizer.start()
+    await aggregator.start()
+    stops.unshift(() => sessionizer.stop(), () => aggregator.stop())
+    groups.push({ group: `${prefix}-sessionizer`, topic: topics.events }, { group: `${prefix}-aggregator`, topic: topics.increments })
+  }
+
+  let edge: RunningMode['edge']
+  if (role !== 'processor') {
+    const sink = new KafkaEventSink({ kafka, topic: topics.events })
+    const view = new MemoryRowView()
+    const hub = new StreamHub({ view, sites: new Set(config.sites) })
+    const materializer = new RowMaterializer({
+      kafka,
+      topic: topics.rows,
+      view,
+      onChanges: (changes, eventTs) => {
+        if (eventTs > 0) metrics.freshness.observe(Math.max(0, clock() - eventTs) / 1000)
+        hub.publish(changes)
+      },
+    })
+    await materializer.start(admin)
+    stops.unshift(() => materializer.stop(), () => sink.close())
+    edge = { sink, view, hub }
+  }
+
+  metrics.collectLag(async () => {
+    const out: Array<{ group: string; topic: string; partition: number; lag: number }> = []
+    for (const { group, topic } of groups) {
+      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })])
+      for (const { partition, high } of ends) {
+        const at = Number(committed[0]?.partitions.find((p) => p.partition === partition)?.offset ?? -1)
+        out.push({ group, topic, partition, lag: Number(high) - Math.max(0, at) })
+      }
+    }
+    return out
+  })
+
+  return {
+    edge,
+    async close() {
+      for (const stop of stops) await stop().catch((error: unknown) => log(`kafka: stopping: ${String(error)}`))
+    },
+  }
+}

@@ -1,0 +1,73 @@
+import type { ModelRow } from '@sequitur/sdk/protocol'
+import { randomUUID } from 'node:crypto'
+import type { Consumer, Kafka } from 'kafkajs'
+import { unpack } from 'msgpackr'
+import type { RowChanges } from '../feed/row-feed'
+import type { MemoryRowView } from '../state/memory-row-view'
+import { EVENT_TS_HEADER } from './aggregator'
+
+/** Options of the edge's row materializer. */
+export interface RowMaterializerOptions {
+  kafka: Kafka
+  /** The rows topic (one partition: its offsets are the row versions). */
+  topic: string
+  view: MemoryRowView
+  /** Called with each batch of changed rows, after the view holds them. */
+  onChanges: (changes: RowChanges, eventTs: number) => void
+}
+
+/**
+ * Keeps an edge's copy of every row: reads the compacted rows topic from its start (committed
+ * transactions only), so any edge answers `GET /v1/rows` and pushes to its own subscribers. A row's
+ * version is its offset + 1, the same on every edge, so a client may resume on any of them.
+ */
+export class RowMaterializer {
+  readonly #o: RowMaterializerOptions
+  readonly #consumer: Consumer
+  #caughtUp: Promise<void> | undefined
+
+  constructor(options: RowMaterializerOptions) {
+    this.#o = options
+    this.#consumer = options.kafka.consumer({ groupId: `sequitur-edge-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false })
+  }
+
+  /** Starts following the topic; resolves once the rows present at start are loaded (or after 10 s). */
+  async start(admin: { fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; high: string }>> }): Promise<void> {
+    const { topic, view, onChanges } = this.#o
+    const [{ high } = { high: '0' }] = await admin.fetchTopicOffsets(topic)
+    let resolve!: () => void
+    this.#caughtUp = new Promise<void>((r) => (resolve = r))
+    if (Number(high) === 0) resolve()
+    await this.#consumer.connect()
+    await this.#consumer.subscribe({ topic, fromBeginning: true })
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const bySite = new Map<string, RowChanges>()
+        let eventTs = 0
+        for (const m of batch.messages) {
+          const [site, item] = (m.key?.toString() ?? '').split('\0')
+          if (!site || item === undefined) continue
+          const version = Number(m.offset) + 1
+          const row = m.value ? (unpack(m.value) as ModelRow) : null
+          view.put(site, item, version, row)
+          let changes = bySite.get(site)
+          if (!changes) bySite.set(site, (changes = { site, version, rows: {} }))
+          changes.version = version
+          changes.rows[item] = row
+          eventTs = Math.max(eventTs, Number(m.headers?.[EVENT_TS_HEADER]?.toString() ?? 0))
+        }
+        for (const changes of bySite.values()) onChanges(changes, eventTs)
+        // Control records (transaction markers) sit past the last row: within 2 of the start's end is caught up.
+        if (Number(batch.lastOffset()) + 2 >= Number(high)) resolve()
+      },
+    })
+    // Serve while catching up rather than hang if the topic ends in aborted transactions.
+    await Promise.race([this.#caughtUp, new Promise((r) => setTimeout(r, 10_000).unref())])
+  }
+
+  /** Stops following the topic. */
+  async stop(): Promise<void> {
+    await this.#consumer.disconnect().catch(() => {})
+  }
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto'
+import type { Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
+import { pack, unpack } from 'msgpackr'
+import { MARKER_KEY, OFFSET_KEY, type InputRecord, type StageResult, type StageTask } from './stage'
+
+const debug = process.env.SEQUITUR_DEBUG_STAGES ? (line: string) => console.log(`debug ${Date.now() % 100000} ${line}`) : () => {}
+
+/** How long a transaction may stay open; a crashed owner's open transaction is aborted after it. */
+const TRANSACTION_TIMEOUT_MS = 10_000
+
+/** Rejects when `promise` takes longer than a transaction may stay open. */
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('transaction timed out')), TRANSACTION_TIMEOUT_MS)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Options of a transactional stage. */
+export interface StageRunnerOptions {
+  kafka: Kafka
+  /** The consumer group; every instance of the stage joins it. */
+  groupId: string
+  /** The input topic. */
+  input: string
+  /** The compacted changelog topic, partitioned like the input. */
+  changelog: string
+  /** Prefix of the transactional ids: one per input partition, so a new owner fences the old one. */
+  transactionalIdPrefix: string
+  /** Makes the logic of one input partition. */
+  createTask: (partition: number) => StageTask
+  /** Called after each committed batch. */
+  onCommit?: (info: { partition: number; records: number; result: StageResult; next: number }) => void
+  log?: (line: string) => void
+}
+
+interface OpenTask {
+  task: StageTask
+  producer: Producer
+  /** The next input offset the state reflects; -1 before the first transaction. */
+  next: number
+}
+
+/**
+ * Runs a stage as a consumer group member with exactly-once output. Per input partition: a
+ * transactional producer (id = prefix + partition) whose connect fences any previous owner and
+ * aborts its open transaction; the state is restored from the changelog up to a marker the new owner
+ * writes, so nothing committed is missed; each batch's outputs, changelog writes, the next input
+ * offset (in the changelog) and the consumer offset commit in one transaction. The offset kept in
+ * the changelog, not the group's committed offset, decides what was applied: records the consumer
+ * delivers from before it (a rebalance race, kafkajs #1046) are skipped.
+ */
+export class StageRunner {
+  readonly #o: StageRunnerOptions
+  readonly #consumer: Consumer
+  readonly #tasks = new Map<number, OpenTask>()
+
+  constructor(options: StageRunnerOptions) {
+    this.#o = options
+    // A short session timeout hands a crashed member's partitions to the others within seconds.
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: 50,
+      readUncommitted: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+    })
+  }
+
+  /** Joins the group and processes until stopped. */
+  async start(): Promise<void> {
+    const { input } = this.#o
+    this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
+      this.#o.log?.(`${this.#o.groupId}: consumer crashed (${payload.error.message}); restart: ${payload.restart}`)
+    })
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
+      const kept = new Set(payload.memberAssignment[input] ?? [])
+      for (const partition of [...this.#tasks.keys()]) if (!kept.has(partition)) void this.#close(partition)
+    })
+    await this.#consumer.connect()
+    await this.#consumer.subscribe({ topic: input, fromBeginning: true })
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, isStale, heartbeat }) => {
+        if (batch.messages.length === 0 || isStale()) return
+        const partition = batch.partition
+        let open = this.#tasks.get(partition)
+        if (!open) this.#tasks.set(partition, (open = await this.#open(partition, heartbeat)))
+        if (isStale()) return debug(`${this.#o.groupId} p${partition}: stale batch at ${batch.firstOffset()}`)
+        // Offsets have gaps (transaction markers, compaction): only records before `next` were applied.
+        const first = Number(batch.messages[0]!.offset)
+        const records: InputRecord[] = []
+        for (const m of batch.messages) {
+          if (m.value && Number(m.offset) >= open.next) records.push({ offset: Number(m.offset), value: m.value })
+        }
+        if (records.length === 0) return debug(`${this.#o.groupId} p${partition}: batch ${first} already applied`)
+        const next = Number(batch.messages[batch.messages.length - 1]!.offset) + 1
+        const result = open.task.process(records)
+        debug(`${this.#o.groupId} p${partition}: commit ${first}..${next} (${records.length} records)`)
+        try {
+          await this.#commit(open, partition, result, next)
+        } catch (error) {
+          // The state holds a batch Kafka does not: rebuild it from the changelog before going on.
+          this.#o.log?.(`${this.#o.groupId}: partition ${partition}: transaction failed (${(error as Error).message}); restoring`)
+          await this.#close(partition)
+          throw error
+        }
+        open.next = next
+        debug(`${this.#o.groupId} p${partition}: committed ${next}`)
+        this.#o.onCommit?.({ partition, records: records.length, result, next })
+      },
+    })
+  }
+
+  /** Leaves the group and closes every producer. */
+  async stop(): Promise<void> {
+    await this.#consumer.disconnect().catch(() => {})
+    await Promise.all([...this.#tasks.keys()].map((p) => this.#close(p)))
+  }
+
+  async #commit(open: OpenTask, partition: number, result: StageResult, next: number): Promise<void> {
+    const { changelog, input, groupId } = this.#o
+    const byTopic = new Map<string, TopicMessages>()
+    for (const o of result.outputs) {
+      let t = byTopic.get(o.topic)
+      if (!t) byTopic.set(o.topic, (t = { topic: o.topic, messages: [] }))
+      t.messages.push({ key: o.key, value: o.value, ...(o.headers ? { headers: o.headers } : {}) })
+    }
+    const log = [...result.changelog, { key: OFFSET_KEY, value: pack(next) }]
+    byTopic.set(changelog, { topic: changelog, messages: log.map((r) => ({ ...r, partition })) })
+    const tx = await open.producer.transaction()
+    try {
+      await withTimeout(
+        (async () => {
+          await tx.sendBatch({ topicMessages: [...byTopic.values()] })
+          debug(`${groupId} p${partition}: sent`)
+          await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] })
+          debug(`${groupId} p${partition}: offsets sent`)
+          await tx.commit()
+        })(),
+      )
+    } catch (error) {
+      // An abort that hangs is left to the next owner's fencing (or the transaction timeout).
+      await withTimeout(tx.abort()).catch(() => {})
+      throw error
+    }
+  }
+
+  async #open(partition: number, heartbeat: () => Promise<void>): Promise<OpenTask> {
+    const { kafka, transactionalIdPrefix, changelog } = this.#o
+    const producer = kafka.producer({
+      transactionalId: `${transactionalIdPrefix}-${partition}`,
+      maxInFlightRequests: 1,
+      idempotent: true,
+      // A crashed owner's open transaction blocks read-committed readers until aborted: keep it short.
+      transactionTimeout: TRANSACTION_TIMEOUT_MS,
+    })
+    const token = randomUUID()
+    try {
+      // Connecting fences the previous owner and aborts its open transaction.
+      await producer.connect()
+      const tx = await producer.transaction()
+      try {
+        await tx.send({ topic: changelog, messages: [{ key: MARKER_KEY, value: token, partition }] })
+        await tx.commit()
+      } catch (error) {
+        await tx.abort().catch(() => {})
+        throw error
+      }
+    } catch (error) {
+      this.#o.log?.(`${this.#o.groupId}: partition ${partition}: cannot take ownership (${(error as Error).message})`)
+      await producer.disconnect().catch(() => {})
+      throw error
+    }
+    const task = this.#o.createTask(partition)
+    const beat = setInterval(() => void heartbeat().catch(() => {}), 2000)
+    try {
+      const next = await this.#restore(partition, token, task)
+      this.#o.log?.(`${this.#o.groupId}: partition ${partition} restored, resuming at offset ${next}`)
+      return { task, producer, next }
+    } finally {
+      clearInterval(beat)
+    }
+  }
+
+  /** Replays the changelog partition into `task` up to the marker; returns the next input offset. */
+  async #restore(partition: number, token: string, task: StageTask): Promise<number> {
+    const { kafka, changelog, groupId } = this.#o
+    const consumer = kafka.consumer({ groupId: `${groupId}-restore-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false })
+    let next = -1
+    try {
+      await consumer.connect()
+      await consumer.subscribe({ topic: changelog, fromBeginning: true })
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              if (batch.partition !== partition) return
+              for (const m of batch.messages) {
+                const key = m.key?.toString() ?? ''
+                if (key === MARKER_KEY) {
+                  if (m.value?.toString() === token) return resolve()
+                } else if (key === OFFSET_KEY) {
+                  if (m.value) next = unpack(m.value) as number
+                } else task.restore(key, m.value)
+              }
+            },
+          })
+          .catch(reject)
+      })
+    } finally {
+      await consumer.disconnect().catch(() => {})
+    }
+    task.restored()
+    return next
+  }
+
+  async #close(partition: number): Promise<void> {
+    const open = this.#tasks.get(partition)
+    this.#tasks.delete(partition)
+    await open?.producer.disconnect().catch(() => {})
+  }
+}

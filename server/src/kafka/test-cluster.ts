@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const MAIN = join(import.meta.dirname, '../main.ts')
+
+/** A Sequitur server running as its own process, for integration tests of Kafka mode. */
+export interface NodeProcess {
+  /** `http://127.0.0.1:<port>` */
+  url: string
+  port: number
+  /** Kills the process with a signal (SIGKILL: a crash) and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>
+  /** Starts it again with the same environment and port. */
+  restart(): Promise<void>
+  /** Everything it printed. */
+  output(): string
+}
+
+/** Starts `server/src/main.ts` with `env` and resolves once it listens. */
+export async function spawnNode(env: Record<string, string>, port = 0): Promise<NodeProcess> {
+  let child: ChildProcess
+  let out = ''
+  let actualPort = port
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+        env: { ...process.env, SEQUITUR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sequitur-node-')), ...env, PORT: String(actualPort) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString()
+        const match = /listening on http:\/\/localhost:(\d+)/.exec(out)
+        if (match) {
+          actualPort = Number(match[1])
+          resolve()
+        }
+      }
+      child.stdout!.on('data', onData)
+      child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${out}`)))
+    })
+  await start()
+  const exited = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode ? resolve() : child.once('exit', () => resolve())))
+  const handle: NodeProcess = {
+    get url() {
+      return `http://127.0.0.1:${actualPort}`
+    },
+    get port() {
+      return actualPort
+    },
+    async kill(signal = 'SIGTERM') {
+      child.kill(signal)
+      await exited()
+    },
+    async restart() {
+      await start()
+    },
+    output: () => out,
+  }
+  process.once('exit', () => child.kill('SIGKILL'))
+  return handle
+}

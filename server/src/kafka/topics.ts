@@ -1,0 +1,56 @@
+import type { Admin, ITopicConfig } from 'kafkajs'
+import { DAY_MS } from '../clock'
+
+/** The topics of one Sequitur deployment. */
+export interface Topics {
+  /** Beacon events, keyed by site and session. */
+  events: string
+  /** Stage 1 → stage 2: row increments keyed by site and source item. */
+  increments: string
+  /** Stage 1 state (sessions), compacted. */
+  sessionsChangelog: string
+  /** Stage 2 state (count cells), compacted, and deleted after the window. */
+  countsChangelog: string
+  /** The row feed: every changed row keyed by site and item, compacted; one partition, so its offsets are the row versions. */
+  rows: string
+}
+
+/** The topic names under a prefix (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
+export function topicsOf(prefix: string): Topics {
+  return {
+    events: `${prefix}.events`,
+    increments: `${prefix}.increments`,
+    sessionsChangelog: `${prefix}.sessions-changelog`,
+    countsChangelog: `${prefix}.counts-changelog`,
+    rows: `${prefix}.rows`,
+  }
+}
+
+/** Creates the topics that do not exist yet (existing ones are left as they are). */
+export async function ensureTopics(admin: Admin, topics: Topics, partitions: number, windowDays: number): Promise<void> {
+  const compacted = [{ name: 'cleanup.policy', value: 'compact' }]
+  const wanted: ITopicConfig[] = [
+    { topic: topics.events, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: String(7 * DAY_MS) }] },
+    { topic: topics.increments, numPartitions: partitions },
+    { topic: topics.sessionsChangelog, numPartitions: partitions, configEntries: compacted },
+    {
+      topic: topics.countsChangelog,
+      numPartitions: partitions,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact,delete' },
+        { name: 'retention.ms', value: String((windowDays + 2) * DAY_MS) },
+      ],
+    },
+    { topic: topics.rows, numPartitions: 1, configEntries: compacted },
+  ]
+  const existing = new Set(await admin.listTopics())
+  const missing = wanted.filter((t) => !existing.has(t.topic))
+  if (missing.length === 0) return
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true })
+  } catch (error) {
+    // Another process may have created them in between; anything else is real.
+    const now = new Set(await admin.listTopics())
+    if (missing.some((t) => !now.has(t.topic))) throw error
+  }
+}

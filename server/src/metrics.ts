@@ -1,0 +1,57 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** The server's Prometheus metrics, served at `/metrics`. */
+export class Metrics {
+  readonly registry = new Registry()
+  /** Events accepted by this edge (202). */
+  readonly eventsIn = new Counter({ name: 'sequitur_events_in_total', help: 'Events accepted by this edge', registers: [this.registry] })
+  /** Events applied by this processor. */
+  readonly eventsOut = new Counter({
+    name: 'sequitur_events_processed_total',
+    help: 'Events applied to the model by this processor',
+    registers: [this.registry],
+  })
+  /** Row changes published by this processor. */
+  readonly rowsPublished = new Counter({
+    name: 'sequitur_rows_published_total',
+    help: 'Changed rows published to the row feed by this processor',
+    registers: [this.registry],
+  })
+  /** Row changes pushed by this edge to subscribed clients. */
+  readonly rowsPushed = new Counter({ name: 'sequitur_rows_pushed_total', help: 'Row messages pushed to subscribers', registers: [this.registry] })
+  /** Event time → changed row received by the edge, in seconds. */
+  readonly freshness = new Histogram({
+    name: 'sequitur_freshness_seconds',
+    help: 'Time from an event (its ts) to the changed row reaching this edge',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  })
+  /** Consumer lag per group, topic and partition (set at scrape time). */
+  readonly lag = new Gauge({
+    name: 'sequitur_consumer_lag',
+    help: 'Records in the partition not yet committed by the consumer group',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [this.registry],
+  })
+
+  #lagSource: (() => Promise<Array<{ group: string; topic: string; partition: number; lag: number }>>) | undefined
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sequitur_' })
+  }
+
+  /** Sets where consumer lag is read from at each scrape. */
+  collectLag(source: () => Promise<Array<{ group: string; topic: string; partition: number; lag: number }>>): void {
+    this.#lagSource = source
+  }
+
+  /** The Prometheus text exposition. */
+  async text(): Promise<string> {
+    if (this.#lagSource) {
+      const lags = await this.#lagSource().catch(() => [])
+      this.lag.reset()
+      for (const { lag, partition, ...labels } of lags) this.lag.set({ ...labels, partition: String(partition) }, lag)
+    }
+    return this.registry.metrics()
+  }
+}

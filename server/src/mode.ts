@@ -1,0 +1,28 @@
+import type { Clock } from './clock'
+import type { Config } from './config'
+import type { StreamHub } from './edge/stream-hub'
+import type { EventSink } from './log/event-log'
+import type { Metrics } from './metrics'
+import type { RowView } from './state/row-table'
+
+/** What an edge serves from: where events go and where rows come from. */
+export interface EdgeParts {
+  sink: EventSink
+  view: RowView
+  hub: StreamHub
+}
+
+/** A running mode: the edge parts when this process is an edge, and how to stop. */
+export interface RunningMode {
+  edge: EdgeParts | undefined
+  /** Stops the mode's own work (consumers, processors, files). */
+  close(): Promise<void>
+}
+
+/** What a mode is started with. */
+export interface ModeContext {
+  config: Config
+  clock: Clock
+  metrics: Metrics
+  log: (line: string) => void
+}

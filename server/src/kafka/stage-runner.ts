@@ -62,6 +62,8 @@ export class StageRunner {
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: 50,
+      // Let the broker gather a few KB per fetch: one transaction then carries more records.
+      minBytes: 16 * 1024,
       readUncommitted: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
@@ -82,6 +84,8 @@ export class StageRunner {
     await this.#consumer.subscribe({ topic: input, fromBeginning: true })
     await this.#consumer.run({
       autoCommit: false,
+      // Partitions have their own task and producer: their transactions may run side by side.
+      partitionsConsumedConcurrently: 8,
       eachBatch: async ({ batch, isStale, heartbeat }) => {
         if (batch.messages.length === 0 || isStale()) return
         const partition = batch.partition

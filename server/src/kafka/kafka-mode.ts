@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { StreamHub } from '../edge/stream-hub'
 import type { ModeContext, RunningMode } from '../mode'
 import { MemoryRowView } from '../state/memory-row-view'
@@ -25,12 +26,14 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
   const groups: Array<{ group: string; topic: string }> = []
 
   if (role !== 'edge') {
+    const stateDir = join(config.dataDir, 'kafka-state', prefix)
     const sessionizer = new StageRunner({
       kafka,
       groupId: `${prefix}-sessionizer`,
       input: topics.events,
       changelog: topics.sessionsChangelog,
       transactionalIdPrefix: `${prefix}-sessionizer`,
+      stateDir,
       createTask: (partition) => new SessionizerTask(topics.increments, clock, partition),
       onCommit: ({ records }) => metrics.eventsOut.inc(records),
       log,
@@ -41,6 +44,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       input: topics.increments,
       changelog: topics.countsChangelog,
       transactionalIdPrefix: `${prefix}-aggregator`,
+      stateDir,
       createTask: () => new AggregatorTask(topics.rows, { windowDays: config.windowDays, topK: config.topK }),
       onCommit: ({ result }) => metrics.rowsPublished.inc(result.outputs.length),
       log,

@@ -23,24 +23,42 @@ export interface RowMaterializerOptions {
  */
 export class RowMaterializer {
   readonly #o: RowMaterializerOptions
-  readonly #consumer: Consumer
-  #caughtUp: Promise<void> | undefined
+  #consumer: Consumer | undefined
+  #stopped = false
 
   constructor(options: RowMaterializerOptions) {
     this.#o = options
-    this.#consumer = options.kafka.consumer({ groupId: `sequitur-edge-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false })
   }
 
   /** Starts following the topic; resolves once the rows present at start are loaded (or after 10 s). */
   async start(admin: { fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; high: string }>> }): Promise<void> {
-    const { topic, view, onChanges } = this.#o
+    const { topic } = this.#o
     const [{ high } = { high: '0' }] = await admin.fetchTopicOffsets(topic)
     let resolve!: () => void
-    this.#caughtUp = new Promise<void>((r) => (resolve = r))
+    const caughtUp = new Promise<void>((r) => (resolve = r))
     if (Number(high) === 0) resolve()
-    await this.#consumer.connect()
-    await this.#consumer.subscribe({ topic, fromBeginning: true })
-    await this.#consumer.run({
+    await this.#follow((batchEnd) => {
+      // Control records (transaction markers) sit past the last row: within 2 of the start's end is caught up.
+      if (batchEnd + 2 >= Number(high)) resolve()
+    })
+    // Serve while catching up rather than hang if the topic ends in aborted transactions.
+    await Promise.race([caughtUp, new Promise((r) => setTimeout(r, 10_000).unref())])
+  }
+
+  /** Reads the topic from its start with a fresh consumer; starts over if kafkajs gives up on it. */
+  async #follow(onBatch: (batchEnd: number) => void): Promise<void> {
+    const { kafka, topic, view, onChanges } = this.#o
+    const consumer = (this.#consumer = kafka.consumer({ groupId: `sequitur-edge-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false }))
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.#stopped) return
+      setTimeout(() => {
+        void consumer.disconnect().catch(() => {})
+        if (!this.#stopped) void this.#follow(() => {}).catch(() => {})
+      }, 1000)
+    })
+    await consumer.connect()
+    await consumer.subscribe({ topic, fromBeginning: true })
+    await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         const bySite = new Map<string, RowChanges>()
@@ -58,16 +76,14 @@ export class RowMaterializer {
           eventTs = Math.max(eventTs, Number(m.headers?.[EVENT_TS_HEADER]?.toString() ?? 0))
         }
         for (const changes of bySite.values()) onChanges(changes, eventTs)
-        // Control records (transaction markers) sit past the last row: within 2 of the start's end is caught up.
-        if (Number(batch.lastOffset()) + 2 >= Number(high)) resolve()
+        onBatch(Number(batch.lastOffset()))
       },
     })
-    // Serve while catching up rather than hang if the topic ends in aborted transactions.
-    await Promise.race([this.#caughtUp, new Promise((r) => setTimeout(r, 10_000).unref())])
   }
 
   /** Stops following the topic. */
   async stop(): Promise<void> {
-    await this.#consumer.disconnect().catch(() => {})
+    this.#stopped = true
+    await this.#consumer?.disconnect().catch(() => {})
   }
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Admin, Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
 import { pack, unpack } from 'msgpackr'
-import { MARKER_KEY, OFFSET_KEY, type InputRecord, type StageResult, type StageTask } from './stage'
+import { PartitionStore } from './partition-store'
+import { MARKER_KEY, OFFSET_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
 
 const debug = process.env.SEQUITUR_DEBUG_STAGES ? (line: string) => console.log(`debug ${Date.now() % 100000} ${line}`) : () => {}
 
@@ -30,6 +33,8 @@ export interface StageRunnerOptions {
   transactionalIdPrefix: string
   /** Makes the logic of one input partition. */
   createTask: (partition: number) => StageTask
+  /** Folder of the embedded stores, one SQLite file per assigned partition. */
+  stateDir: string
   /** Called after each committed batch. */
   onCommit?: (info: { partition: number; records: number; result: StageResult; next: number }) => void
   log?: (line: string) => void
@@ -38,6 +43,7 @@ export interface StageRunnerOptions {
 interface OpenTask {
   task: StageTask
   producer: Producer
+  store: PartitionStore
   /** The next input offset the state reflects; -1 before the first transaction. */
   next: number
 }
@@ -53,36 +59,49 @@ interface OpenTask {
  */
 export class StageRunner {
   readonly #o: StageRunnerOptions
-  readonly #consumer: Consumer
   readonly #tasks = new Map<number, OpenTask>()
+  readonly #admin: Admin
+  #consumer: Consumer | undefined
+  #stopped = false
 
   constructor(options: StageRunnerOptions) {
     this.#o = options
+    this.#admin = options.kafka.admin()
+    mkdirSync(options.stateDir, { recursive: true })
+  }
+
+  /** Joins the group and processes until stopped. */
+  async start(): Promise<void> {
+    await this.#admin.connect()
+    await this.#run()
+  }
+
+  async #run(): Promise<void> {
+    const { input, groupId, log } = this.#o
     // A short session timeout hands a crashed member's partitions to the others within seconds.
-    this.#consumer = options.kafka.consumer({
-      groupId: options.groupId,
+    const consumer = (this.#consumer = this.#o.kafka.consumer({
+      groupId,
       maxWaitTimeInMs: 50,
       // Let the broker gather a few KB per fetch: one transaction then carries more records.
       minBytes: 16 * 1024,
       readUncommitted: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
+    }))
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      log?.(`${groupId}: consumer crashed (${payload.error.message}); kafkajs restarts it: ${payload.restart}`)
+      if (payload.restart || this.#stopped) return
+      // kafkajs gave up (e.g. no coordinator while the broker restarts): start over with a new consumer.
+      setTimeout(() => void this.#restart(), 1000)
     })
-  }
-
-  /** Joins the group and processes until stopped. */
-  async start(): Promise<void> {
-    const { input } = this.#o
-    this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
-      this.#o.log?.(`${this.#o.groupId}: consumer crashed (${payload.error.message}); restart: ${payload.restart}`)
-    })
-    this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const kept = new Set(payload.memberAssignment[input] ?? [])
       for (const partition of [...this.#tasks.keys()]) if (!kept.has(partition)) void this.#close(partition)
     })
-    await this.#consumer.connect()
+    await consumer.connect()
+    await consumer.subscribe({ topic: input, fromBeginning: true })
     await this.#consumer.subscribe({ topic: input, fromBeginning: true })
-    await this.#consumer.run({
+    await consumer.run({
       autoCommit: false,
       // Partitions have their own task and producer: their transactions may run side by side.
       partitionsConsumedConcurrently: 8,
@@ -117,10 +136,24 @@ export class StageRunner {
     })
   }
 
+  async #restart(): Promise<void> {
+    if (this.#stopped) return
+    await this.#consumer?.disconnect().catch(() => {})
+    await Promise.all([...this.#tasks.keys()].map((p) => this.#close(p)))
+    try {
+      await this.#run()
+    } catch (error) {
+      this.#o.log?.(`${this.#o.groupId}: restart failed (${(error as Error).message}); trying again`)
+      setTimeout(() => void this.#restart(), 2000)
+    }
+  }
+
   /** Leaves the group and closes every producer. */
   async stop(): Promise<void> {
-    await this.#consumer.disconnect().catch(() => {})
+    this.#stopped = true
+    await this.#consumer?.disconnect().catch(() => {})
     await Promise.all([...this.#tasks.keys()].map((p) => this.#close(p)))
+    await this.#admin.disconnect().catch(() => {})
   }
 
   async #commit(open: OpenTask, partition: number, result: StageResult, next: number): Promise<void> {
@@ -131,13 +164,16 @@ export class StageRunner {
       if (!t) byTopic.set(o.topic, (t = { topic: o.topic, messages: [] }))
       t.messages.push({ key: o.key, value: o.value, ...(o.headers ? { headers: o.headers } : {}) })
     }
-    const log = [...result.changelog, { key: OFFSET_KEY, value: pack(next) }]
+    const log: ChangelogRecord[] = [...result.changelog, { key: OFFSET_KEY, value: pack(next) }]
     byTopic.set(changelog, { topic: changelog, messages: log.map((r) => ({ ...r, partition })) })
     const tx = await open.producer.transaction()
+    let base = -1
     try {
       await withTimeout(
         (async () => {
-          await tx.sendBatch({ topicMessages: [...byTopic.values()] })
+          const sent = await tx.sendBatch({ topicMessages: [...byTopic.values()] })
+          const mine = sent.find((m) => m.topicName === changelog && m.partition === partition)
+          base = Number(mine?.baseOffset ?? -1)
           debug(`${groupId} p${partition}: sent`)
           await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] })
           debug(`${groupId} p${partition}: offsets sent`)
@@ -149,6 +185,8 @@ export class StageRunner {
       await withTimeout(tx.abort()).catch(() => {})
       throw error
     }
+    // Committed: the embedded store follows (the changelog offsets of this batch are base, base + 1, ...).
+    if (base >= 0) open.store.apply(log, base + log.length)
   }
 
   async #open(partition: number, heartbeat: () => Promise<void>): Promise<OpenTask> {
@@ -178,21 +216,58 @@ export class StageRunner {
       throw error
     }
     const task = this.#o.createTask(partition)
+    const store = new PartitionStore(join(this.#o.stateDir, `${this.#o.groupId}-${partition}.db`))
     const beat = setInterval(() => void heartbeat().catch(() => {}), 2000)
     try {
-      const next = await this.#restore(partition, token, task)
-      this.#o.log?.(`${this.#o.groupId}: partition ${partition} restored, resuming at offset ${next}`)
-      return { task, producer, next }
+      const next = await this.#restore(partition, token, task, store)
+      return { task, producer, store, next }
+    } catch (error) {
+      store.close()
+      await producer.disconnect().catch(() => {})
+      throw error
     } finally {
       clearInterval(beat)
     }
   }
 
-  /** Replays the changelog partition into `task` up to the marker; returns the next input offset. */
-  async #restore(partition: number, token: string, task: StageTask): Promise<number> {
+  /**
+   * Loads the embedded store into `task`, then replays the changelog partition from the store's
+   * checkpoint up to the marker (keeping the store up with it); returns the next input offset.
+   */
+  async #restore(partition: number, token: string, task: StageTask, store: PartitionStore): Promise<number> {
+    const [{ low = '0' } = {}] = (await this.#admin.fetchTopicOffsets(this.#o.changelog)).filter((o) => o.partition === partition)
+    let from = store.checkpoint()
+    if (from < Number(low)) {
+      // Compaction or retention removed records the store never saw: start over from the changelog.
+      store.wipe()
+      from = 0
+    }
+    let next = -1
+    const load = (key: string, value: Buffer | null) => {
+      if (key === OFFSET_KEY) next = value ? (unpack(value) as number) : next
+      else task.restore(key, value)
+    }
+    let loaded = 0
+    for (const { key, value } of store.entries()) {
+      load(key, value)
+      loaded++
+    }
+    const { records, end } = await this.#replay(partition, token, from)
+    for (const { key, value } of records) load(key, value)
+    store.apply(records, end)
+    task.restored()
+    this.#o.log?.(
+      `${this.#o.groupId}: partition ${partition}: ${loaded} keys from the embedded store, ${records.length} changelog records from offset ${from}; resuming at input offset ${next}`,
+    )
+    return next
+  }
+
+  /** Reads the changelog partition from `from` up to the marker; returns its records and the offset after the marker. */
+  async #replay(partition: number, token: string, from: number): Promise<{ records: ChangelogRecord[]; end: number }> {
     const { kafka, changelog, groupId } = this.#o
     const consumer = kafka.consumer({ groupId: `${groupId}-restore-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false })
-    let next = -1
+    const records: ChangelogRecord[] = []
+    let end = from
     try {
       await consumer.connect()
       await consumer.subscribe({ topic: changelog, fromBeginning: true })
@@ -204,26 +279,27 @@ export class StageRunner {
               if (batch.partition !== partition) return
               for (const m of batch.messages) {
                 const key = m.key?.toString() ?? ''
-                if (key === MARKER_KEY) {
-                  if (m.value?.toString() === token) return resolve()
-                } else if (key === OFFSET_KEY) {
-                  if (m.value) next = unpack(m.value) as number
-                } else task.restore(key, m.value)
+                if (key !== MARKER_KEY) records.push({ key, value: m.value })
+                else if (m.value?.toString() === token) {
+                  end = Number(m.offset) + 1
+                  return resolve()
+                }
               }
             },
           })
           .catch(reject)
+        consumer.seek({ topic: changelog, partition, offset: String(from) })
       })
     } finally {
       await consumer.disconnect().catch(() => {})
     }
-    task.restored()
-    return next
+    return { records, end }
   }
 
   async #close(partition: number): Promise<void> {
     const open = this.#tasks.get(partition)
     this.#tasks.delete(partition)
+    open?.store.close()
     await open?.producer.disconnect().catch(() => {})
   }
 }

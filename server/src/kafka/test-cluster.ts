@@ -23,10 +23,12 @@ export async function spawnNode(env: Record<string, string>, port = 0): Promise<
   let child: ChildProcess
   let out = ''
   let actualPort = port
+  // One data folder for the node's whole life: a restart finds its embedded stores again.
+  const dataDir = mkdtempSync(join(tmpdir(), 'sequitur-node-'))
   const start = () =>
     new Promise<void>((resolve, reject) => {
       child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-        env: { ...process.env, SEQUITUR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sequitur-node-')), ...env, PORT: String(actualPort) },
+        env: { ...process.env, SEQUITUR_DATA_DIR: dataDir, ...env, PORT: String(actualPort) },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       const onData = (chunk: Buffer) => {

@@ -17,8 +17,6 @@ export class Metrics {
     help: 'Changed rows published to the row feed by this processor',
     registers: [this.registry],
   })
-  /** Row changes pushed by this edge to subscribed clients. */
-  readonly rowsPushed = new Counter({ name: 'sequitur_rows_pushed_total', help: 'Row messages pushed to subscribers', registers: [this.registry] })
   /** Event time → changed row received by the edge, in seconds. */
   readonly freshness = new Histogram({
     name: 'sequitur_freshness_seconds',

@@ -18,8 +18,11 @@ export class AggregatorTask implements StageTask {
   readonly #watermarks = new Map<string, number>()
   /** Cells read while restoring: the changelog may hold several values of a cell; the last one counts. */
   readonly #restoring = new Map<string, number>()
-  /** Per events partition, the last increment applied: a repeated one (a producer retry) is skipped. */
-  readonly #applied = new Map<number, [end: number, i: number]>()
+  /**
+   * Per events partition, the identity (event offset, index) of the last increment applied: one seen
+   * again (a producer retry, or a batch processed twice by an old and a new owner) is skipped.
+   */
+  readonly #applied = new Map<number, [offset: number, k: number]>()
 
   constructor(
     readonly rowsTopic: string,
@@ -50,20 +53,22 @@ export class AggregatorTask implements StageTask {
     const changelog: ChangelogRecord[] = []
     const applied = new Set<number>()
     for (const { value } of records) {
-      const i = unpack(value) as IncrementRecord
-      const last = this.#applied.get(i.from)
-      if (last && (i.end < last[0] || (i.end === last[0] && i.i <= last[1]))) continue
-      this.#applied.set(i.from, [i.end, i.i])
-      applied.add(i.from)
-      const counts = this.#countsOf(i.site)
-      if (i.day > counts.watermark) {
-        for (const src of counts.advance(i.day)) dirty.set(`${i.site}\0${src}`, dirty.get(`${i.site}\0${src}`) ?? 0)
-        changelog.push({ key: `w\0${i.site}`, value: pack(i.day) })
+      const r = unpack(value) as IncrementRecord
+      const last = this.#applied.get(r.from)
+      if (last && (r.offset < last[0] || (r.offset === last[0] && r.k <= last[1]))) continue
+      this.#applied.set(r.from, [r.offset, r.k])
+      applied.add(r.from)
+      const counts = this.#countsOf(r.site)
+      for (const [kind, dst, day, n] of r.adds) {
+        if (day > counts.watermark) {
+          for (const src of counts.advance(day)) dirty.set(`${r.site}\0${src}`, dirty.get(`${r.site}\0${src}`) ?? 0)
+          changelog.push({ key: `w\0${r.site}`, value: pack(day) })
+        }
+        if (!counts.add(kind, r.src, dst, day, n)) continue
+        cells.set(`c\0${r.site}\0${kind}\0${r.src}\0${dst}\0${day}`, { site: r.site, kind, src: r.src, dst, day })
+        const row = `${r.site}\0${r.src}`
+        dirty.set(row, Math.max(dirty.get(row) ?? 0, r.ts))
       }
-      if (!counts.add(i.kind, i.src, i.dst, i.day, i.n)) continue
-      cells.set(`c\0${i.site}\0${i.kind}\0${i.src}\0${i.dst}\0${i.day}`, i)
-      const row = `${i.site}\0${i.src}`
-      dirty.set(row, Math.max(dirty.get(row) ?? 0, i.ts))
     }
     for (const from of applied) changelog.push({ key: `a\0${from}`, value: pack(this.#applied.get(from)) })
     for (const [key, c] of cells) {

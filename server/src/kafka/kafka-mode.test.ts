@@ -115,6 +115,16 @@ describe('Kafka mode against a real broker', () => {
     for (const m of pushed) if (m.type === 'rows') Object.assign(latest, m.rows)
     expect(latest).toEqual(expected)
     ws.close()
+
+    // Prometheus metrics: lag per partition on processors, events in and freshness on edges.
+    const metrics = async (n: NodeProcess) => (await fetch(`${n.url}/metrics`)).text()
+    const processorText = (await Promise.all(nodes.slice(-4, -2).map(metrics))).join('\n')
+    expect(processorText).toMatch(new RegExp(`^sequitur_consumer_lag\\{group="${prefix}-sessionizer",topic="${prefix}.events",partition="0"\\} \\d+`, 'm'))
+    const processed = [...processorText.matchAll(/^sequitur_events_processed_total (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0)
+    expect(processed).toBe(events.length)
+    const edgeText = await metrics(edge1)
+    expect(edgeText).toMatch(new RegExp(`^sequitur_events_in_total ${events.length}$`, 'm'))
+    expect(Number(/^sequitur_freshness_seconds_count (\d+)/m.exec(await metrics(edge2))?.[1])).toBeGreaterThan(0)
   }, 120_000)
 
   it('a processor killed with SIGKILL mid-stream: after the rebalance every row equals the offline rows of all acknowledged events', async () => {

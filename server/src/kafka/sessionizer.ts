@@ -4,14 +4,21 @@ import { dayOf, type Clock } from '../clock'
 import { SessionLinks, type Increment, type SessionPoint } from '../processor/session-links'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
-/** An increment on its way to the aggregator, with the latest event time behind it. */
-export interface IncrementRecord extends Increment {
+/**
+ * The increments one event makes to one row, on their way to the aggregator. `from`, `offset` and
+ * `k` (its index among the event's records) identify it: stage 2 applies each identity once.
+ */
+export interface IncrementRecord {
   site: string
+  src: string
+  /** `[kind, dst, day, n]` for each statistic of the row that grows. */
+  adds: Array<[Increment['kind'], string, number, number]>
+  /** The event's time, for the freshness metric. */
   ts: number
-  /** Where it comes from: the events partition, the end offset of the batch, its index in the batch. */
+  /** The events partition, the event's offset in it, and the record's index for that event. */
   from: number
-  end: number
-  i: number
+  offset: number
+  k: number
 }
 
 /** A session's state in the changelog: its latest items and the ids of its latest events. */
@@ -25,7 +32,7 @@ const IDS_PER_SESSION = 500
 /**
  * Stage 1 of Kafka mode, per partition of the events topic (keyed by site and session, so a session's
  * events arrive in order): drops repeated event ids, follows sessions, and emits the increments each
- * interaction links, keyed by site and source item for the aggregator.
+ * interaction links, one record per row it grows, keyed by site and source item for the aggregator.
  */
 export class SessionizerTask implements StageTask {
   readonly #links = new Map<string, SessionLinks>()
@@ -59,11 +66,10 @@ export class SessionizerTask implements StageTask {
 
   process(records: readonly InputRecord[]): StageResult {
     const tomorrow = dayOf(this.clock()) + 1
-    const sums = new Map<string, Omit<IncrementRecord, 'from' | 'end' | 'i'>>()
-    const end = records.length > 0 ? records[records.length - 1]!.offset + 1 : 0
+    const outputs: OutputRecord[] = []
     const touched = new Map<string, { site: string; session: string }>()
     const changelog: ChangelogRecord[] = []
-    for (const { value } of records) {
+    for (const { offset, value } of records) {
       const { site, event } = unpack(value) as { site: string; event: Event }
       const day = dayOf(event.ts)
       if (!isItemEvent(event) || day > tomorrow) continue
@@ -82,13 +88,16 @@ export class SessionizerTask implements StageTask {
         }
         changelog.push({ key: `w\0${site}`, value: pack(day) })
       }
+      const bySrc = new Map<string, IncrementRecord['adds']>()
       for (const i of links.observe(event.session, event.item, event.ts, day)) {
-        const key = `${site}\0${i.kind}\0${i.src}\0${i.dst}\0${i.day}`
-        const sum = sums.get(key)
-        if (sum) {
-          sum.n += i.n
-          sum.ts = Math.max(sum.ts, event.ts)
-        } else sums.set(key, { ...i, site, ts: event.ts })
+        let adds = bySrc.get(i.src)
+        if (!adds) bySrc.set(i.src, (adds = []))
+        adds.push([i.kind, i.dst, i.day, i.n])
+      }
+      let k = 0
+      for (const [src, adds] of bySrc) {
+        const record: IncrementRecord = { site, src, adds, ts: event.ts, from: this.partition, offset, k: k++ }
+        outputs.push({ topic: this.incrementsTopic, key: `${site}\0${src}`, value: pack(record) })
       }
       touched.set(sessionKey, { site, session: event.session })
     }
@@ -97,11 +106,6 @@ export class SessionizerTask implements StageTask {
       const state: SessionState = { ...point, ids: this.#ids.get(sessionKey) ?? [] }
       changelog.push({ key: `s\0${site}\0${session}`, value: pack(state) })
     }
-    const outputs: OutputRecord[] = [...sums.values()].map((sum, i) => ({
-      topic: this.incrementsTopic,
-      key: `${sum.site}\0${sum.src}`,
-      value: pack({ ...sum, from: this.partition, end, i } satisfies IncrementRecord),
-    }))
     return { outputs, changelog }
   }
 

@@ -102,6 +102,24 @@ describe('the Kafka stages', () => {
     expect(aggregator.process(input(values)).outputs).toEqual([])
   })
 
+  it('count each event once when an old and a new owner both processed it, in overlapping batches', () => {
+    const batch = events.map((event) => pack({ site: 'demo', event }))
+    const records = input(batch)
+    for (const order of ['old first', 'new first']) {
+      const old = new SessionizerTask('inc', clock).process(records.slice(0, 7)).outputs
+      const fresh = new SessionizerTask('inc', clock).process(records).outputs
+      const aggregator = new AggregatorTask('rows', options)
+      const rows = new Map<string, ModelRow | null>()
+      const both = order === 'old first' ? [...old, ...fresh] : [...fresh, ...old]
+      for (const o of aggregator.process(input(both.map((o) => o.value!))).outputs) {
+        rows.set(o.key.split('\0')[1]!, o.value ? (unpack(o.value) as ModelRow) : null)
+      }
+      const once = pipeline()
+      once.run(events)
+      for (const item of ['A', 'B', 'C', 'D']) expect([order, rows.get(item)]).toEqual([order, once.rows.get(item)])
+    }
+  })
+
   it('empty a row whose days leave the window', () => {
     const p = pipeline()
     p.run([click('s', 'A', T - 70 * DAY_MS), click('s', 'B', T - 70 * DAY_MS)])

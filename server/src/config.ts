@@ -34,6 +34,7 @@ const EnvSchema = v.object({
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')),
     'sequitur',
   ),
+  SEQUITUR_ADMIN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   SEQUITUR_ROLE: v.optional(v.picklist(['all', 'edge', 'processor'], 'must be one of all, edge, processor'), 'all'),
 })
 
@@ -61,6 +62,8 @@ export interface Config {
   kafkaPrefix: string
   /** What this process runs in Kafka mode (`SEQUITUR_ROLE`: `edge`, `processor` or `all`, the default). */
   role: 'all' | 'edge' | 'processor'
+  /** The `demo` site's admin secret (`SEQUITUR_ADMIN_SECRET`); generated and kept in the data dir when unset. */
+  adminSecret: string | undefined
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -94,5 +97,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafkaPartitions: e.SEQUITUR_KAFKA_PARTITIONS,
     kafkaPrefix: e.SEQUITUR_KAFKA_PREFIX,
     role: e.SEQUITUR_ROLE,
+    adminSecret: e.SEQUITUR_ADMIN_SECRET,
   }
 }

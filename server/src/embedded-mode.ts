@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { SqliteCatalog } from './catalog/sqlite-catalog'
 import { StreamHub } from './edge/stream-hub'
 import { MemoryRowFeed } from './feed/row-feed'
 import { SqliteLog } from './log/sqlite-log'
@@ -33,7 +34,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   processor.drain()
   processor.start()
   return {
-    edge: { sink: eventLog, view: rows, hub },
+    edge: { sink: eventLog, view: rows, hub, catalog: new SqliteCatalog(stateDb) },
     async close() {
       processor.stop()
       eventLog.close()

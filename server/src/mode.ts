@@ -1,3 +1,4 @@
+import type { Catalog } from './catalog/catalog'
 import type { Clock } from './clock'
 import type { Config } from './config'
 import type { StreamHub } from './edge/stream-hub'
@@ -10,6 +11,7 @@ export interface EdgeParts {
   sink: EventSink
   view: RowView
   hub: StreamHub
+  catalog: Catalog
 }
 
 /** A running mode: the edge parts when this process is an edge, and how to stop. */

@@ -1,6 +1,6 @@
 import type { Event, RowsAnswer, ServerMessage } from '@sequitur/sdk/protocol'
 import { pack, unpack } from 'msgpackr'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -198,5 +198,61 @@ describe('the /v1/stream WebSocket', () => {
     c.send({ type: 'subscribe', site: 'demo', items: ['A'] })
     expect(await c.next('rows')).toMatchObject({ rows: {} })
     c.ws.close()
+  })
+})
+
+describe('the catalog API (embedded)', () => {
+  const secret = 'a-long-enough-admin-secret'
+  const restartWithSecret = async () => {
+    await server!.close()
+    server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir, SEQUITUR_ADMIN_SECRET: secret }), { log: () => {} })
+    base = `http://127.0.0.1:${server.port}`
+  }
+  const call = (method: string, path: string, body?: unknown, auth: string | undefined = `Bearer ${secret}`) =>
+    fetch(`${base}/v1/catalog${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+
+  it('holds the demo products from the start', async () => {
+    await restartWithSecret()
+    const res = await call('GET', '/items/P1?site=demo')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ id: 'P1', category: expect.any(String), price: expect.any(Number) })
+  })
+
+  it('upserts, reads and deletes items, and keeps them across a restart', async () => {
+    await restartWithSecret()
+    const items = [{ id: 'X1', category: 'lamps', price: 49, brand: 'Lumen', color: 'amber', attrs: { watts: 8 } }]
+    expect((await call('PUT', '/items?site=demo', { items })).status).toBe(200)
+    await restartWithSecret()
+    expect(await (await call('GET', '/items/X1?site=demo')).json()).toEqual(items[0])
+    expect(await (await call('DELETE', '/items/X1?site=demo')).json()).toEqual({ removed: 1 })
+    expect((await call('GET', '/items/X1?site=demo')).status).toBe(404)
+  })
+
+  it('refuses a missing or wrong secret with 401 and changes nothing', async () => {
+    await restartWithSecret()
+    const items = [{ id: 'X2', price: 1 }]
+    expect((await call('PUT', '/items?site=demo', { items }, '')).status).toBe(401)
+    const wrong = await call('PUT', '/items?site=demo', { items }, 'Bearer not-the-secret')
+    expect(wrong.status).toBe(401)
+    expect(((await wrong.json()) as { code: string }).code).toBe('unauthorized')
+    expect((await call('GET', '/items/X2?site=demo')).status).toBe(404)
+  })
+
+  it('names the invalid field of an item', async () => {
+    await restartWithSecret()
+    const res = await call('PUT', '/items?site=demo', { items: [{ id: 'X3', price: -5 }] })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { details: Array<{ path: string }> }).details[0]!.path).toBe('items.0.price')
+  })
+
+  it('generates a secret on first start when none is configured, and keeps it', async () => {
+    const file = join(dir, 'admin-secret')
+    const generated = readFileSync(file, 'utf8').trim()
+    expect(generated.length).toBeGreaterThanOrEqual(24)
+    expect((await call('GET', '/items/P1?site=demo', undefined, `Bearer ${generated}`)).status).toBe(200)
   })
 })

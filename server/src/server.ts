@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
 import { systemClock, type Clock } from './clock'
 import type { Config } from './config'
+import { loadAdminSecret } from './catalog/admin-secret'
+import { seedDemoCatalog } from './catalog/demo-catalog'
 import { startEmbedded } from './embedded-mode'
 import { createApp } from './http/app'
 import type { StaticDirs } from './http/static-routes'
@@ -39,8 +41,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = new Metrics()
   const context = { config, clock, metrics, log }
   const mode = config.kafkaBrokers ? await startKafka(context) : startEmbedded(context)
+  const adminSecrets = new Map<string, string>()
+  if (mode.edge && config.sites.includes('demo')) {
+    adminSecrets.set('demo', loadAdminSecret(config.adminSecret, config.dataDir, log))
+    const seeded = await seedDemoCatalog(mode.edge.catalog)
+    if (seeded > 0) log(`sequitur: loaded ${seeded} demo products into the catalog of site "demo"`)
+  }
   const app = createApp({
     edge: mode.edge,
+    adminSecrets,
     sites: new Set(config.sites),
     clock,
     metrics,

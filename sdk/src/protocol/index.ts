@@ -21,3 +21,5 @@ export type {
   RowsMessage,
   ErrorMessage,
 } from './stream'
+export { CatalogItemSchema, CatalogUpsertSchema } from './catalog'
+export type { CatalogItem } from './catalog'

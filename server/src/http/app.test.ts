@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { SqliteCatalog } from '../catalog/sqlite-catalog'
 import { StreamHub } from '../edge/stream-hub'
 import { SqliteLog } from '../log/sqlite-log'
 import { RowTable } from '../state/row-table'
@@ -8,7 +9,7 @@ import { createApp } from './app'
 function app(staticDirs = { sdk: '/nonexistent/sdk', demo: '/nonexistent/demo' }) {
   const view = new RowTable(openDb(':memory:'))
   const sites = new Set(['demo'])
-  return createApp({ edge: { sink: new SqliteLog({ file: ':memory:' }), view, hub: new StreamHub({ view, sites }) }, sites, clock: Date.now, staticDirs })
+  return createApp({ edge: { sink: new SqliteLog({ file: ':memory:' }), view, hub: new StreamHub({ view, sites }), catalog: new SqliteCatalog(openDb(':memory:')) }, sites, clock: Date.now, staticDirs })
 }
 
 describe('createApp', () => {

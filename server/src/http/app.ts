@@ -5,6 +5,7 @@ import type { Clock } from '../clock'
 import { ApiError } from '../errors'
 import type { Metrics } from '../metrics'
 import type { EdgeParts } from '../mode'
+import { catalogRoute } from './catalog-route'
 import { eventsRoute } from './events-route'
 import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
@@ -26,6 +27,8 @@ function countingSink(sink: EventSink, metrics: Metrics): EventSink {
 export interface AppOptions {
   /** The edge's log, rows and stream; absent on a processor-only process (then only health and metrics). */
   edge: EdgeParts | undefined
+  /** The admin secret of each site that has one (the catalog API needs it). */
+  adminSecrets?: ReadonlyMap<string, string>
   sites: ReadonlySet<string>
   metrics?: Metrics
   clock: Clock
@@ -36,7 +39,7 @@ export interface AppOptions {
 }
 
 /** The edge's HTTP API (see README "HTTP API"). */
-export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpected }: AppOptions): Hono {
+export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpected, adminSecrets = new Map() }: AppOptions): Hono {
   const app = new Hono()
   app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }))
   app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
@@ -49,6 +52,7 @@ export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpecte
     app.route('/v1/events', eventsRoute({ sink: counted, sites, clock }))
     app.route('/v1/rows', rowsRoute({ view, sites }))
     app.get('/v1/stream', streamRoute(hub))
+    app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, secrets: adminSecrets }))
   }
   app.all('/v1/*', () => {
     throw new ApiError(404, 'not_found', 'no such endpoint')

@@ -29,13 +29,19 @@ afterAll(async () => {
 }, 60_000)
 
 async function node(role: 'edge' | 'processor' | 'all', prefix: string, port = 0): Promise<NodeProcess> {
-  const env: Record<string, string> = { SEQUITUR_KAFKA_BROKERS: broker.brokers, SEQUITUR_ROLE: role, SEQUITUR_KAFKA_PREFIX: prefix }
+  const env: Record<string, string> = {
+    SEQUITUR_KAFKA_BROKERS: broker.brokers,
+    SEQUITUR_ROLE: role,
+    SEQUITUR_KAFKA_PREFIX: prefix,
+    SEQUITUR_ADMIN_SECRET: ADMIN_SECRET,
+  }
   if (process.env.SEQUITUR_DEBUG_STAGES) env.SEQUITUR_DEBUG_STAGES = '1'
   const n = await spawnNode(env, port)
   nodes.push(n)
   return n
 }
 
+const ADMIN_SECRET = 'kafka-test-admin-secret'
 const ITEMS = Array.from({ length: 24 }, (_, i) => `I${i}`)
 let seq = 0
 /** `count` sessions of 2–6 clicks on a small catalogue, as events. */
@@ -125,6 +131,31 @@ describe('Kafka mode against a real broker', () => {
     const edgeText = await metrics(edge1)
     expect(edgeText).toMatch(new RegExp(`^sequitur_events_in_total ${events.length}$`, 'm'))
     expect(Number(/^sequitur_freshness_seconds_count (\d+)/m.exec(await metrics(edge2))?.[1])).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('the catalog: an item put on one edge reaches the other, and so does its removal', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`
+    const edge1 = await node('edge', prefix)
+    const edge2 = await node('edge', prefix)
+    const call = (n: NodeProcess, method: string, path: string, body?: unknown) =>
+      fetch(`${n.url}/v1/catalog${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_SECRET}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+    // Both edges hold the demo products, seeded once through the topic.
+    expect((await call(edge2, 'GET', '/items/P200?site=demo')).status).toBe(200)
+    const item = { id: 'K1', category: 'mugs', price: 12, color: 'teal' }
+    expect((await call(edge1, 'PUT', '/items?site=demo', { items: [item] })).status).toBe(200)
+    await expect.poll(async () => (await call(edge2, 'GET', '/items/K1?site=demo')).status, { timeout: 20_000 }).toBe(200)
+    expect(await (await call(edge2, 'GET', '/items/K1?site=demo')).json()).toEqual(item)
+    expect((await call(edge2, 'DELETE', '/items/K1?site=demo')).status).toBe(200)
+    await expect.poll(async () => (await call(edge1, 'GET', '/items/K1?site=demo')).status, { timeout: 20_000 }).toBe(404)
+    // A restarted edge restores the catalog from the topic.
+    await edge1.kill()
+    await edge1.restart()
+    expect((await call(edge1, 'GET', '/items/P1?site=demo')).status).toBe(200)
+    expect((await call(edge1, 'GET', '/items/K1?site=demo')).status).toBe(404)
   }, 120_000)
 
   it('a processor killed with SIGKILL mid-stream: after the rebalance every row equals the offline rows of all acknowledged events', async () => {

@@ -5,6 +5,7 @@ import { MemoryRowView } from '../state/memory-row-view'
 import { AggregatorTask } from './aggregator'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
+import { KafkaCatalog } from './kafka-catalog'
 import { RowMaterializer } from './row-materializer'
 import { SessionizerTask } from './sessionizer'
 import { StageRunner } from './stage-runner'
@@ -23,6 +24,10 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
   await admin.connect()
   await ensureTopics(admin, topics, config.kafkaPartitions, config.windowDays)
   const stops: Array<() => Promise<void>> = [() => admin.disconnect()]
+  // Every node holds the catalog: edges serve it, processors will read attributes from it.
+  const catalog = new KafkaCatalog(kafka, topics.catalog)
+  await catalog.start(admin)
+  stops.unshift(() => catalog.stop())
   const groups: Array<{ group: string; topic: string }> = []
 
   if (role !== 'edge') {
@@ -71,7 +76,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     })
     await materializer.start(admin)
     stops.unshift(() => materializer.stop(), () => sink.close())
-    edge = { sink, view, hub }
+    edge = { sink, view, hub, catalog }
   }
 
   metrics.collectLag(async () => {

@@ -13,6 +13,8 @@ export interface Topics {
   countsChangelog: string
   /** The row feed: every changed row keyed by site and item, compacted; one partition, so its offsets are the row versions. */
   rows: string
+  /** The catalog: items keyed by site and id, compacted (a tombstone removes an item). */
+  catalog: string
 }
 
 /** The topic names under a prefix (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
@@ -23,6 +25,7 @@ export function topicsOf(prefix: string): Topics {
     sessionsChangelog: `${prefix}.sessions-changelog`,
     countsChangelog: `${prefix}.counts-changelog`,
     rows: `${prefix}.rows`,
+    catalog: `${prefix}.catalog`,
   }
 }
 
@@ -42,6 +45,7 @@ export async function ensureTopics(admin: Admin, topics: Topics, partitions: num
       ],
     },
     { topic: topics.rows, numPartitions: 1, configEntries: compacted },
+    { topic: topics.catalog, numPartitions: 1, configEntries: compacted },
   ]
   const existing = new Set(await admin.listTopics())
   const missing = wanted.filter((t) => !existing.has(t.topic))

@@ -5,6 +5,7 @@ import { MemoryRowFeed } from './feed/row-feed'
 import { SqliteLog } from './log/sqlite-log'
 import type { ModeContext, RunningMode } from './mode'
 import { Processor } from './processor/processor'
+import { ProfileStore } from './profiles/profile-store'
 import { ModelStore } from './state/model-store'
 import { RowTable } from './state/row-table'
 import { openDb } from './state/sqlite'
@@ -20,7 +21,11 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
     metrics.rowsPublished.inc(Object.keys(changes.rows).length)
     hub.publish(changes)
   })
+  const catalog = new SqliteCatalog(stateDb)
+  const profiles = new ProfileStore(stateDb)
   const processor = new Processor({
+    catalog,
+    profiles,
     source: eventLog,
     store: new ModelStore(stateDb),
     rows,
@@ -34,7 +39,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   processor.drain()
   processor.start()
   return {
-    edge: { sink: eventLog, view: rows, hub, catalog: new SqliteCatalog(stateDb) },
+    edge: { sink: eventLog, view: rows, hub, catalog, profiles },
     async close() {
       processor.stop()
       eventLog.close()

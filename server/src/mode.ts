@@ -4,6 +4,7 @@ import type { Config } from './config'
 import type { StreamHub } from './edge/stream-hub'
 import type { EventSink } from './log/event-log'
 import type { Metrics } from './metrics'
+import type { ProfileView } from './profiles/profile-store'
 import type { RowView } from './state/row-table'
 
 /** What an edge serves from: where events go and where rows come from. */
@@ -12,6 +13,8 @@ export interface EdgeParts {
   view: RowView
   hub: StreamHub
   catalog: Catalog
+  /** Users' profiles, where this mode keeps them. */
+  profiles?: ProfileView
 }
 
 /** A running mode: the edge parts when this process is an edge, and how to stop. */

@@ -256,3 +256,44 @@ describe('the catalog API (embedded)', () => {
     expect((await call('GET', '/items/P1?site=demo', undefined, `Bearer ${generated}`)).status).toBe(200)
   })
 })
+
+describe('profiles (embedded)', () => {
+  const secret = 'a-long-enough-admin-secret'
+  const auth = { authorization: `Bearer ${secret}` }
+  const DAY = 86_400_000
+
+  it('combines daily profiles from catalog attributes with a decay, counting a repeated event once', async () => {
+    await server!.close()
+    server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir, SEQUITUR_ADMIN_SECRET: secret }), { log: () => {} })
+    base = `http://127.0.0.1:${server.port}`
+    const items = [
+      { id: 'PL', category: 'lamps', color: 'amber', price: 40 },
+      { id: 'PM', category: 'mugs', color: 'teal', price: 10 },
+    ]
+    await fetch(`${base}/v1/catalog/items?site=demo`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ items }) })
+    const today = Math.floor(Date.now() / DAY) * DAY + 1000
+    const ev = (id: string, item: string, ts: number) => ({ id, type: 'view', item, session: `s-${id}`, user: 'u1', ts })
+    const events = [ev('p1', 'PL', today), ev('p2', 'PM', today), ev('p3', 'PL', today - 7 * DAY), ev('p4', 'PM', today - 70 * DAY)]
+    await post({ site: 'demo', events: [...events, { ...events[0], id: 'p1' }] })
+    await post({ site: 'demo', events: [events[1]] })
+    const profile = async () => (await fetch(`${base}/v1/profiles/u1?site=demo&days=30&halfLife=7`, { headers: auth })).json() as Promise<{
+      weight: number
+      likelihoods: Record<string, Record<string, number>>
+      numbers: Record<string, { mean: number; variance: number }>
+    }>
+    await expect.poll(async () => (await profile()).weight, { timeout: 2000 }).toBeCloseTo(2.5)
+    const p = await profile()
+    // Today: a lamp and a mug (weight 1 each); a week ago: a lamp (weight 1/2); 70 days ago: outside the window.
+    expect(p.likelihoods.category!.lamps).toBeCloseTo(1.5 / 2.5)
+    expect(p.likelihoods.color!.teal).toBeCloseTo(1 / 2.5)
+    // Prices 40 (w 1), 10 (w 1), 40 (w 0.5): mean 70 / 2.5 = 28; variance (1.5 * 144 + 1 * 324) / 2.5 = 216.
+    expect(p.numbers.price!.mean).toBeCloseTo(28)
+    expect(p.numbers.price!.variance).toBeCloseTo(216)
+    expect((await fetch(`${base}/v1/profiles/u1?site=demo`)).status).toBe(401)
+    expect((await fetch(`${base}/v1/profiles/u1?site=demo&halfLife=0`, { headers: auth })).status).toBe(400)
+    await server!.close()
+    server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir, SEQUITUR_ADMIN_SECRET: secret }), { log: () => {} })
+    base = `http://127.0.0.1:${server.port}`
+    expect((await profile()).weight).toBeCloseTo(2.5)
+  })
+})

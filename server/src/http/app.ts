@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics'
 import type { EdgeParts } from '../mode'
 import { catalogRoute } from './catalog-route'
 import { eventsRoute } from './events-route'
+import { profilesRoute } from './profiles-route'
 import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
 import { streamRoute } from './stream-route'
@@ -53,6 +54,7 @@ export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpecte
     app.route('/v1/rows', rowsRoute({ view, sites }))
     app.get('/v1/stream', streamRoute(hub))
     app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, secrets: adminSecrets }))
+    if (edge.profiles) app.route('/v1/profiles', profilesRoute({ profiles: edge.profiles, secrets: adminSecrets, clock }))
   }
   app.all('/v1/*', () => {
     throw new ApiError(404, 'not_found', 'no such endpoint')

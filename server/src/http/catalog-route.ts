@@ -3,9 +3,9 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import type { Catalog } from '../catalog/catalog'
-import { secretMatches } from '../catalog/admin-secret'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
+import { adminOnly } from './admin-only'
 import { readBody } from './codec'
 
 /** What the catalog API needs. */
@@ -27,16 +27,9 @@ export function catalogRoute({ catalog, secrets }: CatalogRouteOptions): Hono<{ 
   app.use('*', async (c, next) => {
     const query = v.safeParse(SiteQuery, c.req.query())
     if (!query.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(query.issues))
-    const secret = secrets.get(query.output.site)
-    const presented = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1]
-    if (!secret || !presented || !secretMatches(presented, secret)) {
-      throw new ApiError(401, 'unauthorized', 'a valid `Authorization: Bearer <admin secret>` for this site is required', undefined, {
-        'www-authenticate': 'Bearer',
-      })
-    }
     c.set('site', query.output.site)
     await next()
-  })
+  }, adminOnly(secrets))
   app.put(
     '/items',
     bodyLimit({

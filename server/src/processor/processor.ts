@@ -4,6 +4,9 @@ import type { RowChanges, RowFeed } from '../feed/row-feed'
 import type { EventSource, LogRecord } from '../log/event-log'
 import type { ModelStore } from '../state/model-store'
 import type { RowMap, RowTable } from '../state/row-table'
+import type { Catalog } from '../catalog/catalog'
+import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
+import type { ProfileStore } from '../profiles/profile-store'
 import { SiteModel, type ModelOptions, type SessionPoint } from './site-model'
 
 /** Options of the stream processor. */
@@ -21,6 +24,10 @@ export interface ProcessorOptions extends ModelOptions {
   logRetentionDays?: number
   /** Called when applying a batch failed (the state is then reloaded from disk). */
   onError?: (error: unknown) => void
+  /** Users' daily profiles, updated from the catalog attributes of the items they interact with. */
+  profiles?: ProfileStore
+  /** The catalog the profiles read attributes from. */
+  catalog?: Pick<Catalog, 'get'>
 }
 
 const SOURCE = 'log'
@@ -32,7 +39,8 @@ const TRIM_EVERY_MS = 3_600_000
  * rows go to the feed.
  */
 export class Processor {
-  readonly #o: Required<Omit<ProcessorOptions, 'onError' | 'relatedK'>> & Pick<ProcessorOptions, 'onError' | 'relatedK'>
+  readonly #o: Required<Omit<ProcessorOptions, 'onError' | 'relatedK' | 'profiles' | 'catalog'>> &
+    Pick<ProcessorOptions, 'onError' | 'relatedK' | 'profiles' | 'catalog'>
   readonly #models = new Map<string, SiteModel>()
   #position = 0
   #scheduled = false
@@ -102,6 +110,7 @@ export class Processor {
     const version = records[records.length - 1]!.seq
     const dirty = new Map<string, Set<string>>()
     const sessions = new Map<string, Map<string, SessionPoint>>()
+    const profiles = new Map<string, { site: string; user: string; day: number; profile: DailyProfile }>()
     const tomorrow = dayOf(this.#o.clock()) + 1
     return store.transaction(() => {
       for (const { site, event } of records) {
@@ -115,7 +124,9 @@ export class Processor {
           store.addCount(site, i.kind, i.src, i.dst, i.day, i.n)
           getOrAdd(dirty, site, () => new Set()).add(i.src)
         }
+        if (event.user !== undefined && day >= model.windowStart) this.#profile(profiles, site, event.user, day, event.item)
       }
+      for (const { site, user, day, profile } of profiles.values()) this.#o.profiles?.put(site, user, day, profile)
       for (const [site, points] of sessions) for (const [s, point] of points) store.putSession(site, s, point)
       const changes: RowChanges[] = []
       for (const [site, items] of dirty) {
@@ -134,6 +145,16 @@ export class Processor {
     })
   }
 
+  /** Adds an interaction with `item` to the user's profile of the day (held in `batch` until written). */
+  #profile(batch: Map<string, { site: string; user: string; day: number; profile: DailyProfile }>, site: string, user: string, day: number, item: string): void {
+    const attributes = this.#o.catalog?.get(site, item)
+    if (!attributes || !this.#o.profiles) return
+    const key = `${site}\0${user}\0${day}`
+    let entry = batch.get(key)
+    if (!entry) batch.set(key, (entry = { site, user, day, profile: this.#o.profiles.get(site, user, day) ?? emptyProfile() }))
+    observeItem(entry.profile, attributes)
+  }
+
   #advance(site: string, model: SiteModel, day: number, dirty: Set<string>): void {
     const { store, dedupeDays } = this.#o
     for (const item of model.advance(day)) dirty.add(item)
@@ -141,6 +162,8 @@ export class Processor {
     store.dropCountsBefore(site, model.windowStart)
     store.pruneSeen(site, day - dedupeDays + 1)
     store.dropSessionsBefore(site, model.sessionsIdleBefore)
+    // Daily profiles live as long as the window (their TTL).
+    this.#o.profiles?.dropBefore(site, model.windowStart)
   }
 
   #model(site: string): SiteModel {

@@ -1,0 +1,38 @@
+import { IdSchema } from '@sequitur/sdk/protocol'
+import { Hono } from 'hono'
+import * as v from 'valibot'
+import { dayOf, type Clock } from '../clock'
+import { ApiError } from '../errors'
+import { fieldIssues } from '../field-issues'
+import { combine } from '../profiles/combine'
+import type { ProfileView } from '../profiles/profile-store'
+import { adminOnly } from './admin-only'
+
+const number = (min: number, max: number, fallback: number) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.transform(Number),
+    v.number('must be a number'),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  )
+
+const QuerySchema = v.object({
+  site: IdSchema,
+  days: v.pipe(number(1, 365, 30), v.integer('must be a whole number of days')),
+  halfLife: number(0.01, 365, 7),
+})
+
+/** `GET /v1/profiles/:user?site=S&days=30&halfLife=7` (admin): the user's decayed profile. */
+export function profilesRoute({ profiles, secrets, clock }: { profiles: ProfileView; secrets: ReadonlyMap<string, string>; clock: Clock }): Hono {
+  const app = new Hono()
+  app.get('/:user', adminOnly(secrets), (c) => {
+    const parsed = v.safeParse(QuerySchema, c.req.query())
+    if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
+    const user = v.safeParse(IdSchema, c.req.param('user'))
+    if (!user.success) throw new ApiError(400, 'invalid_user', 'the user id is invalid', fieldIssues(user.issues))
+    const { site, days, halfLife } = parsed.output
+    return c.json(combine(user.output, profiles.daily(site, user.output), { today: dayOf(clock()), days, halfLife }))
+  })
+  return app
+}

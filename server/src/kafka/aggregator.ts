@@ -2,7 +2,8 @@ import type { ModelRow } from '@sequitur/sdk/protocol'
 import { pack, unpack } from 'msgpackr'
 import { RowCounts, type ModelOptions } from '../processor/row-counts'
 import type { Kind } from '../processor/session-links'
-import type { IncrementRecord } from './sessionizer'
+import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
+import type { StageTwoRecord } from './sessionizer'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
 /** Header carrying the latest event time (ms) behind a row change, for the freshness metric. */
@@ -24,9 +25,14 @@ export class AggregatorTask implements StageTask {
    */
   readonly #applied = new Map<number, [offset: number, k: number]>()
 
+  /** Users' daily profiles: `site \0 user \0 day` → profile. */
+  readonly #profiles = new Map<string, DailyProfile>()
+
   constructor(
     readonly rowsTopic: string,
     readonly options: ModelOptions,
+    /** Where daily profiles go (compacted, keyed by site, user and day). */
+    readonly profilesTopic = '',
   ) {}
 
   restore(key: string, value: Buffer | null): void {
@@ -35,6 +41,7 @@ export class AggregatorTask implements StageTask {
     if (kind === 'a') this.#applied.set(Number(site), unpack(value) as [number, number])
     if (kind === 'w') this.#watermarks.set(site, unpack(value) as number)
     if (kind === 'c') this.#restoring.set(key, unpack(value) as number)
+    if (kind === 'p') this.#profiles.set(key.slice(2), unpack(value) as DailyProfile)
   }
 
   restored(): void {
@@ -45,6 +52,10 @@ export class AggregatorTask implements StageTask {
     this.#restoring.clear()
     // Cells older than the window may still sit in the changelog until retention removes them.
     for (const [site, day] of this.#watermarks) this.#countsOf(site).advance(day)
+    for (const key of [...this.#profiles.keys()]) {
+      const [site, , day] = key.split('\0') as [string, string, string]
+      if (Number(day) < this.#countsOf(site).windowStart) this.#profiles.delete(key)
+    }
   }
 
   process(records: readonly InputRecord[]): StageResult {
@@ -52,18 +63,38 @@ export class AggregatorTask implements StageTask {
     const cells = new Map<string, { site: string; kind: Kind; src: string; dst: string; day: number }>()
     const changelog: ChangelogRecord[] = []
     const applied = new Set<number>()
+    const profiles = new Map<string, DailyProfile | null>()
+    const advance = (site: string, day: number) => {
+      const counts = this.#countsOf(site)
+      if (day <= counts.watermark) return
+      for (const src of counts.advance(day)) dirty.set(`${site}\0${src}`, dirty.get(`${site}\0${src}`) ?? 0)
+      changelog.push({ key: `w\0${site}`, value: pack(day) })
+      // Daily profiles live as long as the window (their TTL).
+      for (const key of this.#profiles.keys()) {
+        const [s, , d] = key.split('\0') as [string, string, string]
+        if (s === site && Number(d) < counts.windowStart) profiles.set(key, null)
+      }
+      for (const [key, profile] of profiles) if (profile === null) this.#profiles.delete(key)
+    }
     for (const { value } of records) {
-      const r = unpack(value) as IncrementRecord
+      const r = unpack(value) as StageTwoRecord
       const last = this.#applied.get(r.from)
       if (last && (r.offset < last[0] || (r.offset === last[0] && r.k <= last[1]))) continue
       this.#applied.set(r.from, [r.offset, r.k])
       applied.add(r.from)
       const counts = this.#countsOf(r.site)
+      if (r.type === 'profile') {
+        advance(r.site, r.day)
+        if (r.day < counts.windowStart) continue
+        const key = `${r.site}\0${r.user}\0${r.day}`
+        const profile = this.#profiles.get(key) ?? emptyProfile()
+        observeItem(profile, r.item)
+        this.#profiles.set(key, profile)
+        profiles.set(key, profile)
+        continue
+      }
       for (const [kind, dst, day, n] of r.adds) {
-        if (day > counts.watermark) {
-          for (const src of counts.advance(day)) dirty.set(`${r.site}\0${src}`, dirty.get(`${r.site}\0${src}`) ?? 0)
-          changelog.push({ key: `w\0${r.site}`, value: pack(day) })
-        }
+        advance(r.site, day)
         if (!counts.add(kind, r.src, dst, day, n)) continue
         cells.set(`c\0${r.site}\0${kind}\0${r.src}\0${dst}\0${day}`, { site: r.site, kind, src: r.src, dst, day })
         const row = `${r.site}\0${r.src}`
@@ -84,6 +115,10 @@ export class AggregatorTask implements StageTask {
         value: row ? pack(row) : null,
         ...(ts > 0 ? { headers: { [EVENT_TS_HEADER]: String(ts) } } : {}),
       })
+    }
+    for (const [key, profile] of profiles) {
+      changelog.push({ key: `p\0${key}`, value: profile ? pack(profile) : null })
+      outputs.push({ topic: this.profilesTopic, key, value: profile ? Buffer.from(JSON.stringify(profile)) : null })
     }
     return { outputs, changelog }
   }

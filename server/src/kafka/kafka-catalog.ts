@@ -1,7 +1,7 @@
 import type { CatalogItem } from '@sequitur/sdk/protocol'
-import { randomUUID } from 'node:crypto'
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs'
+import type { Admin, Kafka, Producer } from 'kafkajs'
 import type { Catalog } from '../catalog/catalog'
+import { followTopic, type TopicFollower } from './topic-follower'
 
 /**
  * The catalog in Kafka mode: a compacted topic keyed by site and item id (a tombstone removes one)
@@ -13,7 +13,7 @@ export class KafkaCatalog implements Catalog {
   readonly #topic: string
   readonly #items = new Map<string, Map<string, CatalogItem>>()
   #producer: Producer | undefined
-  #consumer: Consumer | undefined
+  #follower: TopicFollower | undefined
 
   constructor(kafka: Kafka, topic: string) {
     this.#kafka = kafka
@@ -22,25 +22,12 @@ export class KafkaCatalog implements Catalog {
 
   /** Starts following the topic; resolves once the items present at start are loaded (or after 10 s). */
   async start(admin: Admin): Promise<void> {
-    const [{ high } = { high: '0' }] = await admin.fetchTopicOffsets(this.#topic)
-    let loaded!: () => void
-    const caughtUp = new Promise<void>((resolve) => (loaded = resolve))
-    if (Number(high) === 0) loaded()
-    const consumer = (this.#consumer = this.#kafka.consumer({ groupId: `sequitur-catalog-${randomUUID()}`, maxWaitTimeInMs: 100 }))
-    await consumer.connect()
-    await consumer.subscribe({ topic: this.#topic, fromBeginning: true })
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        const [site, id] = (message.key?.toString() ?? '').split('\0')
-        if (site && id !== undefined) {
-          if (message.value) this.#site(site).set(id, JSON.parse(message.value.toString()) as CatalogItem)
-          else this.#site(site).delete(id)
-        }
-        if (Number(message.offset) + 1 >= Number(high)) loaded()
-      },
+    this.#follower = await followTopic(this.#kafka, admin, this.#topic, ({ key, value }) => {
+      const [site, id] = key.split('\0')
+      if (!site || id === undefined) return
+      if (value) this.#site(site).set(id, JSON.parse(value.toString()) as CatalogItem)
+      else this.#site(site).delete(id)
     })
-    await Promise.race([caughtUp, new Promise((r) => setTimeout(r, 10_000).unref())])
   }
 
   async upsert(site: string, items: readonly CatalogItem[]): Promise<void> {
@@ -66,7 +53,7 @@ export class KafkaCatalog implements Catalog {
 
   /** Stops following the topic and closes the producer. */
   async stop(): Promise<void> {
-    await this.#consumer?.disconnect().catch(() => {})
+    await this.#follower?.stop()
     await this.#producer?.disconnect().catch(() => {})
   }
 

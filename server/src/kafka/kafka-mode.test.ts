@@ -158,6 +158,41 @@ describe('Kafka mode against a real broker', () => {
     expect((await call(edge1, 'GET', '/items/K1?site=demo')).status).toBe(404)
   }, 120_000)
 
+  it('profiles: built by the processor, served by the edge, still served with every processor stopped and after an edge restart', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`
+    const processor = await node('processor', prefix)
+    const edge = await node('edge', prefix)
+    const headers = { authorization: `Bearer ${ADMIN_SECRET}`, 'content-type': 'application/json' }
+    const items = [
+      { id: 'KL', category: 'lamps', price: 40 },
+      { id: 'KM', category: 'mugs', price: 10 },
+    ]
+    await fetch(`${edge.url}/v1/catalog/items?site=demo`, { method: 'PUT', headers, body: JSON.stringify({ items }) })
+    // The processor reads the catalog from its topic: give it a moment to see the new items.
+    await new Promise((r) => setTimeout(r, 2000))
+    const DAY = 86_400_000
+    const today = Math.floor(Date.now() / DAY) * DAY + 1000
+    const ev = (id: string, item: string, ts: number, session = `s-${id}`) => ({ id: `${prefix}-${id}`, type: 'view', item, session, user: 'ku', ts })
+    const events = [ev('1', 'KL', today), ev('2', 'KM', today), ev('3', 'KL', today - 7 * DAY)]
+    await post(edge.url, [...events as Event[], events[0] as Event])
+    const profile = async () =>
+      (await (await fetch(`${edge.url}/v1/profiles/ku?site=demo&days=30&halfLife=7`, { headers })).json()) as {
+        weight: number
+        likelihoods: Record<string, Record<string, number>>
+        numbers: Record<string, { mean: number; variance: number }>
+      }
+    await expect.poll(async () => (await profile()).weight, { timeout: 30_000 }).toBeCloseTo(2.5)
+    const expected = await profile()
+    expect(expected.likelihoods.category!.lamps).toBeCloseTo(1.5 / 2.5)
+    expect(expected.numbers.price!.mean).toBeCloseTo(28)
+    expect(expected.numbers.price!.variance).toBeCloseTo(216)
+    await processor.kill()
+    expect(await profile()).toEqual(expected)
+    await edge.kill()
+    await edge.restart()
+    expect(await profile()).toEqual(expected)
+  }, 120_000)
+
   it('a processor killed with SIGKILL mid-stream: after the rebalance every row equals the offline rows of all acknowledged events', async () => {
     const prefix = `t${randomUUID().slice(0, 8)}`
     const victim = await node('processor', prefix)

@@ -1,5 +1,7 @@
 import { join } from 'node:path'
 import { StreamHub } from '../edge/stream-hub'
+import type { DailyProfile } from '../profiles/daily-profile'
+import { MemoryProfileView } from '../profiles/memory-profile-view'
 import type { ModeContext, RunningMode } from '../mode'
 import { MemoryRowView } from '../state/memory-row-view'
 import { AggregatorTask } from './aggregator'
@@ -9,6 +11,7 @@ import { KafkaCatalog } from './kafka-catalog'
 import { RowMaterializer } from './row-materializer'
 import { SessionizerTask } from './sessionizer'
 import { StageRunner } from './stage-runner'
+import { followTopic } from './topic-follower'
 import { ensureTopics, topicsOf } from './topics'
 
 /**
@@ -39,7 +42,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       changelog: topics.sessionsChangelog,
       transactionalIdPrefix: `${prefix}-sessionizer`,
       stateDir,
-      createTask: (partition) => new SessionizerTask(topics.increments, clock, partition),
+      createTask: (partition) => new SessionizerTask(topics.increments, clock, partition, (site, item) => catalog.get(site, item)),
       onCommit: ({ records }) => metrics.eventsOut.inc(records),
       log,
     })
@@ -50,7 +53,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       changelog: topics.countsChangelog,
       transactionalIdPrefix: `${prefix}-aggregator`,
       stateDir,
-      createTask: () => new AggregatorTask(topics.rows, { windowDays: config.windowDays, topK: config.topK }),
+      createTask: () => new AggregatorTask(topics.rows, { windowDays: config.windowDays, topK: config.topK }, topics.profiles),
       onCommit: ({ result }) => metrics.rowsPublished.inc(result.outputs.length),
       log,
     })
@@ -75,8 +78,16 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       },
     })
     await materializer.start(admin)
-    stops.unshift(() => materializer.stop(), () => sink.close())
-    edge = { sink, view, hub, catalog }
+    // Profiles are served from this copy, so they stay up while every processor is down.
+    const profiles = new MemoryProfileView()
+    const profileFollower = await followTopic(kafka, admin, topics.profiles, ({ key, value }) => {
+      const [site, user, day] = key.split('\0')
+      if (site && user !== undefined && day !== undefined) {
+        profiles.put(site, user, Number(day), value ? (JSON.parse(value.toString()) as DailyProfile) : null)
+      }
+    })
+    stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => sink.close())
+    edge = { sink, view, hub, catalog, profiles }
   }
 
   metrics.collectLag(async () => {

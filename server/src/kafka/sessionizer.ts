@@ -1,4 +1,4 @@
-import { isItemEvent, type Event } from '@sequitur/sdk/protocol'
+import { isItemEvent, type CatalogItem, type Event } from '@sequitur/sdk/protocol'
 import { pack, unpack } from 'msgpackr'
 import { dayOf, type Clock } from '../clock'
 import { SessionLinks, type Increment, type SessionPoint } from '../processor/session-links'
@@ -9,6 +9,7 @@ import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask
  * `k` (its index among the event's records) identify it: stage 2 applies each identity once.
  */
 export interface IncrementRecord {
+  type: 'row'
   site: string
   src: string
   /** `[kind, dst, day, n]` for each statistic of the row that grows. */
@@ -20,6 +21,22 @@ export interface IncrementRecord {
   offset: number
   k: number
 }
+
+/** One interaction of a signed-in user with a catalog item, on its way to the user's daily profile. */
+export interface ProfileRecord {
+  type: 'profile'
+  site: string
+  user: string
+  day: number
+  item: CatalogItem
+  ts: number
+  from: number
+  offset: number
+  k: number
+}
+
+/** What stage 1 sends to stage 2. */
+export type StageTwoRecord = IncrementRecord | ProfileRecord
 
 /** A session's state in the changelog: its latest items and the ids of its latest events. */
 interface SessionState extends SessionPoint {
@@ -44,6 +61,8 @@ export class SessionizerTask implements StageTask {
     readonly clock: Clock,
     /** The events partition this task owns. */
     readonly partition = 0,
+    /** The catalog item behind an id, for profiles. */
+    readonly catalog: (site: string, item: string) => CatalogItem | undefined = () => undefined,
   ) {}
 
   restore(key: string, value: Buffer | null): void {
@@ -96,8 +115,13 @@ export class SessionizerTask implements StageTask {
       }
       let k = 0
       for (const [src, adds] of bySrc) {
-        const record: IncrementRecord = { site, src, adds, ts: event.ts, from: this.partition, offset, k: k++ }
+        const record: IncrementRecord = { type: 'row', site, src, adds, ts: event.ts, from: this.partition, offset, k: k++ }
         outputs.push({ topic: this.incrementsTopic, key: `${site}\0${src}`, value: pack(record) })
+      }
+      const item = event.user === undefined ? undefined : this.catalog(site, event.item)
+      if (item && event.user !== undefined) {
+        const record: ProfileRecord = { type: 'profile', site, user: event.user, day, item, ts: event.ts, from: this.partition, offset, k: k++ }
+        outputs.push({ topic: this.incrementsTopic, key: `${site}\0user\0${event.user}`, value: pack(record) })
       }
       touched.set(sessionKey, { site, session: event.session })
     }

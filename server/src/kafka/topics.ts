@@ -15,6 +15,8 @@ export interface Topics {
   rows: string
   /** The catalog: items keyed by site and id, compacted (a tombstone removes an item). */
   catalog: string
+  /** Users' daily profiles keyed by site, user and day, compacted (a tombstone when past the window). */
+  profiles: string
 }
 
 /** The topic names under a prefix (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
@@ -26,6 +28,7 @@ export function topicsOf(prefix: string): Topics {
     countsChangelog: `${prefix}.counts-changelog`,
     rows: `${prefix}.rows`,
     catalog: `${prefix}.catalog`,
+    profiles: `${prefix}.profiles`,
   }
 }
 
@@ -46,15 +49,25 @@ export async function ensureTopics(admin: Admin, topics: Topics, partitions: num
     },
     { topic: topics.rows, numPartitions: 1, configEntries: compacted },
     { topic: topics.catalog, numPartitions: 1, configEntries: compacted },
+    { topic: topics.profiles, numPartitions: 1, configEntries: compacted },
   ]
   const existing = new Set(await admin.listTopics())
   const missing = wanted.filter((t) => !existing.has(t.topic))
-  if (missing.length === 0) return
   try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true })
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true })
   } catch (error) {
     // Another process may have created them in between; anything else is real.
     const now = new Set(await admin.listTopics())
     if (missing.some((t) => !now.has(t.topic))) throw error
+  }
+  // Topics another process just created may not have leaders yet: wait until every one answers.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await Promise.all(wanted.map((t) => admin.fetchTopicOffsets(t.topic)))
+      return
+    } catch (error) {
+      if (attempt >= 50) throw error
+      await new Promise((r) => setTimeout(r, 200))
+    }
   }
 }

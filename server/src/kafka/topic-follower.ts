@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto'
+import type { Admin, Consumer, Kafka } from 'kafkajs'
+
+/** A record of a followed topic. */
+export interface FollowedRecord {
+  key: string
+  /** `null` is a tombstone. */
+  value: Buffer | null
+  offset: number
+}
+
+/** A running follower; `stop()` ends it. */
+export interface TopicFollower {
+  stop(): Promise<void>
+}
+
+/**
+ * Reads a (compacted) topic from its start with a consumer of its own (a fresh group, nothing
+ * committed), handing every record to `onRecord`; resolves once the records present at start are in
+ * (or after 10 s), and keeps following. Starts a new consumer when kafkajs gives up on one.
+ */
+export async function followTopic(kafka: Kafka, admin: Admin, topic: string, onRecord: (record: FollowedRecord) => void): Promise<TopicFollower> {
+  const ends = await admin.fetchTopicOffsets(topic)
+  const remaining = new Map(ends.filter((e) => Number(e.high) > 0).map((e) => [e.partition, Number(e.high)]))
+  let loaded!: () => void
+  const caughtUp = new Promise<void>((resolve) => (loaded = resolve))
+  if (remaining.size === 0) loaded()
+  let stopped = false
+  let consumer: Consumer | undefined
+  const run = async () => {
+    const c = (consumer = kafka.consumer({ groupId: `sequitur-follow-${randomUUID()}`, maxWaitTimeInMs: 100 }))
+    c.on(c.events.CRASH, ({ payload }) => {
+      if (payload.restart || stopped) return
+      setTimeout(() => void c.disconnect().catch(() => {}).then(() => (stopped ? undefined : run().catch(() => {}))), 1000)
+    })
+    await c.connect()
+    await c.subscribe({ topic, fromBeginning: true })
+    await c.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        onRecord({ key: message.key?.toString() ?? '', value: message.value, offset: Number(message.offset) })
+        const high = remaining.get(partition)
+        if (high !== undefined && Number(message.offset) + 1 >= high) {
+          remaining.delete(partition)
+          if (remaining.size === 0) loaded()
+        }
+      },
+    })
+  }
+  await run()
+  await Promise.race([caughtUp, new Promise((r) => setTimeout(r, 10_000).unref())])
+  return {
+    async stop() {
+      stopped = true
+      await consumer?.disconnect().catch(() => {})
+    },
+  }
+}

@@ -6,6 +6,7 @@ import { SqliteLog } from './log/sqlite-log'
 import type { ModeContext, RunningMode } from './mode'
 import { Processor } from './processor/processor'
 import { ProfileStore } from './profiles/profile-store'
+import { TrendingStore } from './trending/trending-store'
 import { ModelStore } from './state/model-store'
 import { RowTable } from './state/row-table'
 import { openDb } from './state/sqlite'
@@ -23,9 +24,12 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   })
   const catalog = new SqliteCatalog(stateDb)
   const profiles = new ProfileStore(stateDb)
+  const trending = new TrendingStore(stateDb)
   const processor = new Processor({
     catalog,
     profiles,
+    trending,
+    onLate: () => metrics.lateEvents.inc(),
     source: eventLog,
     store: new ModelStore(stateDb),
     rows,
@@ -39,7 +43,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   processor.drain()
   processor.start()
   return {
-    edge: { sink: eventLog, view: rows, hub, catalog, profiles },
+    edge: { sink: eventLog, view: rows, hub, catalog, profiles, trending },
     async close() {
       processor.stop()
       eventLog.close()

@@ -17,6 +17,12 @@ export class Metrics {
     help: 'Changed rows published to the row feed by this processor',
     registers: [this.registry],
   })
+  /** Events dropped by the take-rate join for arriving after their window and the allowed lateness. */
+  readonly lateEvents = new Counter({
+    name: 'sequitur_late_events_dropped_total',
+    help: 'Impressions and clicks dropped for arriving later than the allowed lateness',
+    registers: [this.registry],
+  })
   /** Event time → changed row received by the edge, in seconds. */
   readonly freshness = new Histogram({
     name: 'sequitur_freshness_seconds',

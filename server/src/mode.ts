@@ -5,6 +5,7 @@ import type { StreamHub } from './edge/stream-hub'
 import type { EventSink } from './log/event-log'
 import type { Metrics } from './metrics'
 import type { ProfileView } from './profiles/profile-store'
+import type { TrendingView } from './trending/trending-store'
 import type { RowView } from './state/row-table'
 
 /** What an edge serves from: where events go and where rows come from. */
@@ -15,6 +16,8 @@ export interface EdgeParts {
   catalog: Catalog
   /** Users' profiles, where this mode keeps them. */
   profiles?: ProfileView
+  /** Trending items, where this mode keeps them. */
+  trending?: TrendingView
 }
 
 /** A running mode: the edge parts when this process is an edge, and how to stop. */

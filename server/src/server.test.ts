@@ -297,3 +297,37 @@ describe('profiles (embedded)', () => {
     expect((await profile()).weight).toBeCloseTo(2.5)
   })
 })
+
+describe('trending (embedded)', () => {
+  it('joins impressions and clicks by list, drops a late click, counts a repeat once, and survives a restart', async () => {
+    const MIN = 60_000
+    const t0 = Math.floor(Date.now() / (30 * MIN)) * 30 * MIN - 60 * MIN
+    const shown = (id: string, ts: number, ...items: string[]) => ({ id, type: 'impression', items, list: 'home', session: 'v', ts })
+    const click = (id: string, ts: number, item: string) => ({ id, type: 'click', item, list: 'home', session: 'v', ts })
+    const events = [
+      ...Array.from({ length: 10 }, (_, i) => shown(`t-i${i}`, t0 + i, 'TA', 'TB')),
+      ...Array.from({ length: 5 }, (_, i) => click(`t-a${i}`, t0 + 100 + i, 'TA')),
+      click('t-b0', t0 + 200, 'TB'),
+      click('t-b0', t0 + 200, 'TB'),
+      shown('t-late-now', t0 + 40 * MIN, 'TC'),
+      click('t-late', t0 + 300, 'TB'),
+    ]
+    await post({ site: 'demo', events: events.slice(0, 16) })
+    await post({ site: 'demo', events: events.slice(16) })
+    const trending = async () => ((await (await fetch(`${base}/v1/trending?site=demo&limit=3`)).json()) as { items: unknown[] }).items
+    // Site rate 6 / 21; A: (5 + 10 × 6/21) / 20; C, shown once and never clicked, sits at the prior:
+    // (0 + 10 × 6/21) / 11; B: (1 + 10 × 6/21) / 20 (the late click is dropped).
+    const rate = 6 / 21
+    await expect.poll(trending, { timeout: 2000 }).toEqual([
+      { item: 'TA', impressions: 10, clicks: 5, rate: (5 + 10 * rate) / 20 },
+      { item: 'TC', impressions: 1, clicks: 0, rate: (10 * rate) / 11 },
+      { item: 'TB', impressions: 10, clicks: 1, rate: (1 + 10 * rate) / 20 },
+    ])
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^sequitur_late_events_dropped_total 1$/m)
+    await server!.close()
+    await start()
+    expect(await trending()).toHaveLength(3)
+    expect((await fetch(`${base}/v1/trending?site=demo&limit=0`)).status).toBe(400)
+    expect((await fetch(`${base}/v1/trending?site=nope`)).status).toBe(401)
+  })
+})

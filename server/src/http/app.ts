@@ -8,6 +8,7 @@ import type { EdgeParts } from '../mode'
 import { catalogRoute } from './catalog-route'
 import { eventsRoute } from './events-route'
 import { profilesRoute } from './profiles-route'
+import { trendingRoute } from './trending-route'
 import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
 import { streamRoute } from './stream-route'
@@ -55,6 +56,7 @@ export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpecte
     app.get('/v1/stream', streamRoute(hub))
     app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, secrets: adminSecrets }))
     if (edge.profiles) app.route('/v1/profiles', profilesRoute({ profiles: edge.profiles, secrets: adminSecrets, clock }))
+    if (edge.trending) app.route('/v1/trending', trendingRoute({ trending: edge.trending, sites }))
   }
   app.all('/v1/*', () => {
     throw new ApiError(404, 'not_found', 'no such endpoint')

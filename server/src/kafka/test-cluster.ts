@@ -5,6 +5,19 @@ import { join } from 'node:path'
 
 const MAIN = join(import.meta.dirname, '../main.ts')
 
+/** Children still running, killed when the test process exits (one listener for all of them). */
+const running = new Set<ChildProcess>()
+let exitHookInstalled = false
+function killOnExit(child: ChildProcess): void {
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL')
+  })
+}
+
 /** A Sequitur server running as its own process, for integration tests of Kafka mode. */
 export interface NodeProcess {
   /** `http://127.0.0.1:<port>` */
@@ -31,6 +44,7 @@ export async function spawnNode(env: Record<string, string>, port = 0): Promise<
         env: { ...process.env, SEQUITUR_DATA_DIR: dataDir, ...env, PORT: String(actualPort) },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
+      killOnExit(child)
       const onData = (chunk: Buffer) => {
         out += chunk.toString()
         const match = /listening on http:\/\/localhost:(\d+)/.exec(out)
@@ -61,6 +75,5 @@ export async function spawnNode(env: Record<string, string>, port = 0): Promise<
     },
     output: () => out,
   }
-  process.once('exit', () => child.kill('SIGKILL'))
   return handle
 }

@@ -7,6 +7,7 @@ import type { RowMap, RowTable } from '../state/row-table'
 import type { Catalog } from '../catalog/catalog'
 import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
 import type { ProfileStore } from '../profiles/profile-store'
+import type { TrendingStore } from '../trending/trending-store'
 import { SiteModel, type ModelOptions, type SessionPoint } from './site-model'
 
 /** Options of the stream processor. */
@@ -28,6 +29,10 @@ export interface ProcessorOptions extends ModelOptions {
   profiles?: ProfileStore
   /** The catalog the profiles read attributes from. */
   catalog?: Pick<Catalog, 'get'>
+  /** Take rates (impressions joined to clicks by list) for trending. */
+  trending?: TrendingStore
+  /** Called with each event dropped for arriving later than the allowed lateness. */
+  onLate?: () => void
 }
 
 const SOURCE = 'log'
@@ -39,8 +44,8 @@ const TRIM_EVERY_MS = 3_600_000
  * rows go to the feed.
  */
 export class Processor {
-  readonly #o: Required<Omit<ProcessorOptions, 'onError' | 'relatedK' | 'profiles' | 'catalog'>> &
-    Pick<ProcessorOptions, 'onError' | 'relatedK' | 'profiles' | 'catalog'>
+  readonly #o: Required<Omit<ProcessorOptions, 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate'>> &
+    Pick<ProcessorOptions, 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate'>
   readonly #models = new Map<string, SiteModel>()
   #position = 0
   #scheduled = false
@@ -113,9 +118,17 @@ export class Processor {
     const profiles = new Map<string, { site: string; user: string; day: number; profile: DailyProfile }>()
     const tomorrow = dayOf(this.#o.clock()) + 1
     return store.transaction(() => {
+      const epochs = new Map<string, Set<number>>()
       for (const { site, event } of records) {
         const day = dayOf(event.ts)
-        if (!store.markSeen(site, event.id, day) || !isItemEvent(event) || day > tomorrow) continue
+        if (!store.markSeen(site, event.id, day) || day > tomorrow) continue
+        if (this.#o.trending) {
+          const rates = this.#o.trending.rates(site)
+          const outcome = rates.observe(event)
+          if (outcome === 'late') this.#o.onLate?.()
+          if (outcome === 'counted') getOrAdd(epochs, site, () => new Set()).add(rates.epochOf(event.ts))
+        }
+        if (!isItemEvent(event)) continue
         const model = this.#model(site)
         if (day > model.watermark) this.#advance(site, model, day, getOrAdd(dirty, site, () => new Set()))
         const increments = model.observe(event.session, event.item, event.ts, day)
@@ -127,6 +140,7 @@ export class Processor {
         if (event.user !== undefined && day >= model.windowStart) this.#profile(profiles, site, event.user, day, event.item)
       }
       for (const { site, user, day, profile } of profiles.values()) this.#o.profiles?.put(site, user, day, profile)
+      for (const [site, touched] of epochs) this.#o.trending?.save(site, touched)
       for (const [site, points] of sessions) for (const [s, point] of points) store.putSession(site, s, point)
       const changes: RowChanges[] = []
       for (const [site, items] of dirty) {

@@ -1,0 +1,28 @@
+import { IdSchema } from '@sequitur/sdk/protocol'
+import { Hono } from 'hono'
+import * as v from 'valibot'
+import { ApiError } from '../errors'
+import { fieldIssues } from '../field-issues'
+import type { TrendingView } from '../trending/trending-store'
+
+const QuerySchema = v.object({
+  site: IdSchema,
+  limit: v.pipe(
+    v.optional(v.string(), '50'),
+    v.transform(Number),
+    v.integer('must be a whole number'),
+    v.minValue(1, 'must be at least 1'),
+    v.maxValue(500, 'must be at most 500'),
+  ),
+})
+
+/** `GET /v1/trending?site=S&limit=50`: the items with the highest smoothed take rate recently. */
+export function trendingRoute({ trending, sites }: { trending: TrendingView; sites: ReadonlySet<string> }): Hono {
+  return new Hono().get('/', (c) => {
+    const parsed = v.safeParse(QuerySchema, c.req.query())
+    if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
+    const { site, limit } = parsed.output
+    if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
+    return c.json({ items: trending.trending(site, limit) })
+  })
+}

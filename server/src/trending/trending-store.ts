@@ -1,0 +1,51 @@
+import type { Db } from '../state/sqlite'
+import { TakeRates, type TakeRateOptions, type TrendingItem } from './take-rates'
+
+/** Where an edge reads trending items from. */
+export interface TrendingView {
+  trending(site: string, limit: number): TrendingItem[]
+}
+
+/**
+ * The take rates of every site (embedded mode): in memory, with each epoch an event touched written
+ * to SQLite in the processor's transaction, and read back at start.
+ */
+export class TrendingStore implements TrendingView {
+  readonly #sites = new Map<string, TakeRates>()
+  readonly #options: TakeRateOptions
+  readonly #put
+  readonly #drop
+
+  constructor(db: Db, options: TakeRateOptions = {}) {
+    this.#options = options
+    db.exec(`CREATE TABLE IF NOT EXISTS trending (
+      site TEXT NOT NULL, epoch INTEGER NOT NULL, state TEXT NOT NULL, watermark REAL NOT NULL,
+      PRIMARY KEY (site, epoch)) WITHOUT ROWID`)
+    this.#put = db.prepare(
+      'INSERT INTO trending (site, epoch, state, watermark) VALUES (?, ?, ?, ?) ON CONFLICT (site, epoch) DO UPDATE SET state = excluded.state, watermark = excluded.watermark',
+    )
+    this.#drop = db.prepare('DELETE FROM trending WHERE site = ? AND epoch < ?')
+    type Stored = { site: string; epoch: number; state: string; watermark: number }
+    for (const r of db.prepare('SELECT site, epoch, state, watermark FROM trending').iterate() as Iterable<Stored>) {
+      this.rates(r.site).importEpoch(r.epoch, JSON.parse(r.state) as Parameters<TakeRates['importEpoch']>[1], r.watermark)
+    }
+  }
+
+  /** The take rates of a site. */
+  rates(site: string): TakeRates {
+    let rates = this.#sites.get(site)
+    if (!rates) this.#sites.set(site, (rates = new TakeRates(this.#options)))
+    return rates
+  }
+
+  /** Writes the given epochs of a site (call inside the processor's transaction). */
+  save(site: string, epochs: Iterable<number>): void {
+    const rates = this.rates(site)
+    for (const epoch of epochs) this.#put.run(site, epoch, JSON.stringify(rates.exportEpoch(epoch)), rates.watermark)
+    this.#drop.run(site, rates.epochOf(rates.watermark) - 10)
+  }
+
+  trending(site: string, limit: number): TrendingItem[] {
+    return this.#sites.get(site)?.trending(limit) ?? []
+  }
+}

@@ -3,6 +3,7 @@ import { pack, unpack } from 'msgpackr'
 import { RowCounts, type ModelOptions } from '../processor/row-counts'
 import type { Kind } from '../processor/session-links'
 import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
+import { TakeRates } from '../trending/take-rates'
 import type { StageTwoRecord } from './sessionizer'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
@@ -28,11 +29,18 @@ export class AggregatorTask implements StageTask {
   /** Users' daily profiles: `site \0 user \0 day` → profile. */
   readonly #profiles = new Map<string, DailyProfile>()
 
+  /** Take rates per site (for the items this partition owns). */
+  readonly #rates = new Map<string, TakeRates>()
+
   constructor(
     readonly rowsTopic: string,
     readonly options: ModelOptions,
     /** Where daily profiles go (compacted, keyed by site, user and day). */
     readonly profilesTopic = '',
+    /** Where take-rate cells go (compacted, keyed by site, item and epoch). */
+    readonly trendingTopic = '',
+    /** Called with each impression or click dropped for arriving later than the allowed lateness. */
+    readonly onLate: () => void = () => {},
   ) {}
 
   restore(key: string, value: Buffer | null): void {
@@ -42,6 +50,10 @@ export class AggregatorTask implements StageTask {
     if (kind === 'w') this.#watermarks.set(site, unpack(value) as number)
     if (kind === 'c') this.#restoring.set(key, unpack(value) as number)
     if (kind === 'p') this.#profiles.set(key.slice(2), unpack(value) as DailyProfile)
+    if (kind === 't') {
+      const { epoch, state, watermark } = unpack(value) as { epoch: number; state: Parameters<TakeRates['importEpoch']>[1]; watermark: number }
+      this.#ratesOf(site).importEpoch(epoch, state, watermark)
+    }
   }
 
   restored(): void {
@@ -64,6 +76,7 @@ export class AggregatorTask implements StageTask {
     const changelog: ChangelogRecord[] = []
     const applied = new Set<number>()
     const profiles = new Map<string, DailyProfile | null>()
+    const takes = new Map<string, { site: string; item: string; epoch: number }>()
     const advance = (site: string, day: number) => {
       const counts = this.#countsOf(site)
       if (day <= counts.watermark) return
@@ -83,6 +96,19 @@ export class AggregatorTask implements StageTask {
       this.#applied.set(r.from, [r.offset, r.k])
       applied.add(r.from)
       const counts = this.#countsOf(r.site)
+      if (r.type === 'take') {
+        const rates = this.#ratesOf(r.site)
+        const event = r.kind === 'impression'
+          ? { id: '', session: '', type: 'impression' as const, items: [r.item], ts: r.ts, ...(r.list === undefined ? {} : { list: r.list }) }
+          : { id: '', session: '', type: 'click' as const, item: r.item, ts: r.ts, ...(r.list === undefined ? {} : { list: r.list }) }
+        const outcome = rates.observe(event)
+        if (outcome === 'late') this.onLate()
+        if (outcome === 'counted') {
+          const epoch = rates.epochOf(r.ts)
+          takes.set(`${r.site}\0${r.item}\0${epoch}`, { site: r.site, item: r.item, epoch })
+        }
+        continue
+      }
       if (r.type === 'profile') {
         advance(r.site, r.day)
         if (r.day < counts.windowStart) continue
@@ -116,11 +142,28 @@ export class AggregatorTask implements StageTask {
         ...(ts > 0 ? { headers: { [EVENT_TS_HEADER]: String(ts) } } : {}),
       })
     }
+    const epochs = new Set<string>()
+    for (const [key, { site, item, epoch }] of takes) {
+      outputs.push({ topic: this.trendingTopic, key, value: Buffer.from(JSON.stringify(this.#ratesOf(site).cell(epoch, item))) })
+      epochs.add(`${site}\0${epoch}`)
+    }
+    for (const se of epochs) {
+      const [site, epoch] = se.split('\0') as [string, string]
+      const rates = this.#ratesOf(site)
+      const value = { epoch: Number(epoch), state: rates.exportEpoch(Number(epoch)), watermark: rates.watermark }
+      changelog.push({ key: `t\0${site}\0${epoch}`, value: pack(value) })
+    }
     for (const [key, profile] of profiles) {
       changelog.push({ key: `p\0${key}`, value: profile ? pack(profile) : null })
       outputs.push({ topic: this.profilesTopic, key, value: profile ? Buffer.from(JSON.stringify(profile)) : null })
     }
     return { outputs, changelog }
+  }
+
+  #ratesOf(site: string): TakeRates {
+    let rates = this.#rates.get(site)
+    if (!rates) this.#rates.set(site, (rates = new TakeRates()))
+    return rates
   }
 
   #countsOf(site: string): RowCounts {

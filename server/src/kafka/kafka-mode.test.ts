@@ -193,6 +193,36 @@ describe('Kafka mode against a real broker', () => {
     expect(await profile()).toEqual(expected)
   }, 120_000)
 
+  it('trending: impressions joined to clicks by list, a late click dropped and counted, served by the edge', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`
+    const processor = await node('processor', prefix)
+    const edge = await node('edge', prefix)
+    const MIN = 60_000
+    const t0 = Math.floor(Date.now() / (30 * MIN)) * 30 * MIN - 60 * MIN
+    const shown = (id: string, ts: number, ...items: string[]) => ({ id: `${prefix}-${id}`, type: 'impression', items, list: 'home', session: 'v', ts })
+    const click = (id: string, ts: number, item: string) => ({ id: `${prefix}-${id}`, type: 'click', item, list: 'home', session: 'v', ts })
+    await post(edge.url, [
+      ...Array.from({ length: 10 }, (_, i) => shown(`i${i}`, t0 + i, 'TA', 'TB')),
+      ...Array.from({ length: 5 }, (_, i) => click(`a${i}`, t0 + 100 + i, 'TA')),
+      click('b0', t0 + 200, 'TB'),
+      click('b0', t0 + 200, 'TB'),
+      shown('later', t0 + 40 * MIN, 'TB'),
+    ] as Event[])
+    // Each item's partition keeps its own event time: TB's is now 40 min, so this click is past the lateness.
+    await post(edge.url, [click('late', t0 + 300, 'TB')] as Event[])
+    const rate = 6 / 21
+    const trending = async () => ((await (await fetch(`${edge.url}/v1/trending?site=demo&limit=5`)).json()) as { items: unknown[] }).items
+    await expect
+      .poll(trending, { timeout: 30_000 })
+      .toEqual([
+        { item: 'TA', impressions: 10, clicks: 5, rate: (5 + 10 * rate) / 20 },
+        { item: 'TB', impressions: 11, clicks: 1, rate: (1 + 10 * rate) / 21 },
+      ])
+    await expect
+      .poll(async () => (await (await fetch(`${processor.url}/metrics`)).text()).match(/^sequitur_late_events_dropped_total (\d+)/m)?.[1])
+      .toBe('1')
+  }, 120_000)
+
   it('a processor killed with SIGKILL mid-stream: after the rebalance every row equals the offline rows of all acknowledged events', async () => {
     const prefix = `t${randomUUID().slice(0, 8)}`
     const victim = await node('processor', prefix)

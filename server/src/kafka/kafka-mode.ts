@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import { StreamHub } from '../edge/stream-hub'
 import type { DailyProfile } from '../profiles/daily-profile'
 import { MemoryProfileView } from '../profiles/memory-profile-view'
+import { MemoryTrendingView } from '../trending/memory-trending-view'
+import type { Cell } from '../trending/take-rates'
 import type { ModeContext, RunningMode } from '../mode'
 import { MemoryRowView } from '../state/memory-row-view'
 import { AggregatorTask } from './aggregator'
@@ -53,7 +55,10 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       changelog: topics.countsChangelog,
       transactionalIdPrefix: `${prefix}-aggregator`,
       stateDir,
-      createTask: () => new AggregatorTask(topics.rows, { windowDays: config.windowDays, topK: config.topK }, topics.profiles),
+      createTask: () =>
+        new AggregatorTask(topics.rows, { windowDays: config.windowDays, topK: config.topK }, topics.profiles, topics.trending, () =>
+          metrics.lateEvents.inc(),
+        ),
       onCommit: ({ result }) => metrics.rowsPublished.inc(result.outputs.length),
       log,
     })
@@ -86,8 +91,15 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
         profiles.put(site, user, Number(day), value ? (JSON.parse(value.toString()) as DailyProfile) : null)
       }
     })
-    stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => sink.close())
-    edge = { sink, view, hub, catalog, profiles }
+    const trending = new MemoryTrendingView()
+    const trendingFollower = await followTopic(kafka, admin, topics.trending, ({ key, value }) => {
+      const [site, item, epoch] = key.split('\0')
+      if (site && item !== undefined && epoch !== undefined) {
+        trending.put(site, item, Number(epoch), value ? (JSON.parse(value.toString()) as Cell) : null)
+      }
+    })
+    stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => trendingFollower.stop(), () => sink.close())
+    edge = { sink, view, hub, catalog, profiles, trending }
   }
 
   metrics.collectLag(async () => {

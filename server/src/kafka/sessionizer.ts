@@ -35,8 +35,22 @@ export interface ProfileRecord {
   k: number
 }
 
+/** An impression of one item, or a click from a list, on its way to the take-rate join. */
+export interface TakeRecord {
+  type: 'take'
+  site: string
+  /** `impression` or `click`. */
+  kind: 'impression' | 'click'
+  item: string
+  list?: string
+  ts: number
+  from: number
+  offset: number
+  k: number
+}
+
 /** What stage 1 sends to stage 2. */
-export type StageTwoRecord = IncrementRecord | ProfileRecord
+export type StageTwoRecord = IncrementRecord | ProfileRecord | TakeRecord
 
 /** A session's state in the changelog: its latest items and the ids of its latest events. */
 interface SessionState extends SessionPoint {
@@ -75,7 +89,7 @@ export class SessionizerTask implements StageTask {
       return
     }
     const state = unpack(value) as SessionState
-    this.#linksOf(site).restore(session, { items: state.items, ts: state.ts })
+    if (state.items.length > 0) this.#linksOf(site).restore(session, { items: state.items, ts: state.ts })
     this.#ids.set(sessionKey, state.ids)
   }
 
@@ -91,13 +105,26 @@ export class SessionizerTask implements StageTask {
     for (const { offset, value } of records) {
       const { site, event } = unpack(value) as { site: string; event: Event }
       const day = dayOf(event.ts)
-      if (!isItemEvent(event) || day > tomorrow) continue
+      if (day > tomorrow) continue
       const sessionKey = `${site}\0${event.session}`
       const ids = this.#ids.get(sessionKey) ?? []
       if (ids.includes(event.id)) continue
       ids.push(event.id)
       if (ids.length > IDS_PER_SESSION) ids.shift()
       this.#ids.set(sessionKey, ids)
+      touched.set(sessionKey, { site, session: event.session })
+      // Impressions and clicks from a list go to the take-rate join, keyed like the item's row.
+      let k = 0
+      const take = (kind: TakeRecord['kind'], item: string) => {
+        const record: TakeRecord = { type: 'take', site, kind, item, ts: event.ts, from: this.partition, offset, k: k++ }
+        if (event.list !== undefined) record.list = event.list
+        outputs.push({ topic: this.incrementsTopic, key: `${site}\0${item}`, value: pack(record) })
+      }
+      if (!isItemEvent(event)) {
+        for (const item of event.items) take('impression', item)
+        continue
+      }
+      if (event.type === 'click' && event.list !== undefined) take('click', event.item)
       const links = this.#linksOf(site)
       if (day > links.watermark) {
         for (const ended of links.advance(day)) {
@@ -113,7 +140,6 @@ export class SessionizerTask implements StageTask {
         if (!adds) bySrc.set(i.src, (adds = []))
         adds.push([i.kind, i.dst, i.day, i.n])
       }
-      let k = 0
       for (const [src, adds] of bySrc) {
         const record: IncrementRecord = { type: 'row', site, src, adds, ts: event.ts, from: this.partition, offset, k: k++ }
         outputs.push({ topic: this.incrementsTopic, key: `${site}\0${src}`, value: pack(record) })
@@ -123,10 +149,10 @@ export class SessionizerTask implements StageTask {
         const record: ProfileRecord = { type: 'profile', site, user: event.user, day, item, ts: event.ts, from: this.partition, offset, k: k++ }
         outputs.push({ topic: this.incrementsTopic, key: `${site}\0user\0${event.user}`, value: pack(record) })
       }
-      touched.set(sessionKey, { site, session: event.session })
     }
     for (const [sessionKey, { site, session }] of touched) {
-      const point = this.#linksOf(site).get(session)!
+      // A session that only saw impressions has no items yet, only event ids to remember.
+      const point = this.#linksOf(site).get(session) ?? { items: [], ts: 0 }
       const state: SessionState = { ...point, ids: this.#ids.get(sessionKey) ?? [] }
       changelog.push({ key: `s\0${site}\0${session}`, value: pack(state) })
     }

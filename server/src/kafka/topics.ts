@@ -17,6 +17,8 @@ export interface Topics {
   catalog: string
   /** Users' daily profiles keyed by site, user and day, compacted (a tombstone when past the window). */
   profiles: string
+  /** Take-rate cells keyed by site, item and epoch, compacted, deleted after a day. */
+  trending: string
 }
 
 /** The topic names under a prefix (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
@@ -29,6 +31,7 @@ export function topicsOf(prefix: string): Topics {
     rows: `${prefix}.rows`,
     catalog: `${prefix}.catalog`,
     profiles: `${prefix}.profiles`,
+    trending: `${prefix}.trending`,
   }
 }
 
@@ -50,6 +53,14 @@ export async function ensureTopics(admin: Admin, topics: Topics, partitions: num
     { topic: topics.rows, numPartitions: 1, configEntries: compacted },
     { topic: topics.catalog, numPartitions: 1, configEntries: compacted },
     { topic: topics.profiles, numPartitions: 1, configEntries: compacted },
+    {
+      topic: topics.trending,
+      numPartitions: 1,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact,delete' },
+        { name: 'retention.ms', value: String(DAY_MS) },
+      ],
+    },
   ]
   const existing = new Set(await admin.listTopics())
   const missing = wanted.filter((t) => !existing.has(t.topic))

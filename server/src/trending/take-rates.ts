@@ -90,6 +90,11 @@ export class TakeRates {
     return this.#watermark
   }
 
+  /** The options in force. */
+  get options(): Readonly<Required<TakeRateOptions>> {
+    return this.#o
+  }
+
   /** Impressions and clicks of an item in an epoch. */
   cell(epoch: number, item: string): Cell {
     return this.#cells.get(epoch)?.get(item) ?? { impressions: 0, clicks: 0 }
@@ -97,26 +102,7 @@ export class TakeRates {
 
   /** The items with the highest smoothed take rate over the last `horizonEpochs` epochs. */
   trending(limit: number): TrendingItem[] {
-    const last = this.epochOf(this.#watermark)
-    const sums = new Map<string, Cell>()
-    let impressions = 0
-    let clicks = 0
-    for (const [epoch, cells] of this.#cells) {
-      if (epoch <= last - this.#o.horizonEpochs) continue
-      for (const [item, c] of cells) {
-        const s = sums.get(item) ?? { impressions: 0, clicks: 0 }
-        s.impressions += c.impressions
-        s.clicks += c.clicks
-        sums.set(item, s)
-        impressions += c.impressions
-        clicks += c.clicks
-      }
-    }
-    const siteRate = impressions > 0 ? clicks / impressions : 0
-    const { prior } = this.#o
-    const out = [...sums].map(([item, c]) => ({ item, ...c, rate: (c.clicks + prior * siteRate) / (c.impressions + prior) }))
-    out.sort((a, b) => b.rate - a.rate || b.impressions - a.impressions || (a.item < b.item ? -1 : 1))
-    return out.slice(0, limit)
+    return rankTrending(this.#cells, this.epochOf(this.#watermark), this.#o, limit)
   }
 
   #cell(epoch: number, item: string): Cell {
@@ -139,4 +125,34 @@ export class TakeRates {
     for (const epoch of this.#cells.keys()) if (epoch < keep) this.#cells.delete(epoch)
     for (const epoch of this.#shown.keys()) if (epoch < keep) this.#shown.delete(epoch)
   }
+}
+
+/**
+ * Ranks items by smoothed take rate over the epochs after `last - horizonEpochs`: each item's clicks
+ * and impressions, pulled towards the site-wide rate by `prior` impressions.
+ */
+export function rankTrending(
+  cells: ReadonlyMap<number, ReadonlyMap<string, Cell>>,
+  last: number,
+  { horizonEpochs, prior }: { horizonEpochs: number; prior: number },
+  limit: number,
+): TrendingItem[] {
+  const sums = new Map<string, Cell>()
+  let impressions = 0
+  let clicks = 0
+  for (const [epoch, byItem] of cells) {
+    if (epoch <= last - horizonEpochs) continue
+    for (const [item, c] of byItem) {
+      const s = sums.get(item) ?? { impressions: 0, clicks: 0 }
+      s.impressions += c.impressions
+      s.clicks += c.clicks
+      sums.set(item, s)
+      impressions += c.impressions
+      clicks += c.clicks
+    }
+  }
+  const siteRate = impressions > 0 ? clicks / impressions : 0
+  const out = [...sums].map(([item, c]) => ({ item, ...c, rate: (c.clicks + prior * siteRate) / (c.impressions + prior) }))
+  out.sort((a, b) => b.rate - a.rate || b.impressions - a.impressions || (a.item < b.item ? -1 : 1))
+  return out.slice(0, limit)
 }

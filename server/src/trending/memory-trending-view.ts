@@ -1,0 +1,25 @@
+import { rankTrending, TakeRates, type Cell, type TrendingItem } from './take-rates'
+import type { TrendingView } from './trending-store'
+
+/** Take-rate cells held in memory: what a Kafka-mode edge materializes from the trending topic. */
+export class MemoryTrendingView implements TrendingView {
+  readonly #sites = new Map<string, { cells: Map<number, Map<string, Cell>>; last: number }>()
+  readonly #options = new TakeRates().options
+
+  /** Stores (or, with `null`, forgets) one item's cell of one epoch. */
+  put(site: string, item: string, epoch: number, cell: Cell | null): void {
+    let s = this.#sites.get(site)
+    if (!s) this.#sites.set(site, (s = { cells: new Map(), last: -Infinity }))
+    let byItem = s.cells.get(epoch)
+    if (!byItem) s.cells.set(epoch, (byItem = new Map()))
+    if (cell) byItem.set(item, cell)
+    else byItem.delete(item)
+    s.last = Math.max(s.last, epoch)
+    for (const e of s.cells.keys()) if (e <= s.last - this.#options.horizonEpochs - 1) s.cells.delete(e)
+  }
+
+  trending(site: string, limit: number): TrendingItem[] {
+    const s = this.#sites.get(site)
+    return s ? rankTrending(s.cells, s.last, this.#options, limit) : []
+  }
+}

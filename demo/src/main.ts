@@ -9,6 +9,7 @@ import { showSdkState } from './sdk-status'
 import { whenSequiturReady } from './sequitur-ready'
 import { SessionTrail } from './session-trail'
 import { ensureCards, onCardClick, onReranked } from './shop-grid'
+import { TrendingStrip } from './trending-strip'
 import { WhyMoved } from './why-moved'
 
 /** How long to wait for the SDK before saying it did not load (it may still arrive later). */
@@ -29,6 +30,7 @@ function start(doc: Document, win: Window): void {
   const trail = new SessionTrail({ root: required(doc, '#session-trail'), note: required(doc, '#trail-note'), products, onOpen: open })
   const whyMoved = new WhyMoved({ root: required(doc, '#why-moved'), products })
 
+  new TrendingStrip({ root: required(doc, '#trending-strip'), products, onOpen: open }).start(win)
   onCardClick(grid, open)
   onReranked(grid, (moves, ranked) => {
     glide(grid, moves)

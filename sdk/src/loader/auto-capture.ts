@@ -7,11 +7,15 @@ const itemsOf = (container: Element): HTMLElement[] =>
   [...container.children].filter((el): el is HTMLElement => el instanceof HTMLElement && !!el.dataset.sqItem)
 
 /**
- * Tracks clicks on `[data-sq-item]` and keeps the direct `[data-sq-item]` children of every
- * `[data-sq-rerank]` container in the order the session most likely wants. Returns a stop function.
+ * Tracks clicks on `[data-sq-item]`, keeps the direct `[data-sq-item]` children of every
+ * `[data-sq-rerank]` container in the order the session most likely wants, and records an
+ * impression of what each container shows in the viewport (after load, re-orders and scrolling).
+ * Returns a stop function.
  */
 export function startAutoCapture(sdk: Pick<Sequitur, 'track' | 'rerank' | 'onChange'>, log: Log): () => void {
   const positions = new WeakMap<Element, number>()
+  /** The last impression recorded per container (its visible items, in order). */
+  const impressed = new WeakMap<Element, string>()
   const observed = new WeakSet<Element>()
   const observer = new MutationObserver(() => schedule())
   let frame = 0
@@ -37,7 +41,13 @@ export function startAutoCapture(sdk: Pick<Sequitur, 'track' | 'rerank' | 'onCha
     frame = 0
     running = true
     const containers = [...document.querySelectorAll<HTMLElement>('[data-sq-rerank]')]
-    await Promise.all(containers.map((container) => reorder(container).catch((error: unknown) => log('re-ordering failed', error))))
+    await Promise.all(
+      containers.map((container) =>
+        reorder(container)
+          .then(() => impress(container))
+          .catch((error: unknown) => log('re-ordering failed', error)),
+      ),
+    )
     running = false
     if (again) {
       again = false
@@ -67,12 +77,38 @@ export function startAutoCapture(sdk: Pick<Sequitur, 'track' | 'rerank' | 'onCha
     container.dispatchEvent(new CustomEvent('sequitur:reranked', { bubbles: true, detail }))
   }
 
+  /** Records an impression of what the container shows in the viewport, in order, when it changed. */
+  function impress(container: HTMLElement): void {
+    const height = innerHeight || document.documentElement.clientHeight
+    const visible = itemsOf(container)
+      .filter((node) => {
+        const box = node.getBoundingClientRect()
+        return box.bottom > 0 && box.top < height && box.width > 0
+      })
+      .map((node) => node.dataset.sqItem!)
+      .slice(0, 200)
+    const signature = visible.join('\0')
+    if (visible.length === 0 || impressed.get(container) === signature) return
+    impressed.set(container, signature)
+    const list = container.dataset.sqList || container.id
+    sdk.track({ type: 'impression', items: visible, ...(list ? { list } : {}) })
+  }
+
+  let scrollTimer = 0
+  const onScroll = () => {
+    clearTimeout(scrollTimer)
+    scrollTimer = setTimeout(schedule, 500) as unknown as number
+  }
+
   document.addEventListener('click', onClick, true)
+  addEventListener('scroll', onScroll, { passive: true })
   const unsubscribe = sdk.onChange(schedule)
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', schedule, { once: true })
   else schedule()
   return () => {
     document.removeEventListener('click', onClick, true)
+    removeEventListener('scroll', onScroll)
+    clearTimeout(scrollTimer)
     document.removeEventListener('DOMContentLoaded', schedule)
     unsubscribe()
     observer.disconnect()

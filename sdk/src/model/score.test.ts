@@ -55,6 +55,21 @@ describe('rank', () => {
   })
 })
 
+describe('rank with a fallback', () => {
+  const trending = new Map([['P8', 0.5], ['P9', 0.2]])
+  const fallback = (item: string) => trending.get(item)
+
+  it('ranks a cold session by the fallback, unknown items keeping the page order after', () => {
+    const ranked = rank([], lookup, ['P1', 'P9', 'P2', 'P8'], { fallback })
+    expect(ranked.map((r) => r.item)).toEqual(['P8', 'P9', 'P1', 'P2'])
+    expect(ranked[0]!.reasons).toEqual([{ from: 'P8', via: 'trending', count: 0, total: 0, weight: 0.5 }])
+  })
+
+  it('ignores the fallback once the session has signal', () => {
+    expect(rank(['P1'], lookup, ['P8', 'P3', 'P7'], { fallback }).map((r) => r.item)).toEqual(['P7', 'P3', 'P8'])
+  })
+})
+
 describe('candidatesOf', () => {
   it('lists the session’s items and every item their rows name', () => {
     expect(candidatesOf(['P2', 'P1'], lookup).sort()).toEqual(['P1', 'P2', 'P3', 'P7'])

@@ -10,10 +10,15 @@ export interface ScoreOptions {
   repeat?: number
   /** How the repeat bonus fades per click back in the session. */
   repeatDecay?: number
+  /**
+   * What to rank by when the session's rows say nothing about any candidate (a cold visitor), e.g.
+   * the take rates of trending items; items it does not know keep the page's order after them.
+   */
+  fallback?: (item: string) => number | undefined
 }
 
 /** The defaults of `ScoreOptions`. */
-export const SCORE_DEFAULTS: Required<ScoreOptions> = { depth: 5, decay: 0.4, repeat: 0.03, repeatDecay: 0.5 }
+export const SCORE_DEFAULTS: Required<Omit<ScoreOptions, 'fallback'>> = { depth: 5, decay: 0.4, repeat: 0.03, repeatDecay: 0.5 }
 
 /** Why a candidate scored. */
 export interface Reason {
@@ -22,9 +27,10 @@ export interface Reason {
   /**
    * `next`: `count` of the `total` next clicks after `from` went to the candidate; `related`: the
    * candidate was seen near `from` in sessions (`count` of `total` co-occurrence weight); `repeat`:
-   * this session clicked it recently.
+   * this session clicked it recently; `trending`: a cold session, ranked by the fallback (`weight` is
+   * its value).
    */
-  via: 'next' | 'related' | 'repeat'
+  via: 'next' | 'related' | 'repeat' | 'trending'
   count: number
   total: number
   /** The weight of `from` given its distance back in the session. */
@@ -105,10 +111,15 @@ export function rank(
   options: ScoreOptions = {},
 ): Ranked[] {
   const scores = collect(trail, rows, options)
-  const ranked = candidates.map((item, index) => ({
-    index,
-    ranked: scores.get(item) ?? { item, score: 0, reasons: [] },
-  }))
+  // Cold: no row says anything about any candidate (the session's own repeats do not count).
+  const cold = options.fallback && !candidates.some((item) => scores.get(item)?.reasons.some((r) => r.via !== 'repeat'))
+  const ranked = candidates.map((item, index) => {
+    const own = scores.get(item) ?? { item, score: 0, reasons: [] }
+    const value = cold ? options.fallback!(item) : undefined
+    if (value === undefined || value <= 0) return { index, ranked: own }
+    const reason: Reason = { from: item, via: 'trending', count: 0, total: 0, weight: value }
+    return { index, ranked: { item, score: own.score + value, reasons: [...own.reasons, reason] } }
+  })
   ranked.sort((a, b) => b.ranked.score - a.ranked.score || a.index - b.index)
   return ranked.map(({ ranked }) => ranked)
 }

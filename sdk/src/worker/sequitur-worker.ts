@@ -27,7 +27,18 @@ export interface WorkerDeps {
   openDb?: (site: string) => Promise<SequiturDb>
   /** How many of the session's latest distinct items have their rows subscribed and cached. */
   depth?: number
+  /** GETs JSON (trending); resolves `undefined` on any failure. */
+  getJson?: (url: string) => Promise<unknown>
 }
+
+/** How often the trending list (the cold visitor's ranking) is refreshed. */
+const TRENDING_EVERY_MS = 5 * 60_000
+
+const fetchJson = (url: string): Promise<unknown> =>
+  fetch(url).then(
+    (res) => (res.ok ? res.json() : undefined),
+    () => undefined,
+  )
 
 interface Parts {
   db: SequiturDb
@@ -48,6 +59,8 @@ export class SequiturWorker implements WorkerApi {
   #trail: string[] = []
   #wanted: string[] = []
   #rows = new Map<string, Row>()
+  /** Take rates of trending items: how a visitor with no signal yet is ranked. */
+  #trending = new Map<string, number>()
   #version: number | undefined
   #tail: Promise<unknown> = Promise.resolve()
 
@@ -79,7 +92,7 @@ export class SequiturWorker implements WorkerApi {
   }
 
   rerank(items: string[]): Ranked[] {
-    return rank(this.#trail, (item) => this.#rows.get(item), items)
+    return rank(this.#trail, (item) => this.#rows.get(item), items, { fallback: (item) => this.#trending.get(item) })
   }
 
   recommend(k: number): Ranked[] {
@@ -134,8 +147,25 @@ export class SequiturWorker implements WorkerApi {
     this.#parts = { db, config, events, outbox, stream, touch }
     outbox.resume()
     this.#syncRows()
+    void this.#refreshTrending()
     if (this.#trail.length > 0) void events.change({ reason: 'trail' })
     return this.#session
+  }
+
+  /** Fetches the site's trending items now and every few minutes; a failure keeps the last list. */
+  async #refreshTrending(): Promise<void> {
+    const { config, events } = this.#parts!
+    const { getJson = fetchJson, clock } = this.#deps
+    const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200`)) as
+      | { items?: Array<{ item?: unknown; rate?: unknown }> }
+      | undefined
+    if (Array.isArray(answer?.items)) {
+      this.#trending = new Map(
+        answer.items.filter((t) => typeof t.item === 'string' && typeof t.rate === 'number').map((t) => [t.item as string, t.rate as number]),
+      )
+      if (this.#trending.size > 0) void events.change({ reason: 'rows' })
+    }
+    clock.after(TRENDING_EVERY_MS, () => void this.#refreshTrending())
   }
 
   async #ready(): Promise<Parts> {

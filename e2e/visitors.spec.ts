@@ -34,6 +34,9 @@ test.describe('two visitors', () => {
     await testInfo.attach('grid-after', { path: after, contentType: 'image/png' })
     // Why it moved is shown next to the grid: after P1, 3 of 3 next clicks went to P7.
     await expect(pageB.locator('#why-moved')).toContainText('3 of 3')
+    // The session's own profile, built on the device from the attributes the rows carry: P1 is a bag.
+    await expect(pageB.locator('#session-profile')).toContainText('Bags 100%')
+    await expect(pageB.locator('#session-profile')).toContainText('around $')
     await a.close()
     await b.close()
   })

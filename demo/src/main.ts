@@ -7,6 +7,7 @@ import { ProductPanel } from './product-panel'
 import { showRankBadges } from './rank-badges'
 import { showSdkState } from './sdk-status'
 import { whenSequiturReady } from './sequitur-ready'
+import { showSessionProfile } from './session-profile-view'
 import { SessionTrail } from './session-trail'
 import { ensureCards, onCardClick, onReranked } from './shop-grid'
 import { TrendingStrip } from './trending-strip'
@@ -46,6 +47,7 @@ function start(doc: Document, win: Window): void {
     showSdkState(status, 'live')
     panel.connect(sequitur)
     trail.connect(sequitur)
+    showSessionProfile(required(doc, '#session-profile'), sequitur)
   })
 }
 

@@ -1,4 +1,4 @@
-import type { Ranked } from './model'
+import type { Ranked, SessionProfile } from './model'
 import type { EventType } from './protocol'
 
 /** What a page passes to `track()`: the SDK adds the event id, the session and the time. */
@@ -54,6 +54,8 @@ export interface Sequitur {
   flush(): Promise<void>
   /** The items of this session's trail, oldest first. */
   trail(): Promise<string[]>
+  /** This session's profile: the share of each category it looked at and its price range. */
+  profile(): Promise<SessionProfile>
   /** Calls `listener` whenever the trail or the cached rows change; returns an unsubscribe function. */
   onChange(listener: (change: ChangeInfo) => void): () => void
   /** Stops the worker and removes every listener. */

@@ -72,6 +72,7 @@ export function createSequitur(options: SequiturOptions): Sequitur {
     recommend: (k) => call((api) => api.recommend(k), []),
     flush: () => call((api) => api.flush(), undefined),
     trail: () => call((api) => api.trail(), []),
+    profile: () => call((api) => api.profile(), { items: 0, categories: {} }),
     onChange(listener) {
       listeners.add(listener)
       return () => void listeners.delete(listener)

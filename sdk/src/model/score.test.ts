@@ -70,6 +70,28 @@ describe('rank with a fallback', () => {
   })
 })
 
+describe('rank with the session profile', () => {
+  const attrs: Record<string, { category: string; price: number }> = {
+    L1: { category: 'lamps', price: 40 },
+    L2: { category: 'lamps', price: 45 },
+    M1: { category: 'mugs', price: 10 },
+  }
+  const attributes = (item: string) => attrs[item]
+
+  it('lifts candidates that fit what the session looked at, and says why', () => {
+    const ranked = rank(['L1'], () => undefined, ['M1', 'L2'], { attributes, repeat: 0 })
+    expect(ranked.map((r) => r.item)).toEqual(['L2', 'M1'])
+    expect(ranked[0]!.reasons[0]).toMatchObject({ from: 'lamps', via: 'profile', total: 1 })
+    // Same category (share 1) and a price 0.5 spread away: (1 + e^-0.125) / 2 of the weight.
+    expect(ranked[0]!.score).toBeCloseTo(0.05 * ((1 + Math.exp(-0.125)) / 2))
+  })
+
+  it('leaves next-click signal in charge', () => {
+    const row = (item: string) => (item === 'L1' ? { total: 1, next: [['M1', 1]] as Array<[string, number]> } : undefined)
+    expect(rank(['L1'], row, ['L2', 'M1'], { attributes }).map((r) => r.item)).toEqual(['M1', 'L2'])
+  })
+})
+
 describe('candidatesOf', () => {
   it('lists the session’s items and every item their rows name', () => {
     expect(candidatesOf(['P2', 'P1'], lookup).sort()).toEqual(['P1', 'P2', 'P3', 'P7'])

@@ -1,4 +1,5 @@
 import type { ModelRow } from '../protocol'
+import { affinity, sessionProfile, type AttributeLookup } from './session-profile'
 
 /** Tuning of the session scorer; the defaults are the ones measured in docs/model.md. */
 export interface ScoreOptions {
@@ -15,10 +16,20 @@ export interface ScoreOptions {
    * the take rates of trending items; items it does not know keep the page's order after them.
    */
   fallback?: (item: string) => number | undefined
+  /** Catalog attributes of items (from the rows): the session's profile then scores candidates too. */
+  attributes?: AttributeLookup
+  /** Weight of the session profile's affinity (0–1) in a candidate's score. */
+  profileWeight?: number
 }
 
 /** The defaults of `ScoreOptions`. */
-export const SCORE_DEFAULTS: Required<Omit<ScoreOptions, 'fallback'>> = { depth: 5, decay: 0.4, repeat: 0.03, repeatDecay: 0.5 }
+export const SCORE_DEFAULTS: Required<Omit<ScoreOptions, 'fallback' | 'attributes'>> = {
+  depth: 5,
+  decay: 0.4,
+  repeat: 0.03,
+  repeatDecay: 0.5,
+  profileWeight: 0.05,
+}
 
 /** Why a candidate scored. */
 export interface Reason {
@@ -28,9 +39,9 @@ export interface Reason {
    * `next`: `count` of the `total` next clicks after `from` went to the candidate; `related`: the
    * candidate was seen near `from` in sessions (`count` of `total` co-occurrence weight); `repeat`:
    * this session clicked it recently; `trending`: a cold session, ranked by the fallback (`weight` is
-   * its value).
+   * its value); `profile`: it fits what the session looks at (`from` its category, `weight` the bonus).
    */
-  via: 'next' | 'related' | 'repeat' | 'trending'
+  via: 'next' | 'related' | 'repeat' | 'trending' | 'profile'
   count: number
   total: number
   /** The weight of `from` given its distance back in the session. */
@@ -100,6 +111,24 @@ function collect(trail: readonly string[], rows: RowLookup, options: ScoreOption
   return scores
 }
 
+/** Adds the session profile's affinity to each candidate whose attributes are known. */
+function addProfile(trail: readonly string[], candidates: readonly string[], scores: Map<string, Ranked>, options: ScoreOptions): void {
+  const { attributes } = options
+  const weight = options.profileWeight ?? SCORE_DEFAULTS.profileWeight
+  if (!attributes || weight <= 0) return
+  const profile = sessionProfile(trail, attributes)
+  if (profile.items === 0) return
+  for (const item of candidates) {
+    const attrs = attributes(item)
+    const bonus = attrs ? weight * affinity(profile, attrs) : 0
+    if (bonus <= 0) continue
+    let ranked = scores.get(item)
+    if (!ranked) scores.set(item, (ranked = { item, score: 0, reasons: [] }))
+    ranked.score += bonus
+    ranked.reasons.push({ from: attrs?.category ?? item, via: 'profile', count: 0, total: profile.items, weight: bonus })
+  }
+}
+
 /**
  * Orders `candidates` for a session whose clicks so far are `trail` (oldest first). Candidates without
  * signal keep the page's order after those with signal; ties keep the page's order.
@@ -111,8 +140,9 @@ export function rank(
   options: ScoreOptions = {},
 ): Ranked[] {
   const scores = collect(trail, rows, options)
-  // Cold: no row says anything about any candidate (the session's own repeats do not count).
-  const cold = options.fallback && !candidates.some((item) => scores.get(item)?.reasons.some((r) => r.via !== 'repeat'))
+  addProfile(trail, candidates, scores, options)
+  // Cold: no row says anything about any candidate (the session's own repeats and profile do not count).
+  const cold = options.fallback && !candidates.some((item) => scores.get(item)?.reasons.some((r) => r.via === 'next' || r.via === 'related'))
   const ranked = candidates.map((item, index) => {
     const own = scores.get(item) ?? { item, score: 0, reasons: [] }
     const value = cold ? options.fallback!(item) : undefined

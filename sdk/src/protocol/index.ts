@@ -11,7 +11,7 @@ export type { Event, ItemEvent, ImpressionEvent, EventType } from './event'
 export { BatchSchema } from './batch'
 export type { Batch, Accepted, ErrorBody, FieldIssue } from './batch'
 export { compareNext } from './rows'
-export type { Row, ModelRow, Related, RowsAnswer } from './rows'
+export type { Row, ModelRow, Related, RowsAnswer, ItemAttributes } from './rows'
 export { ClientMessageSchema, SubscribeSchema, UnsubscribeSchema } from './stream'
 export type {
   ClientMessage,

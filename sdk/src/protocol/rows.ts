@@ -23,6 +23,14 @@ export interface Related {
  */
 export interface ModelRow extends Row {
   related?: Related
+  /** Catalog attributes of the row's item and of the items it names, where the catalog has them. */
+  attrs?: Record<string, ItemAttributes>
+}
+
+/** The attributes of an item the device's session profile uses. */
+export interface ItemAttributes {
+  category?: string
+  price?: number
 }
 
 /** The answer of `GET /v1/rows`. An unknown item has no entry. */

@@ -1,5 +1,5 @@
 import type { ChangeInfo, TrackInput } from '../api'
-import type { Ranked } from '../model'
+import type { Ranked, SessionProfile } from '../model'
 
 /** A session ends after this long without events. */
 export const SESSION_IDLE_MS = 30 * 60_000
@@ -54,6 +54,8 @@ export interface WorkerApi {
   recommend(k: number): Ranked[]
   /** The session's item ids, oldest first. */
   trail(): string[]
+  /** The session's own profile (categories and prices of what it looked at). */
+  profile(): SessionProfile
   /** Sends every queued event now. */
   flush(): Promise<void>
 }

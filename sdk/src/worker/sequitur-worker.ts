@@ -1,5 +1,5 @@
-import { contextOf, rank, recommend, type Ranked } from '../model'
-import type { ModelRow as Row, RowsMessage } from '../protocol'
+import { contextOf, rank, recommend, sessionProfile, type Ranked, type SessionProfile } from '../model'
+import type { ItemAttributes, ModelRow as Row, RowsMessage } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
 import { decode, encode } from './codec'
 import { openSequiturDb, type CachedRow, type SequiturDb } from './db'
@@ -92,7 +92,23 @@ export class SequiturWorker implements WorkerApi {
   }
 
   rerank(items: string[]): Ranked[] {
-    return rank(this.#trail, (item) => this.#rows.get(item), items, { fallback: (item) => this.#trending.get(item) })
+    return rank(this.#trail, (item) => this.#rows.get(item), items, {
+      fallback: (item) => this.#trending.get(item),
+      attributes: (item) => this.#attributes(item),
+    })
+  }
+
+  profile(): SessionProfile {
+    return sessionProfile(this.#trail, (item) => this.#attributes(item))
+  }
+
+  /** An item's catalog attributes, from whichever cached row carries them. */
+  #attributes(item: string): ItemAttributes | undefined {
+    for (const row of this.#rows.values()) {
+      const attrs = row.attrs?.[item]
+      if (attrs) return attrs
+    }
+    return undefined
   }
 
   recommend(k: number): Ranked[] {

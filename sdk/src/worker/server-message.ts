@@ -24,5 +24,6 @@ const isPairs = (value: unknown): boolean =>
 export function isRow(value: unknown): value is ModelRow {
   if (!isObject(value) || typeof value.total !== 'number' || !isPairs(value.next)) return false
   const related = value.related
-  return related === undefined || (isObject(related) && typeof related.total === 'number' && isPairs(related.items))
+  const relatedOk = related === undefined || (isObject(related) && typeof related.total === 'number' && isPairs(related.items))
+  return relatedOk && (value.attrs === undefined || isObject(value.attrs))
 }

@@ -1,4 +1,5 @@
-import type { ModelRow } from '@sequitur/sdk/protocol'
+import type { CatalogItem, ModelRow } from '@sequitur/sdk/protocol'
+import { withAttributes } from '../catalog/row-attributes'
 import { pack, unpack } from 'msgpackr'
 import { RowCounts, type ModelOptions } from '../processor/row-counts'
 import type { Kind } from '../processor/session-links'
@@ -41,6 +42,8 @@ export class AggregatorTask implements StageTask {
     readonly trendingTopic = '',
     /** Called with each impression or click dropped for arriving later than the allowed lateness. */
     readonly onLate: () => void = () => {},
+    /** The catalog item behind an id: rows carry their items' attributes. */
+    readonly catalog: (site: string, item: string) => CatalogItem | undefined = () => undefined,
   ) {}
 
   restore(key: string, value: Buffer | null): void {
@@ -134,7 +137,8 @@ export class AggregatorTask implements StageTask {
     const outputs: OutputRecord[] = []
     for (const [key, ts] of dirty) {
       const [site, item] = key.split('\0') as [string, string]
-      const row: ModelRow | undefined = this.#countsOf(site).row(item)
+      const counted = this.#countsOf(site).row(item)
+      const row: ModelRow | undefined = counted && withAttributes(counted, item, (id) => this.catalog(site, id))
       outputs.push({
         topic: this.rowsTopic,
         key,

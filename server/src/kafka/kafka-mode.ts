@@ -56,8 +56,13 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       transactionalIdPrefix: `${prefix}-aggregator`,
       stateDir,
       createTask: () =>
-        new AggregatorTask(topics.rows, { windowDays: config.windowDays, topK: config.topK }, topics.profiles, topics.trending, () =>
-          metrics.lateEvents.inc(),
+        new AggregatorTask(
+          topics.rows,
+          { windowDays: config.windowDays, topK: config.topK },
+          topics.profiles,
+          topics.trending,
+          () => metrics.lateEvents.inc(),
+          (site, item) => catalog.get(site, item),
         ),
       onCommit: ({ result }) => metrics.rowsPublished.inc(result.outputs.length),
       log,

@@ -5,6 +5,7 @@ import type { EventSource, LogRecord } from '../log/event-log'
 import type { ModelStore } from '../state/model-store'
 import type { RowMap, RowTable } from '../state/row-table'
 import type { Catalog } from '../catalog/catalog'
+import { withAttributes } from '../catalog/row-attributes'
 import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
 import type { ProfileStore } from '../profiles/profile-store'
 import type { TrendingStore } from '../trending/trending-store'
@@ -146,8 +147,10 @@ export class Processor {
       for (const [site, items] of dirty) {
         const model = this.#model(site)
         const changed: RowMap = {}
+        const lookup = (id: string) => this.#o.catalog?.get(site, id)
         for (const item of items) {
-          const row = model.row(item) ?? null
+          const counted = model.row(item)
+          const row = counted ? withAttributes(counted, item, lookup) : null
           rows.put(site, item, version, row)
           changed[item] = row
         }

@@ -20,6 +20,7 @@ interface Stored {
   total: number
   next: string
   related: string | null
+  attrs: string | null
 }
 
 /**
@@ -38,13 +39,17 @@ export class RowTable implements RowView {
         site TEXT NOT NULL, item TEXT NOT NULL, version INTEGER NOT NULL,
         total INTEGER NOT NULL, next TEXT NOT NULL, related TEXT, PRIMARY KEY (site, item)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS row_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);`)
+    // Rows written before attributes existed: add the column in place.
+    const columns = db.prepare('PRAGMA table_info(rows)').all() as Array<{ name: string }>
+    if (!columns.some((c) => c.name === 'attrs')) db.exec('ALTER TABLE rows ADD COLUMN attrs TEXT')
     this.#put = db.prepare(
-      `INSERT INTO rows (site, item, version, total, next, related) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO rows (site, item, version, total, next, related, attrs) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (site, item) DO UPDATE SET
-         version = excluded.version, total = excluded.total, next = excluded.next, related = excluded.related`,
+         version = excluded.version, total = excluded.total, next = excluded.next, related = excluded.related,
+         attrs = excluded.attrs`,
     )
     this.#get = db.prepare(
-      `SELECT item, version, total, next, related FROM rows WHERE site = ? AND item IN (SELECT value FROM json_each(?))`,
+      `SELECT item, version, total, next, related, attrs FROM rows WHERE site = ? AND item IN (SELECT value FROM json_each(?))`,
     )
     this.#version = db.prepare(`SELECT value FROM row_meta WHERE key = 'version'`).pluck()
     this.#setVersion = db.prepare(
@@ -55,7 +60,8 @@ export class RowTable implements RowView {
   /** Stores a row (or its tombstone) at `version`; call inside the writer's transaction. */
   put(site: string, item: string, version: number, row: ModelRow | null): void {
     const related = row?.related ? JSON.stringify(row.related) : null
-    this.#put.run(site, item, version, row?.total ?? 0, JSON.stringify(row?.next ?? []), related)
+    const attrs = row?.attrs ? JSON.stringify(row.attrs) : null
+    this.#put.run(site, item, version, row?.total ?? 0, JSON.stringify(row?.next ?? []), related, attrs)
     this.#setVersion.run(version)
   }
 
@@ -90,5 +96,6 @@ const isLive = (s: Stored) => s.total > 0 || s.related !== null
 function toRow(s: Stored): ModelRow {
   const row: ModelRow = { total: s.total, next: JSON.parse(s.next) as Row['next'] }
   if (s.related !== null) row.related = JSON.parse(s.related) as NonNullable<ModelRow['related']>
+  if (s.attrs !== null) row.attrs = JSON.parse(s.attrs) as NonNullable<ModelRow['attrs']>
   return row
 }

@@ -1,0 +1,22 @@
+import type { CatalogItem, ItemAttributes, ModelRow } from '@sequitur/sdk/protocol'
+
+/**
+ * Adds to a row the catalog attributes (category, price) of its own item and of every item it names,
+ * so the device can build the session's profile and score candidates by it.
+ */
+export function withAttributes(row: ModelRow, item: string, lookup: (item: string) => CatalogItem | undefined): ModelRow {
+  const attrs: Record<string, ItemAttributes> = {}
+  const add = (id: string) => {
+    if (id in attrs) return
+    const found = lookup(id)
+    if (!found || (found.category === undefined && found.price === undefined)) return
+    attrs[id] = {
+      ...(found.category === undefined ? {} : { category: found.category }),
+      ...(found.price === undefined ? {} : { price: found.price }),
+    }
+  }
+  add(item)
+  for (const [id] of row.next) add(id)
+  for (const [id] of row.related?.items ?? []) add(id)
+  return Object.keys(attrs).length > 0 ? { ...row, attrs } : row
+}

@@ -20,9 +20,18 @@ test.describe('trending', () => {
     await expect(pageB.locator('#grid > [data-sq-item]').first()).toHaveAttribute('data-sq-item', 'P9', { timeout: 5000 })
     await expect(pageB.locator('#trending-strip')).toBeVisible()
     await expect(pageB.locator('#trending-strip [data-sq-item]').first()).toHaveAttribute('data-sq-item', 'P9')
-    const ranked = await pageB.evaluate(async () => (await window.sequitur!.rerank(['P1', 'P9']))[0]!)
+    const ranked = await pageB.evaluate(async () => (await window.sequitur!.rerank(['P1', 'P9'], { debug: true }))[0]!)
     expect(ranked.item).toBe('P9')
     expect(ranked.reasons[0]).toMatchObject({ via: 'trending' })
+    // Debug output: the windowed features behind the ranking.
+    expect(ranked.features?.clicks10m).toBeGreaterThanOrEqual(3)
+    expect(ranked.features?.session).toEqual({ durationMs: 0, interactions: 0, distinctItems: 0, recentCategories: [] })
+    // After B clicks P9 (a watch; its row carries its attributes), the session's features follow.
+    await pageB.locator('#grid > [data-sq-item="P9"]').click()
+    await pageB.locator('#close-panel').click()
+    await expect
+      .poll(async () => (await pageB.evaluate(async () => (await window.sequitur!.rerank(['P2'], { debug: true }))[0]!.features?.session)))
+      .toMatchObject({ interactions: 1, distinctItems: 1, recentCategories: ['watches'] })
     const shot = testInfo.outputPath('cold-visitor.png')
     await pageB.screenshot({ path: shot })
     await testInfo.attach('cold-visitor', { path: shot, contentType: 'image/png' })

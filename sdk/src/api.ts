@@ -46,8 +46,12 @@ export interface RerankedDetail {
 export interface Sequitur {
   /** Records an event; returns at once. */
   track(event: TrackInput): void
-  /** The same items in the order this session most likely wants them, with scores for debugging. */
-  rerank(items: string[]): Promise<Ranked[]>
+  /**
+   * The same items in the order this session most likely wants them, with scores and reasons; with
+   * `{ debug: true }` each also carries its windowed features (recent clicks, the session's duration,
+   * engagement and recent categories).
+   */
+  rerank(items: string[], options?: { debug?: boolean }): Promise<Ranked[]>
   /** The `k` items this session most likely visits next. */
   recommend(k: number): Promise<Ranked[]>
   /** Sends every queued event now; resolves when the server has them or the attempt failed. */

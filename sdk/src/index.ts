@@ -1,6 +1,6 @@
 export { createSequitur } from './loader'
 export type { ChangeInfo, RerankedDetail, Sequitur, SequiturOptions, TrackInput } from './api'
-export type { Ranked, Reason, SessionProfile } from './model'
+export type { Ranked, Reason, SessionProfile, RankFeatures, SessionFeatures } from './model'
 export type {
   Accepted,
   Batch,

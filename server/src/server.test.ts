@@ -324,6 +324,11 @@ describe('trending (embedded)', () => {
       { item: 'TB', impressions: 10, clicks: 1, rate: (1 + 10 * rate) / 20 },
     ])
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^sequitur_late_events_dropped_total 1$/m)
+    // Clicks per item in the last 10 minutes count every click, from a list or not.
+    await post({ site: 'demo', events: [{ id: 't-recent', type: 'click', item: 'TA', session: 'w', ts: t0 + 40 * MIN + 1000 }] })
+    await expect
+      .poll(async () => ((await (await fetch(`${base}/v1/trending?site=demo`)).json()) as { recent: unknown }).recent, { timeout: 2000 })
+      .toEqual({ TA: 1 })
     await server!.close()
     await start()
     expect(await trending()).toHaveLength(3)

@@ -1,5 +1,6 @@
 import { proxy, wrap, type Remote } from 'comlink'
 import type { ChangeInfo, Sequitur, SequiturOptions } from '../api'
+import type { Ranked } from '../model'
 import { createLog, randomId, SESSION_IDLE_MS, type DraftEvent, type SessionInfo, type WorkerApi, type WorkerEvents } from '../shared'
 import { startAutoCapture } from './auto-capture'
 import { sendBeacon } from './beacon'
@@ -68,7 +69,8 @@ export function createSequitur(options: SequiturOptions): Sequitur {
         log('track', error)
       }
     },
-    rerank: (items) => call((api) => api.rerank(items), items.map((item) => ({ item, score: 0, reasons: [] }))),
+    rerank: (items, options) =>
+      call<Ranked[]>((api) => api.rerank(items, options?.debug === true), items.map((item) => ({ item, score: 0, reasons: [] }))),
     recommend: (k) => call((api) => api.recommend(k), []),
     flush: () => call((api) => api.flush(), undefined),
     trail: () => call((api) => api.trail(), []),

@@ -2,3 +2,5 @@ export { rank, recommend, contextOf, candidatesOf, SCORE_DEFAULTS } from './scor
 export type { Ranked, Reason, RowLookup, ScoreOptions } from './score'
 export { sessionProfile, affinity } from './session-profile'
 export type { SessionProfile, AttributeLookup } from './session-profile'
+export { sessionFeatures } from './features'
+export type { SessionFeatures, RankFeatures } from './features'

@@ -1,4 +1,5 @@
 import type { ModelRow } from '../protocol'
+import type { RankFeatures } from './features'
 import { affinity, sessionProfile, type AttributeLookup } from './session-profile'
 
 /** Tuning of the session scorer; the defaults are the ones measured in docs/model.md. */
@@ -53,6 +54,8 @@ export interface Ranked {
   item: string
   score: number
   reasons: Reason[]
+  /** With `rerank(items, { debug: true })`: the windowed features behind the ranking. */
+  features?: RankFeatures
 }
 
 /** Looks up the model row of an item. */

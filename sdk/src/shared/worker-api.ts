@@ -48,8 +48,8 @@ export interface WorkerApi {
   start(config: WorkerConfig, events: WorkerEvents): Promise<SessionInfo>
   /** Validates the event, stores it in the outbox (and the trail) and schedules sending. */
   track(event: DraftEvent): Promise<void>
-  /** Orders `items` for this session. */
-  rerank(items: string[]): Ranked[]
+  /** Orders `items` for this session; with `debug`, each item carries its windowed features. */
+  rerank(items: string[], debug?: boolean): Ranked[]
   /** The `k` likeliest next items. */
   recommend(k: number): Ranked[]
   /** The session's item ids, oldest first. */

@@ -1,4 +1,4 @@
-import { contextOf, rank, recommend, sessionProfile, type Ranked, type SessionProfile } from '../model'
+import { contextOf, rank, recommend, sessionFeatures, sessionProfile, type Ranked, type SessionProfile } from '../model'
 import type { ItemAttributes, ModelRow as Row, RowsMessage } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
 import { decode, encode } from './codec'
@@ -31,8 +31,8 @@ export interface WorkerDeps {
   getJson?: (url: string) => Promise<unknown>
 }
 
-/** How often the trending list (the cold visitor's ranking) is refreshed. */
-const TRENDING_EVERY_MS = 5 * 60_000
+/** How often the trending list (the cold visitor's ranking and the recent clicks) is refreshed. */
+const TRENDING_EVERY_MS = 60_000
 
 const fetchJson = (url: string): Promise<unknown> =>
   fetch(url).then(
@@ -57,6 +57,9 @@ export class SequiturWorker implements WorkerApi {
   #log: Log = () => {}
   #session: SessionInfo = { session: '', lastActivity: 0 }
   #trail: string[] = []
+  #times: number[] = []
+  /** Clicks per item in the last 10 minutes, from the trending answer. */
+  #recent = new Map<string, number>()
   #wanted: string[] = []
   #rows = new Map<string, Row>()
   /** Take rates of trending items: how a visitor with no signal yet is ranked. */
@@ -86,16 +89,21 @@ export class SequiturWorker implements WorkerApi {
     if (changed) void events.session(this.#session)
     if (changed || !sameItems(this.#trail, stored.trail)) {
       this.#trail = stored.trail
+      this.#times = stored.times
       this.#syncRows()
       void events.change({ reason: 'trail' })
     }
   }
 
-  rerank(items: string[]): Ranked[] {
-    return rank(this.#trail, (item) => this.#rows.get(item), items, {
+  rerank(items: string[], debug = false): Ranked[] {
+    const attributes = (item: string) => this.#attributes(item)
+    const ranked = rank(this.#trail, (item) => this.#rows.get(item), items, {
       fallback: (item) => this.#trending.get(item),
-      attributes: (item) => this.#attributes(item),
+      attributes,
     })
+    if (!debug) return ranked
+    const session = sessionFeatures(this.#trail, this.#times, attributes)
+    return ranked.map((r) => ({ ...r, features: { clicks10m: this.#recent.get(r.item) ?? 0, session } }))
   }
 
   profile(): SessionProfile {
@@ -136,6 +144,7 @@ export class SequiturWorker implements WorkerApi {
       })
     this.#session = { session: stored.meta.session, lastActivity: stored.meta.lastActivity }
     this.#trail = stored.trail
+    this.#times = stored.times
     this.#version = stored.meta.version
     for (const { item, row } of stored.rows) this.#rows.set(item, row)
     const outbox = new Outbox({
@@ -173,8 +182,11 @@ export class SequiturWorker implements WorkerApi {
     const { config, events } = this.#parts!
     const { getJson = fetchJson, clock } = this.#deps
     const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200`)) as
-      | { items?: Array<{ item?: unknown; rate?: unknown }> }
+      | { items?: Array<{ item?: unknown; rate?: unknown }>; recent?: Record<string, unknown> }
       | undefined
+    if (answer?.recent && typeof answer.recent === 'object') {
+      this.#recent = new Map(Object.entries(answer.recent).filter((e): e is [string, number] => typeof e[1] === 'number'))
+    }
     if (Array.isArray(answer?.items)) {
       this.#trending = new Map(
         answer.items.filter((t) => typeof t.item === 'string' && typeof t.rate === 'number').map((t) => [t.item as string, t.rate as number]),

@@ -14,6 +14,8 @@ export interface StoredSession {
   rotated: boolean
   /** The trail's item ids, oldest first. */
   trail: string[]
+  /** When each of them happened (ms), oldest first. */
+  times: number[]
 }
 
 /** Restores the session at start (rotating it if it expired) with its trail and cached rows. */
@@ -24,7 +26,7 @@ export async function openSession(db: SequiturDb, touch: Touch): Promise<StoredS
   await tx.objectStore('meta').put(meta, 'state')
   const [trail, rows] = await Promise.all([tx.objectStore('trail').getAll(), tx.objectStore('rows').getAll()])
   await tx.done
-  return { meta, rotated, trail: trail.map((entry) => entry.item), rows }
+  return { meta, rotated, trail: trail.map((entry) => entry.item), times: trail.map((entry) => entry.ts), rows }
 }
 
 /**
@@ -45,7 +47,7 @@ export async function recordEvent(db: SequiturDb, event: Event, touch: Touch): P
   for (const key of keys.slice(0, Math.max(0, keys.length - MAX_TRAIL))) await trail.delete(key)
   const entries = await trail.getAll()
   await tx.done
-  return { meta, rotated, trail: entries.map((entry) => entry.item) }
+  return { meta, rotated, trail: entries.map((entry) => entry.item), times: entries.map((entry) => entry.ts) }
 }
 
 /** Writes row changes and the new stream version in one transaction, so held rows are always current up to it. */

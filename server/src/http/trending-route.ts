@@ -16,13 +16,19 @@ const QuerySchema = v.object({
   ),
 })
 
-/** `GET /v1/trending?site=S&limit=50`: the items with the highest smoothed take rate recently. */
+/**
+ * `GET /v1/trending?site=S&limit=50`: the items with the highest smoothed take rate recently, and
+ * `recent`: clicks per item in the last 10 minutes (at most 500 items).
+ */
 export function trendingRoute({ trending, sites }: { trending: TrendingView; sites: ReadonlySet<string> }): Hono {
   return new Hono().get('/', (c) => {
     const parsed = v.safeParse(QuerySchema, c.req.query())
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
     const { site, limit } = parsed.output
     if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
-    return c.json({ items: trending.trending(site, limit) })
+    const recent = Object.entries(trending.recent(site))
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 500)
+    return c.json({ items: trending.trending(site, limit), recent: Object.fromEntries(recent) })
   })
 }

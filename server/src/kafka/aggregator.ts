@@ -4,7 +4,7 @@ import { pack, unpack } from 'msgpackr'
 import { RowCounts, type ModelOptions } from '../processor/row-counts'
 import type { Kind } from '../processor/session-links'
 import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
-import { TakeRates } from '../trending/take-rates'
+import { TakeRates, type EpochState } from '../trending/take-rates'
 import type { StageTwoRecord } from './sessionizer'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
@@ -54,7 +54,7 @@ export class AggregatorTask implements StageTask {
     if (kind === 'c') this.#restoring.set(key, unpack(value) as number)
     if (kind === 'p') this.#profiles.set(key.slice(2), unpack(value) as DailyProfile)
     if (kind === 't') {
-      const { epoch, state, watermark } = unpack(value) as { epoch: number; state: Parameters<TakeRates['importEpoch']>[1]; watermark: number }
+      const { epoch, state, watermark } = unpack(value) as { epoch: number; state: EpochState; watermark: number }
       this.#ratesOf(site).importEpoch(epoch, state, watermark)
     }
   }
@@ -80,6 +80,8 @@ export class AggregatorTask implements StageTask {
     const applied = new Set<number>()
     const profiles = new Map<string, DailyProfile | null>()
     const takes = new Map<string, { site: string; item: string; epoch: number }>()
+    const minutes = new Map<string, { site: string; item: string; epoch: number }>()
+    const epochs = new Set<string>()
     const advance = (site: string, day: number) => {
       const counts = this.#countsOf(site)
       if (day <= counts.watermark) return
@@ -106,9 +108,11 @@ export class AggregatorTask implements StageTask {
           : { id: '', session: '', type: 'click' as const, item: r.item, ts: r.ts, ...(r.list === undefined ? {} : { list: r.list }) }
         const outcome = rates.observe(event)
         if (outcome === 'late') this.onLate()
-        if (outcome === 'counted') {
-          const epoch = rates.epochOf(r.ts)
-          takes.set(`${r.site}\0${r.item}\0${epoch}`, { site: r.site, item: r.item, epoch })
+        const epoch = rates.epochOf(r.ts)
+        if (outcome === 'counted') takes.set(`${r.site}\0${r.item}\0${epoch}`, { site: r.site, item: r.item, epoch })
+        if (outcome === 'counted' || outcome === 'recent') {
+          if (r.kind === 'click') minutes.set(`${r.site}\0${r.item}\0m${Math.floor(r.ts / 60_000)}`, { site: r.site, item: r.item, epoch })
+          else epochs.add(`${r.site}\0${epoch}`)
         }
         continue
       }
@@ -146,7 +150,11 @@ export class AggregatorTask implements StageTask {
         ...(ts > 0 ? { headers: { [EVENT_TS_HEADER]: String(ts) } } : {}),
       })
     }
-    const epochs = new Set<string>()
+    for (const [key, { site, item, epoch }] of minutes) {
+      const minute = Number(key.slice(key.lastIndexOf('\0') + 2))
+      outputs.push({ topic: this.trendingTopic, key, value: Buffer.from(JSON.stringify({ clicks: this.#ratesOf(site).minuteClicks(minute, item) })) })
+      epochs.add(`${site}\0${epoch}`)
+    }
     for (const [key, { site, item, epoch }] of takes) {
       outputs.push({ topic: this.trendingTopic, key, value: Buffer.from(JSON.stringify(this.#ratesOf(site).cell(epoch, item))) })
       epochs.add(`${site}\0${epoch}`)

@@ -221,6 +221,11 @@ describe('Kafka mode against a real broker', () => {
     await expect
       .poll(async () => (await (await fetch(`${processor.url}/metrics`)).text()).match(/^sequitur_late_events_dropped_total (\d+)/m)?.[1])
       .toBe('1')
+    // Clicks per item in the last 10 minutes (of TB's partition's event time), from a list or not.
+    await post(edge.url, [{ id: `${prefix}-recent`, type: 'click', item: 'TB', session: 'w', ts: t0 + 40 * MIN + 1000 }] as Event[])
+    await expect
+      .poll(async () => ((await (await fetch(`${edge.url}/v1/trending?site=demo`)).json()) as { recent: unknown }).recent, { timeout: 30_000 })
+      .toEqual({ TB: 1 })
   }, 120_000)
 
   it('a processor killed with SIGKILL mid-stream: after the rebalance every row equals the offline rows of all acknowledged events', async () => {

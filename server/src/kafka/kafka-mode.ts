@@ -99,9 +99,10 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     const trending = new MemoryTrendingView()
     const trendingFollower = await followTopic(kafka, admin, topics.trending, ({ key, value }) => {
       const [site, item, epoch] = key.split('\0')
-      if (site && item !== undefined && epoch !== undefined) {
-        trending.put(site, item, Number(epoch), value ? (JSON.parse(value.toString()) as Cell) : null)
-      }
+      if (!site || item === undefined || epoch === undefined) return
+      if (epoch.startsWith('m')) {
+        if (value) trending.putMinute(site, item, Number(epoch.slice(1)), (JSON.parse(value.toString()) as { clicks: number }).clicks)
+      } else trending.put(site, item, Number(epoch), value ? (JSON.parse(value.toString()) as Cell) : null)
     })
     stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => trendingFollower.stop(), () => sink.close())
     edge = { sink, view, hub, catalog, profiles, trending }

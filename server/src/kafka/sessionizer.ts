@@ -124,7 +124,7 @@ export class SessionizerTask implements StageTask {
         for (const item of event.items) take('impression', item)
         continue
       }
-      if (event.type === 'click' && event.list !== undefined) take('click', event.item)
+      if (event.type === 'click') take('click', event.item)
       const links = this.#linksOf(site)
       if (day > links.watermark) {
         for (const ended of links.advance(day)) {

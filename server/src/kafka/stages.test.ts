@@ -26,7 +26,7 @@ function pipeline(sessionizer = new SessionizerTask('inc', clock), aggregator = 
     logs.s.push(...first.changelog)
     const second = aggregator.process(input(first.outputs.map((o) => o.value!)))
     logs.a.push(...second.changelog)
-    for (const o of second.outputs) rows.set(o.key.split('\0')[1]!, o.value ? (unpack(o.value) as ModelRow) : null)
+    for (const o of second.outputs) if (o.topic === 'rows') rows.set(o.key.split('\0')[1]!, o.value ? (unpack(o.value) as ModelRow) : null)
   }
   return { run, rows, logs, sessionizer, aggregator }
 }
@@ -97,7 +97,7 @@ describe('the Kafka stages', () => {
     const out = sessionizer.process(input([click('s', 'A'), click('s', 'B')].map((event) => pack({ site: 'demo', event }))))
     const values = out.outputs.map((o) => o.value!)
     const first = aggregator.process(input([...values, ...values]))
-    const row = unpack(first.outputs.find((o) => o.key === 'demo\0A')!.value!) as ModelRow
+    const row = unpack(first.outputs.find((o) => o.topic === 'rows' && o.key === 'demo\0A')!.value!) as ModelRow
     expect(row).toMatchObject({ total: 1, next: [['B', 1]] })
     expect(aggregator.process(input(values)).outputs).toEqual([])
   })
@@ -112,7 +112,7 @@ describe('the Kafka stages', () => {
       const rows = new Map<string, ModelRow | null>()
       const both = order === 'old first' ? [...old, ...fresh] : [...fresh, ...old]
       for (const o of aggregator.process(input(both.map((o) => o.value!))).outputs) {
-        rows.set(o.key.split('\0')[1]!, o.value ? (unpack(o.value) as ModelRow) : null)
+        if (o.topic === 'rows') rows.set(o.key.split('\0')[1]!, o.value ? (unpack(o.value) as ModelRow) : null)
       }
       const once = pipeline()
       once.run(events)

@@ -127,7 +127,7 @@ export class Processor {
           const rates = this.#o.trending.rates(site)
           const outcome = rates.observe(event)
           if (outcome === 'late') this.#o.onLate?.()
-          if (outcome === 'counted') getOrAdd(epochs, site, () => new Set()).add(rates.epochOf(event.ts))
+          if (outcome === 'counted' || outcome === 'recent') getOrAdd(epochs, site, () => new Set()).add(rates.epochOf(event.ts))
         }
         if (!isItemEvent(event)) continue
         const model = this.#model(site)

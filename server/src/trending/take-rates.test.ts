@@ -14,8 +14,8 @@ describe('TakeRates', () => {
     expect(t.observe(shown(1 * MIN, 'L2', 'A'))).toBe('counted')
     expect(t.observe(click(2 * MIN, 'A', 'L1'))).toBe('counted')
     // Clicked without a list, or in a list that never showed it: nothing to join.
-    expect(t.observe(click(3 * MIN, 'B'))).toBe('ignored')
-    expect(t.observe(click(3 * MIN, 'B', 'L2'))).toBe('ignored')
+    expect(t.observe(click(3 * MIN, 'B'))).toBe('recent')
+    expect(t.observe(click(3 * MIN, 'B', 'L2'))).toBe('recent')
     expect(t.cell(0, 'A')).toEqual({ impressions: 2, clicks: 1 })
     expect(t.cell(0, 'B')).toEqual({ impressions: 1, clicks: 0 })
   })
@@ -28,6 +28,17 @@ describe('TakeRates', () => {
     t.observe(shown(36 * MIN, 'L', 'B')) // now 6 min after epoch 0 ended
     expect(t.observe(click(29 * MIN, 'A', 'L'))).toBe('late')
     expect(t.cell(0, 'A')).toEqual({ impressions: 1, clicks: 1 })
+  })
+
+  it('counts every click per item over the last 10 minutes of event time', () => {
+    const t = new TakeRates()
+    t.observe(click(0, 'A'))
+    t.observe(click(5 * MIN, 'A', 'L'))
+    t.observe(click(9 * MIN, 'B'))
+    expect(t.recentClicks()).toEqual({ A: 2, B: 1 })
+    t.observe(click(12 * MIN, 'B'))
+    // Minute 0 has left the window (minutes 3..12 remain).
+    expect(t.recentClicks()).toEqual({ A: 1, B: 2 })
   })
 
   it('ranks by smoothed take rate over the recent epochs', () => {

@@ -27,8 +27,12 @@ export interface TrendingItem {
   rate: number
 }
 
-/** What became of an event. */
-export type Outcome = 'counted' | 'late' | 'ignored'
+/** What became of an event: joined, too late, or only counted among recent clicks / not at all. */
+export type Outcome = 'counted' | 'late' | 'recent' | 'ignored'
+
+/** The window of "clicks per item in the last 10 minutes". */
+const RECENT_MINUTES = 10
+const MINUTE_MS = 60_000
 
 /**
  * Netflix's take rates for one site: impressions of a rendered list joined with the clicks that carry
@@ -41,6 +45,8 @@ export class TakeRates {
   readonly #cells = new Map<number, Map<string, Cell>>()
   /** epoch → `list \0 item` pairs shown in it */
   readonly #shown = new Map<number, Set<string>>()
+  /** minute → item → clicks (every click, joined or not): the recent-clicks feature */
+  readonly #minutes = new Map<number, Map<string, number>>()
   #watermark = -Infinity
 
   constructor({ epochMs = 30 * 60_000, latenessMs = 5 * 60_000, horizonEpochs = 4, prior = 10 }: TakeRateOptions = {}) {
@@ -65,24 +71,43 @@ export class TakeRates {
       }
       return 'counted'
     }
+    const minute = Math.floor(event.ts / MINUTE_MS)
+    let clicks = this.#minutes.get(minute)
+    if (!clicks) this.#minutes.set(minute, (clicks = new Map()))
+    clicks.set(event.item, (clicks.get(event.item) ?? 0) + 1)
     // A click joins an impression of the same list in its epoch or the one before (shown just before a boundary).
     const pair = `${event.list}\0${event.item}`
-    if (event.list === undefined || !(this.#shown.get(epoch)?.has(pair) || this.#shown.get(epoch - 1)?.has(pair))) return 'ignored'
+    if (event.list === undefined || !(this.#shown.get(epoch)?.has(pair) || this.#shown.get(epoch - 1)?.has(pair))) {
+      this.#expire()
+      return 'recent'
+    }
     this.#cell(epoch, event.item).clicks++
     this.#expire()
     return 'counted'
   }
 
   /** The state of one epoch, for persistence. */
-  exportEpoch(epoch: number): { cells: Array<[string, Cell]>; shown: string[] } {
-    return { cells: [...(this.#cells.get(epoch) ?? [])], shown: [...(this.#shown.get(epoch) ?? [])] }
+  exportEpoch(epoch: number): EpochState {
+    const minutes = [...this.#minutes].filter(([m]) => this.epochOf(m * MINUTE_MS) === epoch).map(([m, c]) => [m, [...c]] as [number, Array<[string, number]>])
+    return { cells: [...(this.#cells.get(epoch) ?? [])], shown: [...(this.#shown.get(epoch) ?? [])], minutes }
   }
 
   /** Restores one epoch (and the watermark it implies). */
-  importEpoch(epoch: number, state: { cells: Array<[string, Cell]>; shown: string[] }, watermark: number): void {
+  importEpoch(epoch: number, state: EpochState, watermark: number): void {
     this.#cells.set(epoch, new Map(state.cells))
     this.#shown.set(epoch, new Set(state.shown))
+    for (const [m, c] of state.minutes ?? []) this.#minutes.set(m, new Map(c))
     this.#watermark = Math.max(this.#watermark, watermark)
+  }
+
+  /** Clicks per item in the last 10 minutes of event time (every click, from a list or not). */
+  recentClicks(): Record<string, number> {
+    return sumRecent(this.#minutes, Math.floor(this.#watermark / MINUTE_MS))
+  }
+
+  /** This epoch's clicks per minute of one item, for publishing. */
+  minuteClicks(minute: number, item: string): number {
+    return this.#minutes.get(minute)?.get(item) ?? 0
   }
 
   /** The latest event time seen. */
@@ -119,11 +144,13 @@ export class TakeRates {
     return shown
   }
 
-  /** Forgets epochs no event can still join nor `trending()` look at. */
+  /** Forgets epochs no event can still join nor `trending()` look at, and minutes past the recent window. */
   #expire(): void {
     const keep = this.epochOf(this.#watermark) - this.#o.horizonEpochs - 1
     for (const epoch of this.#cells.keys()) if (epoch < keep) this.#cells.delete(epoch)
     for (const epoch of this.#shown.keys()) if (epoch < keep) this.#shown.delete(epoch)
+    const now = Math.floor(this.#watermark / MINUTE_MS)
+    for (const minute of this.#minutes.keys()) if (minute <= now - RECENT_MINUTES) this.#minutes.delete(minute)
   }
 }
 
@@ -155,4 +182,21 @@ export function rankTrending(
   const out = [...sums].map(([item, c]) => ({ item, ...c, rate: (c.clicks + prior * siteRate) / (c.impressions + prior) }))
   out.sort((a, b) => b.rate - a.rate || b.impressions - a.impressions || (a.item < b.item ? -1 : 1))
   return out.slice(0, limit)
+}
+
+/** The persisted state of one epoch. */
+export interface EpochState {
+  cells: Array<[string, Cell]>
+  shown: string[]
+  minutes?: Array<[number, Array<[string, number]>]>
+}
+
+/** Sums clicks per item over the 10 minutes up to `now` (a minute number). */
+export function sumRecent(minutes: ReadonlyMap<number, ReadonlyMap<string, number>>, now: number): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [minute, clicks] of minutes) {
+    if (minute <= now - RECENT_MINUTES || minute > now) continue
+    for (const [item, n] of clicks) out[item] = (out[item] ?? 0) + n
+  }
+  return out
 }

@@ -1,9 +1,11 @@
 import type { Db } from '../state/sqlite'
-import { TakeRates, type TakeRateOptions, type TrendingItem } from './take-rates'
+import { TakeRates, type EpochState, type TakeRateOptions, type TrendingItem } from './take-rates'
 
 /** Where an edge reads trending items from. */
 export interface TrendingView {
   trending(site: string, limit: number): TrendingItem[]
+  /** Clicks per item in the last 10 minutes of event time. */
+  recent(site: string): Record<string, number>
 }
 
 /**
@@ -27,7 +29,7 @@ export class TrendingStore implements TrendingView {
     this.#drop = db.prepare('DELETE FROM trending WHERE site = ? AND epoch < ?')
     type Stored = { site: string; epoch: number; state: string; watermark: number }
     for (const r of db.prepare('SELECT site, epoch, state, watermark FROM trending').iterate() as Iterable<Stored>) {
-      this.rates(r.site).importEpoch(r.epoch, JSON.parse(r.state) as Parameters<TakeRates['importEpoch']>[1], r.watermark)
+      this.rates(r.site).importEpoch(r.epoch, JSON.parse(r.state) as EpochState, r.watermark)
     }
   }
 
@@ -47,5 +49,9 @@ export class TrendingStore implements TrendingView {
 
   trending(site: string, limit: number): TrendingItem[] {
     return this.#sites.get(site)?.trending(limit) ?? []
+  }
+
+  recent(site: string): Record<string, number> {
+    return this.#sites.get(site)?.recentClicks() ?? {}
   }
 }

@@ -17,6 +17,7 @@ describe('describeReason', () => {
   it('explains related items and the session’s own repeats', () => {
     expect(describeReason({ from: 'P1', via: 'related', count: 30, total: 90, weight: 1 }, nameOf)).toBe('often viewed near Blue Runner')
     expect(describeReason({ from: 'P1', via: 'repeat', count: 0, total: 0, weight: 0.02 }, nameOf)).toBe('you looked at it a moment ago')
+    expect(describeReason({ from: 'lamps', via: 'profile', count: 0, total: 2, weight: 0.04 }, nameOf)).toBe('fits what you are looking at (lamps)')
     expect(describeReason({ from: 'P1', via: 'trending', count: 0, total: 0, weight: 0.4 }, nameOf)).toBe(
       'trending: other visitors often click it when shown',
     )

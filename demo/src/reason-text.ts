@@ -5,6 +5,8 @@ export function describeReason(reason: Reason, nameOf: (item: string) => string)
   switch (reason.via) {
     case 'repeat':
       return 'you looked at it a moment ago'
+    case 'profile':
+      return `fits what you are looking at (${reason.from})`
     case 'trending':
       return 'trending: other visitors often click it when shown'
     case 'related':

@@ -8,6 +8,13 @@ describe('loadConfig', () => {
     expect(config.dataDir.endsWith('.sequitur')).toBe(true)
   })
 
+  it('reads the trending windows in minutes', () => {
+    expect(loadConfig({ SEQUITUR_TRENDING_EPOCH_MINUTES: '10', SEQUITUR_TRENDING_LATENESS_MINUTES: '0' }).trending).toEqual({
+      epochMs: 600_000,
+      latenessMs: 0,
+    })
+  })
+
   it('names every invalid variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', SEQUITUR_TOP_K: '0' })).toThrow(ConfigError)
     expect(() => loadConfig({ PORT: 'eighty', SEQUITUR_TOP_K: '0' })).toThrow(/PORT="eighty".*\n.*SEQUITUR_TOP_K="0": must be at least 1/)

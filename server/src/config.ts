@@ -34,6 +34,8 @@ const EnvSchema = v.object({
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')),
     'sequitur',
   ),
+  SEQUITUR_TRENDING_EPOCH_MINUTES: int(1, 24 * 60, 30),
+  SEQUITUR_TRENDING_LATENESS_MINUTES: int(0, 24 * 60, 5),
   SEQUITUR_ADMIN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   SEQUITUR_ROLE: v.optional(v.picklist(['all', 'edge', 'processor'], 'must be one of all, edge, processor'), 'all'),
 })
@@ -64,6 +66,8 @@ export interface Config {
   role: 'all' | 'edge' | 'processor'
   /** The `demo` site's admin secret (`SEQUITUR_ADMIN_SECRET`); generated and kept in the data dir when unset. */
   adminSecret: string | undefined
+  /** Epochs and allowed lateness of the trending join (`SEQUITUR_TRENDING_EPOCH_MINUTES` 30, `SEQUITUR_TRENDING_LATENESS_MINUTES` 5). */
+  trending: { epochMs: number; latenessMs: number }
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -98,5 +102,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafkaPrefix: e.SEQUITUR_KAFKA_PREFIX,
     role: e.SEQUITUR_ROLE,
     adminSecret: e.SEQUITUR_ADMIN_SECRET,
+    trending: { epochMs: e.SEQUITUR_TRENDING_EPOCH_MINUTES * 60_000, latenessMs: e.SEQUITUR_TRENDING_LATENESS_MINUTES * 60_000 },
   }
 }

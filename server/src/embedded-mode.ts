@@ -24,7 +24,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   })
   const catalog = new SqliteCatalog(stateDb)
   const profiles = new ProfileStore(stateDb)
-  const trending = new TrendingStore(stateDb)
+  const trending = new TrendingStore(stateDb, config.trending)
   const processor = new Processor({
     catalog,
     profiles,

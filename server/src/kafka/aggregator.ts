@@ -4,7 +4,7 @@ import { pack, unpack } from 'msgpackr'
 import { RowCounts, type ModelOptions } from '../processor/row-counts'
 import type { Kind } from '../processor/session-links'
 import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
-import { TakeRates, type EpochState } from '../trending/take-rates'
+import { TakeRates, type EpochState, type TakeRateOptions } from '../trending/take-rates'
 import type { StageTwoRecord } from './sessionizer'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
@@ -44,6 +44,8 @@ export class AggregatorTask implements StageTask {
     readonly onLate: () => void = () => {},
     /** The catalog item behind an id: rows carry their items' attributes. */
     readonly catalog: (site: string, item: string) => CatalogItem | undefined = () => undefined,
+    /** Epochs and allowed lateness of the take-rate join. */
+    readonly trending: TakeRateOptions = {},
   ) {}
 
   restore(key: string, value: Buffer | null): void {
@@ -174,7 +176,7 @@ export class AggregatorTask implements StageTask {
 
   #ratesOf(site: string): TakeRates {
     let rates = this.#rates.get(site)
-    if (!rates) this.#rates.set(site, (rates = new TakeRates()))
+    if (!rates) this.#rates.set(site, (rates = new TakeRates(this.trending)))
     return rates
   }
 

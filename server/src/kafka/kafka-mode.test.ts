@@ -226,6 +226,11 @@ describe('Kafka mode against a real broker', () => {
     await expect
       .poll(async () => ((await (await fetch(`${edge.url}/v1/trending?site=demo`)).json()) as { recent: unknown }).recent, { timeout: 30_000 })
       .toEqual({ TB: 1 })
+    // A restarted edge rebuilds trending from the topic.
+    const before = await trending()
+    await edge.kill()
+    await edge.restart()
+    expect(await trending()).toEqual(before)
   }, 120_000)
 
   it('a processor killed with SIGKILL mid-stream: after the rebalance every row equals the offline rows of all acknowledged events', async () => {

@@ -63,6 +63,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
           topics.trending,
           () => metrics.lateEvents.inc(),
           (site, item) => catalog.get(site, item),
+          config.trending,
         ),
       onCommit: ({ result }) => metrics.rowsPublished.inc(result.outputs.length),
       log,
@@ -96,7 +97,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
         profiles.put(site, user, Number(day), value ? (JSON.parse(value.toString()) as DailyProfile) : null)
       }
     })
-    const trending = new MemoryTrendingView()
+    const trending = new MemoryTrendingView(config.trending)
     const trendingFollower = await followTopic(kafka, admin, topics.trending, ({ key, value }) => {
       const [site, item, epoch] = key.split('\0')
       if (!site || item === undefined || epoch === undefined) return

@@ -1,11 +1,15 @@
-import { rankTrending, sumRecent, TakeRates, type Cell, type TrendingItem } from './take-rates'
+import { rankTrending, sumRecent, TakeRates, type Cell, type TakeRateOptions, type TrendingItem } from './take-rates'
 import type { TrendingView } from './trending-store'
 
 /** Take-rate cells held in memory: what a Kafka-mode edge materializes from the trending topic. */
 export class MemoryTrendingView implements TrendingView {
   readonly #sites = new Map<string, { cells: Map<number, Map<string, Cell>>; last: number }>()
   readonly #minutes = new Map<string, { clicks: Map<number, Map<string, number>>; last: number }>()
-  readonly #options = new TakeRates().options
+  readonly #options: Readonly<Required<TakeRateOptions>>
+
+  constructor(options: TakeRateOptions = {}) {
+    this.#options = new TakeRates(options).options
+  }
 
   /** Stores (or, with `null`, forgets) one item's cell of one epoch. */
   put(site: string, item: string, epoch: number, cell: Cell | null): void {

@@ -4,25 +4,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export class Metrics {
   readonly registry = new Registry()
   /** Events accepted by this edge (202). */
-  readonly eventsIn = new Counter({ name: 'sequitur_events_in_total', help: 'Events accepted by this edge', registers: [this.registry] })
+  readonly eventsIn = this.#counter('sequitur_events_in_total', 'Events accepted by this edge')
   /** Events applied by this processor. */
-  readonly eventsOut = new Counter({
-    name: 'sequitur_events_processed_total',
-    help: 'Events applied to the model by this processor',
-    registers: [this.registry],
-  })
+  readonly eventsOut = this.#counter('sequitur_events_processed_total', 'Events applied to the model by this processor')
   /** Row changes published by this processor. */
-  readonly rowsPublished = new Counter({
-    name: 'sequitur_rows_published_total',
-    help: 'Changed rows published to the row feed by this processor',
-    registers: [this.registry],
-  })
+  readonly rowsPublished = this.#counter('sequitur_rows_published_total', 'Changed rows published to the row feed by this processor')
   /** Events dropped by the take-rate join for arriving after their window and the allowed lateness. */
-  readonly lateEvents = new Counter({
-    name: 'sequitur_late_events_dropped_total',
-    help: 'Impressions and clicks dropped for arriving later than the allowed lateness',
-    registers: [this.registry],
-  })
+  readonly lateEvents = this.#counter(
+    'sequitur_late_events_dropped_total',
+    'Impressions and clicks dropped for arriving later than the allowed lateness',
+  )
   /** Event time → changed row received by the edge, in seconds. */
   readonly freshness = new Histogram({
     name: 'sequitur_freshness_seconds',
@@ -42,6 +33,10 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sequitur_' })
+  }
+
+  #counter(name: string, help: string): Counter {
+    return new Counter({ name, help, registers: [this.registry] })
   }
 
   /** Sets where consumer lag is read from at each scrape. */

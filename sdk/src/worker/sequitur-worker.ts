@@ -62,6 +62,7 @@ export class SequiturWorker implements WorkerApi {
   #recent = new Map<string, number>()
   #wanted: string[] = []
   #rows = new Map<string, Row>()
+  #attributeIndex = new Map<string, ItemAttributes>()
   /** Take rates of trending items: how a visitor with no signal yet is ranked. */
   #trending = new Map<string, number>()
   #version: number | undefined
@@ -112,11 +113,15 @@ export class SequiturWorker implements WorkerApi {
 
   /** An item's catalog attributes, from whichever cached row carries them. */
   #attributes(item: string): ItemAttributes | undefined {
+    return this.#attributeIndex.get(item)
+  }
+
+  /** Re-indexes the attributes the cached rows carry; called whenever the rows change, not per lookup. */
+  #indexAttributes(): void {
+    this.#attributeIndex = new Map()
     for (const row of this.#rows.values()) {
-      const attrs = row.attrs?.[item]
-      if (attrs) return attrs
+      for (const [item, attrs] of Object.entries(row.attrs ?? {})) if (!this.#attributeIndex.has(item)) this.#attributeIndex.set(item, attrs)
     }
-    return undefined
   }
 
   recommend(k: number): Ranked[] {
@@ -147,6 +152,7 @@ export class SequiturWorker implements WorkerApi {
     this.#times = stored.times
     this.#version = stored.meta.version
     for (const { item, row } of stored.rows) this.#rows.set(item, row)
+    this.#indexAttributes()
     const outbox = new Outbox({
       url: `${config.endpoint}/v1/events`,
       site: config.site,
@@ -208,6 +214,7 @@ export class SequiturWorker implements WorkerApi {
     this.#wanted = contextOf(this.#trail, this.#deps.depth ?? 10)
     const gone = [...this.#rows.keys()].filter((item) => !this.#wanted.includes(item))
     for (const item of gone) this.#rows.delete(item)
+    if (gone.length > 0) this.#indexAttributes()
     if (gone.length > 0) this.#persist(() => saveRows(db, [], gone))
     stream.want(this.#wanted)
   }
@@ -231,7 +238,10 @@ export class SequiturWorker implements WorkerApi {
     if (put.length > 0 || removed.length > 0 || advanced) {
       this.#persist(() => saveRows(db, put, removed, advanced ? message.version : undefined))
     }
-    if (put.length > 0 || removed.length > 0) void events.change({ reason: 'rows' })
+    if (put.length > 0 || removed.length > 0) {
+      this.#indexAttributes()
+      void events.change({ reason: 'rows' })
+    }
   }
 
   #persist(write: () => Promise<void>): void {

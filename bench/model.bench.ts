@@ -1,72 +1,117 @@
 /**
- * The browser budgets of the shipped model: scoring time of `rank()` for 100 and 500 candidates with a
- * session's rows cached, and the msgpack size of the rows a 10-item session holds. Built from
- * YOOCHOOSE 1/64 when ../shared/data is present, else from the rsc15 sample in the repository.
- * Prints a table and writes bench/model.json.
+ * The model's own budgets, in Node: how fast the processor's in-memory model update runs over events
+ * already in memory, how much memory the transition store takes per kept edge, and the msgpack size of
+ * the rows a 10-item session holds on the device. Built from YOOCHOOSE 1/64 when ../shared/data is
+ * present, else from the rsc15 sample in the repository. Run with --expose-gc (npm run bench does).
  */
-import { candidatesOf, contextOf, rank } from '@sequitur/sdk/model'
 import type { ModelRow } from '@sequitur/sdk/protocol'
+import { contextOf } from '@sequitur/sdk/model'
 import { pack } from 'msgpackr'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildModel } from '../server/src/history/offline-model'
 import { readClickLog, readSessionLines, type Session } from '../server/src/history/sessions'
+import { RowCounts } from '../server/src/processor/row-counts'
+import { SessionLinks, type Increment } from '../server/src/processor/session-links'
+import { SiteModel } from '../server/src/processor/site-model'
+import { median, quick, report, round } from './suite.mts'
 
 const root = join(import.meta.dirname, '..')
 const yoochoose = join(root, '../shared/data/yoochoose-1-64/train.txt')
 const sessions: Session[] = existsSync(yoochoose)
   ? readSessionLines(yoochoose)
   : readClickLog(join(root, 'server/fixtures/rsc15-sample/train.tsv')).sessions
-const dataset = existsSync(yoochoose) ? 'yoochoose-1-64/train.txt' : 'fixtures/rsc15-sample'
-const model = buildModel(sessions, { windowDays: 60, topK: 20 })
-const catalogue = [...new Set(sessions.flatMap((s) => s.items))]
+const dataset = existsSync(yoochoose) ? 'YOOCHOOSE 1/64 train' : 'fixtures/rsc15-sample'
+const options = { windowDays: 60, topK: 20 }
+const runs = quick ? 3 : 7
+const gc = (globalThis as { gc?: () => void }).gc
+if (!gc) throw new Error('run with node --expose-gc')
 
-// Sessions of 10 distinct items, made of the longest real sessions' items.
-const trails = sessions
-  .map((s) => contextOf(s.items, 10).reverse())
+// 1. The model update: every click through SiteModel.observe (sessions, links, daily counts).
+const clicks = sessions.flatMap((s) => s.items.map((item) => ({ session: s.id, item, ts: 0 })))
+const BATCH = 2000
+function update(withRows: boolean): number {
+  const model = new SiteModel(options)
+  const start = performance.now()
+  let dirty = new Set<string>()
+  for (let i = 0; i < clicks.length; i++) {
+    const { session, item, ts } = clicks[i]!
+    const increments = model.observe(session, item, ts, 0)
+    if (!withRows) continue
+    for (const inc of increments) dirty.add(inc.src)
+    if (i % BATCH === BATCH - 1 || i === clicks.length - 1) {
+      for (const d of dirty) model.row(d)
+      dirty = new Set()
+    }
+  }
+  return clicks.length / ((performance.now() - start) / 1000)
+}
+update(false) // warm-up
+const updateRates = Array.from({ length: runs }, () => update(false))
+const withRowRates = Array.from({ length: runs }, () => update(true))
+
+// 2. Memory per kept edge: the increments are computed first, then only the store is measured.
+const links = new SessionLinks()
+const increments: Increment[] = []
+for (const { session, item, ts } of clicks) for (const i of links.observe(session, item, ts, 0)) increments.push(i)
+async function settle(): Promise<void> {
+  // Array buffers of collected objects are freed after the collection: give that time.
+  for (let i = 0; i < 3; i++) {
+    gc!()
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+async function storeBytes(): Promise<{ bytes: number; edges: number }> {
+  // Typed arrays keep their bytes outside the V8 heap: count both.
+  const used = () => {
+    const m = process.memoryUsage()
+    return m.heapUsed + m.arrayBuffers
+  }
+  await settle()
+  const before = used()
+  const counts = new RowCounts(options)
+  counts.advance(0)
+  for (const i of increments) counts.add(i.kind, i.src, i.dst, i.day, i.n)
+  await settle()
+  const bytes = used() - before
+  const edges = counts.edges()
+  if (edges === 0) throw new Error('no edges')
+  return { bytes, edges: counts.edges() }
+}
+const stores: Array<{ bytes: number; edges: number }> = []
+for (let i = 0; i < (quick ? 2 : 3); i++) stores.push(await storeBytes())
+const bytesPerEdge = median(stores.map((s) => s.bytes / s.edges))
+
+// 3. The slice a 10-item session holds: the rows of its items, as the stream sends them.
+const model = buildModel(sessions, options)
+const slices = sessions
+  .map((s) => contextOf(s.items, 10))
   .filter((t) => t.length === 10)
   .slice(0, 500)
+  .map((trail) => {
+    const rows: Record<string, ModelRow> = {}
+    for (const item of trail) {
+      const row = model.row(item)
+      if (row) rows[item] = row
+    }
+    return pack(rows).length
+  })
 
-const slices = trails.map((trail) => {
-  const rows: Record<string, ModelRow> = {}
-  for (const item of trail) {
-    const row = model.row(item)
-    if (row) rows[item] = row
-  }
-  return pack(rows).length
-})
-
-function timeRank(size: number): { p50: number; p99: number } {
-  const samples: number[] = []
-  for (const trail of trails) {
-    const rows = new Map(trail.map((item) => [item, model.row(item)]))
-    const lookup = (item: string) => rows.get(item)
-    const candidates = candidatesOf(trail, lookup).slice(0, size)
-    for (let i = 0; candidates.length < size; i++) candidates.push(catalogue[(i * 7919) % catalogue.length]!)
-    for (let i = 0; i < 5; i++) rank(trail, lookup, candidates) // warm-up
-    const runs = 50
-    const start = performance.now()
-    for (let i = 0; i < runs; i++) rank(trail, lookup, candidates)
-    samples.push((performance.now() - start) / runs)
-  }
-  samples.sort((a, b) => a - b)
-  return { p50: samples[Math.floor(samples.length / 2)]!, p99: samples[Math.floor(samples.length * 0.99)]! }
-}
-
-const sorted = [...slices].sort((a, b) => a - b)
-const r100 = timeRank(100)
-const r500 = timeRank(500)
-const results = {
-  rank_p50_ms_100: r100.p50,
-  rank_p99_ms_100: r100.p99,
-  rank_p50_ms_500: r500.p50,
-  rank_p99_ms_500: r500.p99,
-  slice_bytes_p50: sorted[Math.floor(sorted.length / 2)]!,
-  slice_bytes_max: sorted[sorted.length - 1]!,
-}
-console.log(`model budgets: rows from ${dataset}; ${trails.length} sessions of 10 distinct items; rank() timed over 50 runs per session after 5 warm-up runs, in Node (the same module the worker runs)\n`)
-console.log('| measure | value | budget |\n|---|---:|---:|')
-console.log(`| rank() 100 candidates, p50 / p99 | ${r100.p50.toFixed(4)} / ${r100.p99.toFixed(4)} ms | well under 1 ms |`)
-console.log(`| rank() 500 candidates, p50 / p99 | ${r500.p50.toFixed(4)} / ${r500.p99.toFixed(4)} ms | |`)
-console.log(`| session slice (msgpack), p50 / max | ${results.slice_bytes_p50} / ${results.slice_bytes_max} bytes | 50,000 bytes |`)
-writeFileSync(join(import.meta.dirname, 'model.json'), `${JSON.stringify(results, null, 2)}\n`)
+report(
+  'model',
+  [
+    `Data: ${dataset}, ${sessions.length} sessions, ${clicks.length} clicks, window ${options.windowDays} days, top ${options.topK} next / 50 related.`,
+    `Model update: all clicks through SiteModel.observe (sessions, next + related links, daily counts) in memory, ${runs} runs after 1 warm-up, median;`,
+    `"with rows" also derives the row of every item changed, per ${BATCH} events (what the processor publishes).`,
+    `Memory: V8 heap + array buffers after gc, before and after adding every increment (${increments.length}) to an empty store; edges = distinct (item, next item) pairs of both statistics (${stores[0]!.edges}); median of ${stores.length}.`,
+    `Runs: update ${updateRates.map(Math.round).join(', ')}; with rows ${withRowRates.map(Math.round).join(', ')} events/s; store ${stores.map((x) => (x.bytes / x.edges).toFixed(1)).join(', ')} bytes/edge.`,
+    `Slice: msgpack bytes of the rows (next + related) of ${slices.length} sessions of 10 distinct items; the largest is reported.`,
+  ].join('\n'),
+  {
+    processor_events_per_s: Math.round(median(updateRates)),
+    processor_with_rows_events_per_s: Math.round(median(withRowRates)),
+    server_bytes_per_edge: round(bytesPerEdge, 1),
+    slice_bytes_per_session: Math.max(...slices),
+    slice_bytes_per_session_p50: median(slices),
+  },
+)

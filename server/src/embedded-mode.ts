@@ -30,6 +30,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
     profiles,
     trending,
     onLate: () => metrics.lateEvents.inc(),
+    onApplied: (records) => metrics.eventsOut.inc(records),
     source: eventLog,
     store: new ModelStore(stateDb),
     rows,

@@ -1,7 +1,17 @@
-import { proxy, wrap, type Remote } from 'comlink'
 import type { ChangeInfo, Sequitur, SequiturOptions } from '../api'
 import type { Ranked } from '../model'
-import { createLog, randomId, SESSION_IDLE_MS, type DraftEvent, type SessionInfo, type WorkerApi, type WorkerEvents } from '../shared'
+import {
+  connect,
+  createLog,
+  randomId,
+  SESSION_IDLE_MS,
+  unpackRanking,
+  type Client,
+  type DraftEvent,
+  type SessionInfo,
+  type WorkerEvents,
+  type WorkerRpc,
+} from '../shared'
 import { startAutoCapture } from './auto-capture'
 import { sendBeacon } from './beacon'
 import { startWorker } from './start-worker'
@@ -18,11 +28,11 @@ export function createSequitur(options: SequiturOptions): Sequitur {
   let endpoint = ''
   let session: SessionInfo | undefined
   let worker: Worker | undefined
-  let api: Remote<WorkerApi> | undefined
+  let api: Client<WorkerRpc> | undefined
   let ready: Promise<unknown> = Promise.resolve()
   let stopCapture = () => {}
 
-  const call = <T>(run: (api: Remote<WorkerApi>) => Promise<T>, fallback: T): Promise<T> =>
+  const call = <T>(run: (api: Client<WorkerRpc>) => Promise<T>, fallback: T): Promise<T> =>
     ready
       .then(() => (api ? run(api) : fallback))
       .catch((error: unknown) => {
@@ -61,7 +71,7 @@ export function createSequitur(options: SequiturOptions): Sequitur {
         const draft: DraftEvent = { ...input, id: randomId(), ts, session: live?.session }
         pending.set(draft.id, draft)
         if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!)
-        api?.track(draft).catch((error: unknown) => {
+        api?.call('track', draft).catch((error: unknown) => {
           if (error instanceof Error && error.name === 'InvalidEventError') pending.delete(draft.id)
           log('track', error)
         })
@@ -70,11 +80,14 @@ export function createSequitur(options: SequiturOptions): Sequitur {
       }
     },
     rerank: (items, options) =>
-      call<Ranked[]>((api) => api.rerank(items, options?.debug === true), items.map((item) => ({ item, score: 0, reasons: [] }))),
-    recommend: (k) => call((api) => api.recommend(k), []),
-    flush: () => call((api) => api.flush(), undefined),
-    trail: () => call((api) => api.trail(), []),
-    profile: () => call((api) => api.profile(), { items: 0, categories: {} }),
+      call<Ranked[]>(
+        (api) => api.call('rerank', items, options?.debug === true).then((packed) => unpackRanking(items, packed)),
+        items.map((item) => ({ item, score: 0, reasons: [] })),
+      ),
+    recommend: (k) => call((api) => api.call('recommend', k), []),
+    flush: () => call((api) => api.call('flush'), undefined),
+    trail: () => call((api) => api.call('trail'), []),
+    profile: () => call((api) => api.call('profile'), { items: 0, categories: {} }),
     onChange(listener) {
       listeners.add(listener)
       return () => void listeners.delete(listener)
@@ -86,6 +99,7 @@ export function createSequitur(options: SequiturOptions): Sequitur {
         stopCapture()
         listeners.clear()
         worker?.terminate()
+        api?.close()
         api = undefined
       } catch (error) {
         log('destroy', error)
@@ -96,10 +110,10 @@ export function createSequitur(options: SequiturOptions): Sequitur {
   try {
     endpoint = new URL(options.endpoint ?? '/', location.href).href.replace(/\/+$/, '')
     const started = (worker = startWorker(options.workerUrl ?? `${endpoint}/sdk-worker.js`))
-    const remote = (api = wrap<WorkerApi>(started))
+    const remote = (api = connect<WorkerRpc, WorkerEvents>(started, events))
     // A worker script that fails to load never answers: give up on it instead of waiting forever.
     const failed = new Promise<never>((_, reject) => started.addEventListener('error', reject))
-    ready = Promise.race([remote.start({ site, endpoint, debug }, proxy(events)), failed]).then(
+    ready = Promise.race([remote.call('start', { site, endpoint, debug }), failed]).then(
       (info) => void (session = info),
       (error: unknown) => {
         log('start', error)

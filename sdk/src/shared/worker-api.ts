@@ -1,5 +1,6 @@
 import type { ChangeInfo, TrackInput } from '../api'
 import type { Ranked, SessionProfile } from '../model'
+import type { PackedRanking } from './packed-ranking'
 
 /** A session ends after this long without events. */
 export const SESSION_IDLE_MS = 30 * 60_000
@@ -32,7 +33,7 @@ export interface SessionInfo {
   lastActivity: number
 }
 
-/** Callbacks from the worker to the loader (a comlink proxy). */
+/** What the worker reports to the loader unasked (as RPC notices). */
 export interface WorkerEvents {
   /** The session changed: first start, or a new one after 30 minutes idle. */
   session(info: SessionInfo): void
@@ -42,7 +43,7 @@ export interface WorkerEvents {
   change(info: ChangeInfo): void
 }
 
-/** What the worker exposes to the loader over comlink. */
+/** The worker side of the SDK; `WorkerRpc` is how the loader reaches it. */
 export interface WorkerApi {
   /** Opens storage, restores the session and starts sending; call once, before anything else. */
   start(config: WorkerConfig, events: WorkerEvents): Promise<SessionInfo>
@@ -57,5 +58,26 @@ export interface WorkerApi {
   /** The session's own profile (categories and prices of what it looked at). */
   profile(): SessionProfile
   /** Sends every queued event now. */
+  flush(): Promise<void>
+}
+
+/**
+ * What the loader calls over the RPC (see `rpc/`): `WorkerApi` as it crosses threads. `start` takes no
+ * callbacks (the worker reports `WorkerEvents` as notices) and `rerank` answers packed.
+ */
+export interface WorkerRpc {
+  /** `WorkerApi.start`, with the events sent as notices. */
+  start(config: WorkerConfig): Promise<SessionInfo>
+  /** `WorkerApi.track`. */
+  track(event: DraftEvent): Promise<void>
+  /** `WorkerApi.rerank`, packed (`unpackRanking` rebuilds it). */
+  rerank(items: string[], debug: boolean): PackedRanking
+  /** `WorkerApi.recommend`. */
+  recommend(k: number): Ranked[]
+  /** `WorkerApi.trail`. */
+  trail(): string[]
+  /** `WorkerApi.profile`. */
+  profile(): SessionProfile
+  /** `WorkerApi.flush`. */
   flush(): Promise<void>
 }

@@ -1,8 +1,9 @@
-import { pack, unpack } from 'msgpackr'
+import { unpack } from 'msgpackr/unpack'
+import { encodeMsgpack } from './msgpack-encode'
 
 /** Encodes a wire message as MessagePack. */
 export function encode(value: unknown): Uint8Array<ArrayBuffer> {
-  return pack(value)
+  return encodeMsgpack(value)
 }
 
 /** Decodes a MessagePack wire message; throws on malformed input. */

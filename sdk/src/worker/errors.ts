@@ -1,4 +1,4 @@
-/** Base of every error the worker throws; comlink carries `name` and `message` to the loader. */
+/** Base of every error the worker throws; the RPC carries `name` and `message` to the loader. */
 export class SequiturError extends Error {
   override name = 'SequiturError'
 }

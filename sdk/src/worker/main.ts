@@ -1,5 +1,5 @@
-import { expose } from 'comlink'
 import { fetchTransport, openWebSocket, systemClock } from './adapters'
 import { SequiturWorker } from './sequitur-worker'
+import { serveWorker } from './serve-worker'
 
-expose(new SequiturWorker({ transport: fetchTransport(), openSocket: openWebSocket, clock: systemClock }))
+serveWorker(self, new SequiturWorker({ transport: fetchTransport(), openSocket: openWebSocket, clock: systemClock }))

@@ -49,7 +49,7 @@ interface Parts {
   touch: Touch
 }
 
-/** The worker side of the SDK, exposed to the loader over comlink. */
+/** The worker side of the SDK, served to the loader by `serveWorker`. */
 export class SequiturWorker implements WorkerApi {
   #deps: WorkerDeps
   #parts: Parts | undefined

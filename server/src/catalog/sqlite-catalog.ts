@@ -2,8 +2,15 @@ import type { CatalogItem } from '@sequitur/sdk/protocol'
 import type { Db } from '../state/sqlite'
 import type { Catalog } from './catalog'
 
-/** The catalog of the embedded mode: a table in the state database. */
+/** Items kept parsed in memory (a miss is kept too); the cache starts over when it is full. */
+const CACHE_ITEMS = 200_000
+
+/**
+ * The catalog of the embedded mode: a table in the state database, read through an in-memory cache
+ * (the processor looks attributes up for every item a changed row names).
+ */
 export class SqliteCatalog implements Catalog {
+  readonly #cache = new Map<string, CatalogItem | null>()
   readonly #put
   readonly #delete
   readonly #get
@@ -30,15 +37,25 @@ export class SqliteCatalog implements Catalog {
 
   async upsert(site: string, items: readonly CatalogItem[]): Promise<void> {
     this.#upsertAll(site, items)
+    for (const item of items) this.#cache.delete(`${site}\0${item.id}`)
   }
 
   async remove(site: string, ids: readonly string[]): Promise<number> {
-    return this.#removeAll(site, ids) as number
+    const removed = this.#removeAll(site, ids) as number
+    for (const id of ids) this.#cache.delete(`${site}\0${id}`)
+    return removed
   }
 
   get(site: string, id: string): CatalogItem | undefined {
-    const json = this.#get.get(site, id) as string | undefined
-    return json === undefined ? undefined : (JSON.parse(json) as CatalogItem)
+    const key = `${site}\0${id}`
+    let item = this.#cache.get(key)
+    if (item === undefined) {
+      const json = this.#get.get(site, id) as string | undefined
+      item = json === undefined ? null : (JSON.parse(json) as CatalogItem)
+      if (this.#cache.size >= CACHE_ITEMS) this.#cache.clear()
+      this.#cache.set(key, item)
+    }
+    return item ?? undefined
   }
 
   size(site: string): number {

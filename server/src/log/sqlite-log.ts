@@ -13,9 +13,18 @@ export interface SqliteLogOptions {
   clock?: Clock
 }
 
+interface PendingAppend {
+  site: string
+  events: readonly Event[]
+  resolve(result: AppendResult): void
+  reject(error: unknown): void
+}
+
 /**
  * The embedded durable log: an append-only SQLite table. An event id is stored once per site
- * (a unique index), so a re-sent batch is acknowledged without being appended twice.
+ * (a unique index), so a re-sent batch is acknowledged without being appended twice. Appends that
+ * arrive in the same turn of the event loop are committed together (group commit: one transaction,
+ * one fsync), and each is answered once that commit is durable.
  */
 export class SqliteLog implements EventSink, EventSource {
   readonly #db: Db
@@ -25,6 +34,7 @@ export class SqliteLog implements EventSink, EventSource {
   readonly #read
   readonly #trim
   readonly #appendAll
+  #pending: PendingAppend[] = []
 
   constructor({ file, clock = systemClock }: SqliteLogOptions) {
     this.#db = openDb(file)
@@ -41,17 +51,33 @@ export class SqliteLog implements EventSink, EventSource {
     this.#insert = this.#db.prepare('INSERT OR IGNORE INTO log (site, id, appended_at, body) VALUES (?, ?, ?, ?)')
     this.#read = this.#db.prepare('SELECT seq, site, body FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
     this.#trim = this.#db.prepare('DELETE FROM log WHERE seq <= ? AND appended_at < ?')
-    this.#appendAll = this.#db.transaction((site: string, events: readonly Event[], now: number) => {
-      let accepted = 0
-      for (const event of events) accepted += this.#insert.run(site, event.id, now, pack(event)).changes
-      return accepted
+    this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number) =>
+      group.map(({ site, events }) => {
+        let accepted = 0
+        for (const event of events) accepted += this.#insert.run(site, event.id, now, pack(event)).changes
+        return accepted
+      }),
+    )
+  }
+
+  append(site: string, events: readonly Event[]): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      if (this.#pending.push({ site, events, resolve, reject }) === 1) setImmediate(() => this.#commit())
     })
   }
 
-  async append(site: string, events: readonly Event[]): Promise<AppendResult> {
-    const accepted = this.#appendAll(site, events, this.#clock()) as number
-    if (accepted > 0) for (const listener of this.#listeners) listener()
-    return { accepted, duplicates: events.length - accepted }
+  #commit(): void {
+    const group = this.#pending
+    this.#pending = []
+    let accepted: number[]
+    try {
+      accepted = this.#appendAll(group, this.#clock()) as number[]
+    } catch (error) {
+      for (const append of group) append.reject(error)
+      return
+    }
+    group.forEach((append, i) => append.resolve({ accepted: accepted[i]!, duplicates: append.events.length - accepted[i]! }))
+    if (accepted.some((n) => n > 0)) for (const listener of this.#listeners) listener()
   }
 
   read(after: number, max: number): LogRecord[] {
@@ -69,6 +95,7 @@ export class SqliteLog implements EventSink, EventSource {
   }
 
   close(): void {
+    if (this.#pending.length > 0) this.#commit()
     this.#listeners.clear()
     this.#db.close()
   }

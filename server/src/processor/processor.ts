@@ -6,22 +6,24 @@ import type { ModelStore } from '../state/model-store'
 import type { RowMap, RowTable } from '../state/row-table'
 import type { Catalog } from '../catalog/catalog'
 import { withAttributes } from '../catalog/row-attributes'
-import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
+import { emptyProfile, observeItem } from '../profiles/daily-profile'
 import type { ProfileStore } from '../profiles/profile-store'
 import type { TrendingStore } from '../trending/trending-store'
-import { SiteModel, type ModelOptions, type SessionPoint } from './site-model'
+import { Checkpoint } from './checkpoint'
+import { SiteModel, type ModelOptions } from './site-model'
 
 /** Options of the stream processor. */
 export interface ProcessorOptions extends ModelOptions {
+  /** The log; each event id appears in it once per site (the embedded log's unique index). */
   source: EventSource
   store: ModelStore
   rows: RowTable
   feed: RowFeed
   clock?: Clock
-  /** Log records applied per transaction. */
+  /** Log records read and applied per step. */
   batchSize?: number
-  /** Days an event id is remembered to ignore a repeat. */
-  dedupeDays?: number
+  /** Commit at least this often while records keep coming (ms); an idle processor commits at once. */
+  commitIntervalMs?: number
   /** Days the embedded log keeps records already applied. */
   logRetentionDays?: number
   /** Called when applying a batch failed (the state is then reloaded from disk). */
@@ -34,27 +36,37 @@ export interface ProcessorOptions extends ModelOptions {
   trending?: TrendingStore
   /** Called with each event dropped for arriving later than the allowed lateness. */
   onLate?: () => void
+  /** Called after each applied batch with the number of log records in it. */
+  onApplied?: (records: number) => void
 }
+
+type Optional = 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate' | 'onApplied'
 
 const SOURCE = 'log'
 const TRIM_EVERY_MS = 3_600_000
 
 /**
- * Reads the log in order and turns it into the next-click model: each batch of records updates the
- * counts, the sessions, the derived rows and the log position in one transaction, then the changed
- * rows go to the feed.
+ * Reads the log in order and turns it into the next-click model. Each batch of records updates the
+ * in-memory model and sends the changed rows to the feed at once; the state changes, pre-aggregated,
+ * are committed with the log position in one transaction when the log is drained or every
+ * `commitIntervalMs`. After a crash the processor reloads the last commit and replays the log after
+ * it, which yields the same counts and row versions: nothing is lost or counted twice.
  */
 export class Processor {
-  readonly #o: Required<Omit<ProcessorOptions, 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate'>> &
-    Pick<ProcessorOptions, 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate'>
+  readonly #o: Required<Omit<ProcessorOptions, Optional>> & Pick<ProcessorOptions, Optional>
   readonly #models = new Map<string, SiteModel>()
+  readonly #pending = new Checkpoint()
+  /** The last log position applied in memory, and the last committed. */
   #position = 0
+  #committed = 0
+  #lastCommit = 0
   #scheduled = false
   #lastTrim = 0
   #unsubscribe: (() => void) | undefined
 
-  constructor({ clock = systemClock, batchSize = 1000, dedupeDays = 7, logRetentionDays = 7, ...rest }: ProcessorOptions) {
-    this.#o = { clock, batchSize, dedupeDays, logRetentionDays, ...rest }
+  constructor({ clock = systemClock, batchSize = 2000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
+    this.#o = { clock, batchSize, commitIntervalMs, logRetentionDays, ...rest }
+    this.#lastCommit = clock()
     this.#load()
   }
 
@@ -69,13 +81,14 @@ export class Processor {
     this.#schedule()
   }
 
-  /** Stops following the log. */
+  /** Stops following the log, committing what was applied. */
   stop(): void {
     this.#unsubscribe?.()
     this.#unsubscribe = undefined
+    this.#commit()
   }
 
-  /** Applies every record after the position, synchronously; returns how many were read. */
+  /** Applies and commits every record after the position, synchronously; returns how many were read. */
   drain(): number {
     let read = 0
     for (;;) {
@@ -84,6 +97,7 @@ export class Processor {
       this.#applySafely(records)
       read += records.length
     }
+    this.#commit()
     this.#trim()
     return read
   }
@@ -95,92 +109,101 @@ export class Processor {
       this.#scheduled = false
       if (!this.#unsubscribe) return undefined
       const records = this.#o.source.read(this.#position, this.#o.batchSize)
-      if (records.length === 0) return this.#trim()
+      if (records.length === 0) {
+        this.#commit()
+        return this.#trim()
+      }
       this.#applySafely(records)
-      this.#schedule()
+      if (this.#o.clock() - this.#lastCommit >= this.#o.commitIntervalMs) this.#commit()
+      return this.#schedule()
     })
   }
 
   #applySafely(records: LogRecord[]): void {
     try {
-      this.#o.feed.publish(this.#apply(records))
+      const changes = this.#apply(records)
+      this.#o.feed.publish(changes)
+      this.#o.onApplied?.(records.length)
     } catch (error) {
-      // The in-memory model may hold part of the failed batch: rebuild it from what was committed.
-      this.#o.onError?.(error)
-      this.#load()
+      this.#recover(error)
     }
   }
 
-  #apply(records: LogRecord[]): RowChanges[] {
-    const { store, rows } = this.#o
-    const version = records[records.length - 1]!.seq
-    const dirty = new Map<string, Set<string>>()
-    const sessions = new Map<string, Map<string, SessionPoint>>()
-    const profiles = new Map<string, { site: string; user: string; day: number; profile: DailyProfile }>()
-    const tomorrow = dayOf(this.#o.clock()) + 1
-    return store.transaction(() => {
-      const epochs = new Map<string, Set<number>>()
-      for (const { site, event } of records) {
-        const day = dayOf(event.ts)
-        if (!store.markSeen(site, event.id, day) || day > tomorrow) continue
-        if (this.#o.trending) {
-          const rates = this.#o.trending.rates(site)
-          const outcome = rates.observe(event)
-          if (outcome === 'late') this.#o.onLate?.()
-          if (outcome === 'counted' || outcome === 'recent') getOrAdd(epochs, site, () => new Set()).add(rates.epochOf(event.ts))
-        }
-        if (!isItemEvent(event)) continue
-        const model = this.#model(site)
-        if (day > model.watermark) this.#advance(site, model, day, getOrAdd(dirty, site, () => new Set()))
-        const increments = model.observe(event.session, event.item, event.ts, day)
-        getOrAdd(sessions, site, () => new Map()).set(event.session, model.session(event.session)!)
-        for (const i of increments) {
-          store.addCount(site, i.kind, i.src, i.dst, i.day, i.n)
-          getOrAdd(dirty, site, () => new Set()).add(i.src)
-        }
-        if (event.user !== undefined && day >= model.windowStart) this.#profile(profiles, site, event.user, day, event.item)
-      }
-      for (const { site, user, day, profile } of profiles.values()) this.#o.profiles?.put(site, user, day, profile)
-      for (const [site, touched] of epochs) this.#o.trending?.save(site, touched)
-      for (const [site, points] of sessions) for (const [s, point] of points) store.putSession(site, s, point)
-      const changes: RowChanges[] = []
-      for (const [site, items] of dirty) {
-        const model = this.#model(site)
-        const changed: RowMap = {}
-        const lookup = (id: string) => this.#o.catalog?.get(site, id)
-        for (const item of items) {
-          const counted = model.row(item)
-          const row = counted ? withAttributes(counted, item, lookup) : null
-          rows.put(site, item, version, row)
-          changed[item] = row
-        }
-        changes.push({ site, version, rows: changed })
-      }
-      store.setPosition(SOURCE, version)
-      this.#position = version
-      return changes
-    })
+  #commit(): void {
+    this.#lastCommit = this.#o.clock()
+    if (this.#position === this.#committed) return
+    try {
+      this.#pending.commit(this.#o, this.#position)
+      this.#committed = this.#position
+    } catch (error) {
+      this.#recover(error)
+    }
   }
 
-  /** Adds an interaction with `item` to the user's profile of the day (held in `batch` until written). */
-  #profile(batch: Map<string, { site: string; user: string; day: number; profile: DailyProfile }>, site: string, user: string, day: number, item: string): void {
-    const attributes = this.#o.catalog?.get(site, item)
-    if (!attributes || !this.#o.profiles) return
-    const key = `${site}\0${user}\0${day}`
-    let entry = batch.get(key)
-    if (!entry) batch.set(key, (entry = { site, user, day, profile: this.#o.profiles.get(site, user, day) ?? emptyProfile() }))
-    observeItem(entry.profile, attributes)
+  /** The in-memory model may hold changes that were not committed: rebuild it from the last commit. */
+  #recover(error: unknown): void {
+    this.#o.onError?.(error)
+    this.#load()
+  }
+
+  #apply(records: LogRecord[]): RowChanges[] {
+    const pending = this.#pending
+    const version = records[records.length - 1]!.seq
+    const dirty = new Map<string, Set<string>>()
+    const tomorrow = dayOf(this.#o.clock()) + 1
+    for (const { site, event } of records) {
+      const day = dayOf(event.ts)
+      if (day > tomorrow) continue
+      if (this.#o.trending) {
+        const rates = this.#o.trending.rates(site)
+        const outcome = rates.observe(event)
+        if (outcome === 'late') this.#o.onLate?.()
+        if (outcome === 'counted' || outcome === 'recent') pending.epoch(site, rates.epochOf(event.ts))
+      }
+      if (!isItemEvent(event)) continue
+      const model = this.#model(site)
+      if (day > model.watermark) this.#advance(site, model, day, getOrAdd(dirty, site, () => new Set()))
+      const increments = model.observe(event.session, event.item, event.ts, day)
+      pending.session(site, event.session, model.session(event.session)!)
+      if (increments.length > 0) {
+        const touched = getOrAdd(dirty, site, () => new Set())
+        for (const i of increments) {
+          pending.count(site, i.kind, i.src, i.dst, i.day, i.n)
+          touched.add(i.src)
+        }
+      }
+      if (event.user !== undefined && day >= model.windowStart) this.#profile(site, event.user, day, event.item)
+    }
+    const changes: RowChanges[] = []
+    for (const [site, items] of dirty) {
+      const model = this.#model(site)
+      const changed: RowMap = {}
+      const lookup = (id: string) => this.#o.catalog?.get(site, id)
+      for (const item of items) {
+        const counted = model.row(item)
+        const row = counted ? withAttributes(counted, item, lookup) : null
+        this.#o.rows.put(site, item, version, row)
+        changed[item] = row
+      }
+      changes.push({ site, version, rows: changed })
+    }
+    pending.applied(records.length)
+    this.#position = version
+    return changes
+  }
+
+  /** Adds an interaction with `item` to the user's profile of the day (held until committed). */
+  #profile(site: string, user: string, day: number, item: string): void {
+    const { catalog, profiles } = this.#o
+    const attributes = catalog?.get(site, item)
+    if (!attributes || !profiles) return
+    observeItem(this.#pending.profile(site, user, day, () => profiles.get(site, user, day) ?? emptyProfile()), attributes)
   }
 
   #advance(site: string, model: SiteModel, day: number, dirty: Set<string>): void {
-    const { store, dedupeDays } = this.#o
     for (const item of model.advance(day)) dirty.add(item)
-    store.setWatermark(site, day)
-    store.dropCountsBefore(site, model.windowStart)
-    store.pruneSeen(site, day - dedupeDays + 1)
-    store.dropSessionsBefore(site, model.sessionsIdleBefore)
-    // Daily profiles live as long as the window (their TTL).
-    this.#o.profiles?.dropBefore(site, model.windowStart)
+    // Daily profiles live as long as the window (their TTL); the commit drops them with the counts.
+    this.#pending.advance({ site, day, windowStart: model.windowStart, sessionsIdleBefore: model.sessionsIdleBefore })
   }
 
   #model(site: string): SiteModel {
@@ -189,19 +212,22 @@ export class Processor {
 
   #load(): void {
     this.#models.clear()
+    this.#pending.clear()
+    this.#o.rows.discard()
+    this.#o.trending?.reload()
     this.#o.store.load({
       watermark: (site, day) => this.#model(site).restoreWatermark(day),
       count: (site, kind, src, dst, day, n) => this.#model(site).add(kind, src, dst, day, n),
       session: (site, session, point) => this.#model(site).restoreSession(session, point),
     })
-    this.#position = this.#o.store.position(SOURCE)
+    this.#position = this.#committed = this.#o.store.position(SOURCE)
   }
 
   #trim(): void {
     const now = this.#o.clock()
     if (now - this.#lastTrim < TRIM_EVERY_MS) return
     this.#lastTrim = now
-    this.#o.source.trim(this.#position, now - this.#o.logRetentionDays * DAY_MS)
+    this.#o.source.trim(this.#committed, now - this.#o.logRetentionDays * DAY_MS)
   }
 }
 

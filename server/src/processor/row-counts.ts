@@ -1,6 +1,7 @@
 import type { ModelRow } from '@sequitur/sdk/protocol'
 import type { Kind } from './session-links'
-import { TransitionCounts } from './transition-counts'
+import { EdgeTable } from './edge-table'
+import { ItemIds } from './item-ids'
 
 /** Tuning of the model. */
 export interface ModelOptions {
@@ -17,11 +18,13 @@ export const RELATED_K = 50
 
 /**
  * The counts behind the rows of one site: per item, `next` (exact next clicks) and `related`
- * (weighted co-occurrence), in daily buckets over a sliding window of event time.
+ * (weighted co-occurrence), in daily buckets over a sliding window of event time. Item ids are
+ * interned once for both statistics.
  */
 export class RowCounts {
-  readonly #next = new Map<string, TransitionCounts>()
-  readonly #related = new Map<string, TransitionCounts>()
+  readonly #ids = new ItemIds()
+  readonly #next = new EdgeTable(this.#ids)
+  readonly #related = new EdgeTable(this.#ids)
   readonly #options: Required<ModelOptions>
   #watermark = -Infinity
 
@@ -47,30 +50,27 @@ export class RowCounts {
     if (day <= this.#watermark) return []
     this.#watermark = day
     const start = this.windowStart
-    const changed = new Set<string>()
-    for (const table of [this.#next, this.#related]) {
-      for (const [src, counts] of table) {
-        if (!counts.dropBefore(start)) continue
-        changed.add(src)
-        if (counts.total === 0) table.delete(src)
-      }
-    }
-    return [...changed]
+    const changed = new Set([...this.#next.dropBefore(start), ...this.#related.dropBefore(start)])
+    return [...changed].map((id) => this.#ids.name(id))
   }
 
   /** Adds `n` to a statistic; false (and nothing added) when the day is outside the window. */
   add(kind: Kind, src: string, dst: string, day: number, n: number): boolean {
     if (day < this.windowStart) return false
-    const table = kind === 'next' ? this.#next : this.#related
-    let counts = table.get(src)
-    if (!counts) table.set(src, (counts = new TransitionCounts()))
-    counts.add(dst, day, n)
+    this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n)
     return true
   }
 
   /** The current value of one statistic's cell. */
   count(kind: Kind, src: string, dst: string, day: number): number {
-    return (kind === 'next' ? this.#next : this.#related).get(src)?.get(dst, day) ?? 0
+    const s = this.#ids.find(src)
+    const d = this.#ids.find(dst)
+    return s === undefined || d === undefined ? 0 : this.#table(kind).count(s, d, day)
+  }
+
+  /** Edges held: distinct (item, next item) pairs of both statistics. */
+  edges(): number {
+    return this.#next.size + this.#related.size
   }
 
   /** Restores the watermark without dropping anything. */
@@ -80,10 +80,17 @@ export class RowCounts {
 
   /** The row of `item`, or `undefined` when nothing was clicked after or near it in the window. */
   row(item: string): ModelRow | undefined {
-    const next = this.#next.get(item)?.row(this.#options.topK)
-    const related = this.#related.get(item)?.row(this.#options.relatedK)
-    if (!next && !related) return undefined
-    const row: ModelRow = next ?? { total: 0, next: [] }
-    return related ? { ...row, related: { total: related.total, items: related.next } } : row
+    const id = this.#ids.find(item)
+    if (id === undefined) return undefined
+    const total = this.#next.total(id)
+    const related = this.#related.total(id)
+    if (total === 0 && related === 0) return undefined
+    const row: ModelRow = { total, next: total > 0 ? this.#next.top(id, this.#options.topK) : [] }
+    if (related > 0) row.related = { total: related, items: this.#related.top(id, this.#options.relatedK) }
+    return row
+  }
+
+  #table(kind: Kind): EdgeTable {
+    return kind === 'next' ? this.#next : this.#related
   }
 }

@@ -20,8 +20,8 @@ export interface ModelSink {
 }
 
 /**
- * The processor's durable state in SQLite: transition counts per day, sessions' last items, the
- * event ids already counted, watermarks, and the position in the log. The processor writes them in
+ * The processor's durable state in SQLite: transition counts per day, sessions' last items,
+ * watermarks, and the position in the log. The processor writes them in
  * one transaction with the rows it derives, so a restart neither loses nor double-counts an event.
  */
 export class ModelStore {
@@ -46,14 +46,9 @@ export class ModelStore {
       CREATE TABLE IF NOT EXISTS sessions (
         site TEXT NOT NULL, session TEXT NOT NULL, items TEXT NOT NULL, ts REAL NOT NULL,
         PRIMARY KEY (site, session)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS seen (
-        site TEXT NOT NULL, id TEXT NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (site, id)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS seen_by_day ON seen (site, day);
       CREATE TABLE IF NOT EXISTS watermarks (site TEXT PRIMARY KEY, day INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS positions (source TEXT PRIMARY KEY, seq INTEGER NOT NULL);`)
     this.#s = {
-      seen: db.prepare('INSERT OR IGNORE INTO seen (site, id, day) VALUES (?, ?, ?)'),
-      pruneSeen: db.prepare('DELETE FROM seen WHERE site = ? AND day < ?'),
       count: db.prepare(
         `INSERT INTO counts (site, kind, src, dst, day, n) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (site, kind, src, dst, day) DO UPDATE SET n = n + excluded.n`,
@@ -77,16 +72,6 @@ export class ModelStore {
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)()
-  }
-
-  /** Records an event id; false when it was already counted. */
-  markSeen(site: string, id: string, day: number): boolean {
-    return this.#s.seen.run(site, id, day).changes > 0
-  }
-
-  /** Forgets event ids of days before `day`. */
-  pruneSeen(site: string, day: number): void {
-    this.#s.pruneSeen.run(site, day)
   }
 
   /** Adds `n` to a statistic. */

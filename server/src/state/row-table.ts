@@ -26,8 +26,13 @@ interface Stored {
 /**
  * The materialized rows in SQLite, each with the version that last changed it; an emptied row stays
  * as a tombstone (total 0) so that a client resuming from an older version learns it is gone.
+ * `put` holds a row in memory (readers see it at once); `flush` writes what is held, inside the
+ * processor's commit.
  */
 export class RowTable implements RowView {
+  /** `site \0 item` → rows put since the last flush. */
+  readonly #held = new Map<string, Stored & { site: string }>()
+  #heldVersion = 0
   readonly #put
   readonly #get
   readonly #version
@@ -57,16 +62,30 @@ export class RowTable implements RowView {
     )
   }
 
-  /** Stores a row (or its tombstone) at `version`; call inside the writer's transaction. */
+  /** Holds a row (or its tombstone) at `version` until the next `flush`. */
   put(site: string, item: string, version: number, row: ModelRow | null): void {
     const related = row?.related ? JSON.stringify(row.related) : null
     const attrs = row?.attrs ? JSON.stringify(row.attrs) : null
-    this.#put.run(site, item, version, row?.total ?? 0, JSON.stringify(row?.next ?? []), related, attrs)
-    this.#setVersion.run(version)
+    this.#held.set(`${site}\0${item}`, { site, item, version, total: row?.total ?? 0, next: JSON.stringify(row?.next ?? []), related, attrs })
+    this.#heldVersion = Math.max(this.#heldVersion, version)
+  }
+
+  /** Writes the rows held; call inside the writer's transaction. */
+  flush(): void {
+    if (this.#held.size === 0) return
+    for (const s of this.#held.values()) this.#put.run(s.site, s.item, s.version, s.total, s.next, s.related, s.attrs)
+    this.#setVersion.run(this.#heldVersion)
+    this.#held.clear()
+  }
+
+  /** Forgets the rows held (the writer's state was reloaded from its last commit). */
+  discard(): void {
+    this.#held.clear()
+    this.#heldVersion = 0
   }
 
   version(): number {
-    return (this.#version.get() as number | undefined) ?? 0
+    return Math.max(this.#heldVersion, (this.#version.get() as number | undefined) ?? 0)
   }
 
   rows(site: string, items: readonly string[], related = false): Record<string, ModelRow> {
@@ -86,7 +105,15 @@ export class RowTable implements RowView {
   }
 
   #select(site: string, items: readonly string[]): Stored[] {
-    return items.length === 0 ? [] : (this.#get.all(site, JSON.stringify(items)) as Stored[])
+    if (items.length === 0) return []
+    const stored = this.#get.all(site, JSON.stringify(items)) as Stored[]
+    if (this.#held.size === 0) return stored
+    const out = stored.filter((s) => !this.#held.has(`${site}\0${s.item}`))
+    for (const item of new Set(items)) {
+      const held = this.#held.get(`${site}\0${item}`)
+      if (held) out.push(held)
+    }
+    return out
   }
 }
 

@@ -17,6 +17,7 @@ export class TrendingStore implements TrendingView {
   readonly #options: TakeRateOptions
   readonly #put
   readonly #drop
+  readonly #all
 
   constructor(db: Db, options: TakeRateOptions = {}) {
     this.#options = options
@@ -27,8 +28,15 @@ export class TrendingStore implements TrendingView {
       'INSERT INTO trending (site, epoch, state, watermark) VALUES (?, ?, ?, ?) ON CONFLICT (site, epoch) DO UPDATE SET state = excluded.state, watermark = excluded.watermark',
     )
     this.#drop = db.prepare('DELETE FROM trending WHERE site = ? AND epoch < ?')
+    this.#all = db.prepare('SELECT site, epoch, state, watermark FROM trending')
+    this.reload()
+  }
+
+  /** Forgets what is in memory and reads the stored epochs (at start, and after a failed commit). */
+  reload(): void {
+    this.#sites.clear()
     type Stored = { site: string; epoch: number; state: string; watermark: number }
-    for (const r of db.prepare('SELECT site, epoch, state, watermark FROM trending').iterate() as Iterable<Stored>) {
+    for (const r of this.#all.iterate() as Iterable<Stored>) {
       this.rates(r.site).importEpoch(r.epoch, JSON.parse(r.state) as EpochState, r.watermark)
     }
   }

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench [-- --quick]`: runs every suite as its own process, one after the other, then prints
+ * one table against the targets and writes bench/results.json (one flat object of numbers).
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const quick = process.argv.includes('--quick')
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
+const dir = import.meta.dirname
+
+/** Each key the issue asks for, its target, and whether lower is better. */
+const TARGETS: Record<string, { target: number; lower: boolean; what: string }> = {
+  rerank_p50_ms_100: { target: 1, lower: true, what: 'rerank() 100 candidates, page → worker → page, p50 (ms)' },
+  rerank_p99_ms_100: { target: 1, lower: true, what: 'rerank() 100 candidates, p99 (ms)' },
+  rerank_p99_ms_500: { target: 3, lower: true, what: 'rerank() 500 candidates, p99 (ms)' },
+  track_main_thread_ms_p99: { target: 0.05, lower: true, what: 'track() on the main thread, p99 (ms)' },
+  sdk_loader_gzip_bytes: { target: 3000, lower: true, what: 'loader min+gzip (bytes)' },
+  sdk_worker_gzip_bytes: { target: 20000, lower: true, what: 'worker min+gzip (bytes)' },
+  ingest_events_per_s_embedded: { target: 150_000, lower: false, what: 'embedded: events/s, POST → log → rows' },
+  ingest_ratio_vs_node_http: { target: 0.8, lower: false, what: 'embedded /v1/events vs bare node:http (ratio)' },
+  freshness_p50_ms_embedded: { target: 100, lower: true, what: 'embedded: post → row pushed, p50 (ms)' },
+  freshness_p99_ms_embedded: { target: 100, lower: true, what: 'embedded: post → row pushed, p99 (ms)' },
+  ingest_events_per_s_kafka: { target: 50_000, lower: false, what: 'Kafka: events/s, POST → both stages' },
+  freshness_p99_ms_kafka: { target: 500, lower: true, what: 'Kafka: post → row pushed, p99 (ms)' },
+  processor_events_per_s: { target: 500_000, lower: false, what: 'model update alone, events/s' },
+  server_bytes_per_edge: { target: 64, lower: true, what: 'transition store, bytes per kept edge' },
+  slice_bytes_per_session: { target: 50_000, lower: true, what: 'rows a 10-item session holds, msgpack bytes' },
+}
+
+const suites = [
+  { name: 'model', args: ['--expose-gc', '--import', 'tsx', join(dir, 'model.bench.ts')] },
+  { name: 'browser', args: ['--import', 'tsx', join(dir, 'browser.bench.mts')] },
+  { name: 'ingest', args: ['--import', 'tsx', join(dir, 'ingest.bench.mts')] },
+  { name: 'kafka', args: ['--import', 'tsx', join(dir, 'kafka.bench.mts')] },
+].filter((s) => !only || only.includes(s.name))
+
+const results: Record<string, number> = {}
+const setups: string[] = []
+for (const suite of suites) {
+  const out = join(dir, 'out', `${suite.name}.json`)
+  rmSync(out, { force: true })
+  const started = performance.now()
+  execFileSync(process.execPath, [...suite.args, ...(quick ? ['--quick'] : [])], { stdio: 'inherit', cwd: join(dir, '..'), timeout: 15 * 60_000 })
+  const { setup, results: r } = JSON.parse(readFileSync(out, 'utf8')) as { setup: string; results: Record<string, number> }
+  Object.assign(results, r)
+  setups.push(`- **${suite.name}** (${((performance.now() - started) / 1000).toFixed(0)} s): ${setup.replace(/\n/g, ' ')}`)
+}
+
+const mark = (key: string, value: number) => {
+  const t = TARGETS[key]
+  if (!t) return ''
+  return (t.lower ? value <= t.target : value >= t.target) ? 'met' : '**missed**'
+}
+const lines = [
+  `Sequitur benchmarks${quick ? ' (quick)' : ''}, ${new Date().toISOString().slice(0, 10)}, ${process.version}, this machine.`,
+  '',
+  '| key | what | value | target | |',
+  '|---|---|---:|---:|---|',
+  ...Object.entries(results)
+    .filter(([key]) => TARGETS[key])
+    .map(([key, value]) => `| \`${key}\` | ${TARGETS[key]!.what} | ${value} | ${TARGETS[key]!.lower ? '≤' : '≥'} ${TARGETS[key]!.target} | ${mark(key, value)} |`),
+  '',
+  'Also measured:',
+  '',
+  ...Object.entries(results)
+    .filter(([key]) => !TARGETS[key])
+    .map(([key, value]) => `- \`${key}\`: ${value}`),
+  '',
+  'Setup:',
+  '',
+  ...setups,
+]
+console.log(`\n${lines.join('\n')}`)
+const missing = Object.keys(TARGETS).filter((key) => !(key in results))
+if (!only && missing.length > 0) throw new Error(`suites did not report ${missing.join(', ')}`)
+const file = join(dir, only ? 'results.partial.json' : 'results.json')
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
+writeFileSync(join(dir, 'out', 'table.md'), `${lines.join('\n')}\n`)

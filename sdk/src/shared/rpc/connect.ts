@@ -1,0 +1,45 @@
+import { RemoteError } from './remote-error'
+import type { CallMessage, Endpoint, Methods, Notices, WorkerMessage } from './wire'
+
+/** The page's handle on an exposed API. */
+export interface Client<Api extends Methods<Api>> {
+  /** Calls `method` in the worker; resolves with its result, rejects with a `RemoteError` when it threw. */
+  call<M extends keyof Api & string>(method: M, ...args: Parameters<Api[M]>): Promise<Awaited<ReturnType<Api[M]>>>
+  /** Rejects the calls still waiting (the worker is gone). */
+  close(): void
+}
+
+interface Waiting {
+  resolve(value: never): void
+  reject(error: unknown): void
+}
+
+/** Talks to the API a worker exposes on `endpoint`; `notices` receives what the worker reports unasked. */
+export function connect<Api extends Methods<Api>, Events extends Notices<Events>>(endpoint: Endpoint, notices: Events): Client<Api> {
+  const waiting = new Map<number, Waiting>()
+  let last = 0
+  endpoint.addEventListener('message', ({ data }: MessageEvent) => {
+    const message = data as WorkerMessage
+    if (message.type === 'notice') {
+      const handle = notices[message.notice as keyof Events] as unknown as ((value: unknown) => void) | undefined
+      return handle?.(message.value)
+    }
+    const call = waiting.get(message.id)
+    if (!call) return
+    waiting.delete(message.id)
+    if (message.type === 'result') call.resolve(message.value as never)
+    else call.reject(new RemoteError(message.name, message.message))
+  })
+  return {
+    call: (method, ...args) =>
+      new Promise((resolve, reject) => {
+        // Posting first: an argument structured cloning cannot copy throws here and rejects the call.
+        endpoint.postMessage({ type: 'call', id: ++last, method, args } satisfies CallMessage)
+        waiting.set(last, { resolve, reject })
+      }),
+    close() {
+      for (const call of waiting.values()) call.reject(new RemoteError('ClosedError', 'closed'))
+      waiting.clear()
+    },
+  }
+}

@@ -1,0 +1,5 @@
+export { connect } from './connect'
+export type { Client } from './connect'
+export { expose, notifier } from './expose'
+export { RemoteError } from './remote-error'
+export type { Endpoint, Methods, Notices } from './wire'

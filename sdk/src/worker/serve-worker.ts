@@ -1,0 +1,20 @@
+import { expose, notifier, packRanking, type Endpoint, type WorkerApi, type WorkerEvents, type WorkerRpc } from '../shared'
+
+/** Serves `worker` to the loader on `endpoint` (the worker's global scope): calls in, results and notices out. */
+export function serveWorker(endpoint: Endpoint, worker: WorkerApi): void {
+  const notify = notifier<WorkerEvents>(endpoint)
+  const events: WorkerEvents = {
+    session: (info) => notify('session', info),
+    settled: (ids) => notify('settled', ids),
+    change: (change) => notify('change', change),
+  }
+  expose<WorkerRpc>(endpoint, {
+    start: (config) => worker.start(config, events),
+    track: (event) => worker.track(event),
+    rerank: (items, debug) => packRanking(items, worker.rerank(items, debug)),
+    recommend: (k) => worker.recommend(k),
+    trail: () => worker.trail(),
+    profile: () => worker.profile(),
+    flush: () => worker.flush(),
+  })
+}

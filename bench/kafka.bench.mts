@@ -19,7 +19,9 @@ const items = 10_000
 const broker = await startLocalBroker()
 const prefix = `bench${Date.now()}`
 const env = (role: string) => ({ SEQUITUR_KAFKA_BROKERS: broker.brokers, SEQUITUR_ROLE: role, SEQUITUR_KAFKA_PREFIX: prefix })
-const processor = await spawnNode(env('processor'))
+// SEQUITUR_BENCH_PROFILE=dir writes a CPU profile of the processor there (for docs/performance.md).
+const profile = process.env.SEQUITUR_BENCH_PROFILE
+const processor = await spawnNode(env('processor'), 0, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
 const edge = await spawnNode(env('edge'))
 const applied = () => appliedEvents(processor.url)
 

@@ -31,6 +31,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
     trending,
     onLate: () => metrics.lateEvents.inc(),
     onApplied: (records) => metrics.eventsOut.inc(records),
+    wanted: (site, item) => hub.wants(site, item),
     source: eventLog,
     store: new ModelStore(stateDb),
     rows,

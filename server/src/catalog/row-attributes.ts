@@ -9,14 +9,28 @@ export function withAttributes(row: ModelRow, item: string, lookup: (item: strin
   const add = (id: string) => {
     if (id in attrs) return
     const found = lookup(id)
-    if (!found || (found.category === undefined && found.price === undefined)) return
-    attrs[id] = {
-      ...(found.category === undefined ? {} : { category: found.category }),
-      ...(found.price === undefined ? {} : { price: found.price }),
-    }
+    const a = found && attributesOf(found)
+    if (a) attrs[id] = a
   }
   add(item)
   for (const [id] of row.next) add(id)
   for (const [id] of row.related?.items ?? []) add(id)
   return Object.keys(attrs).length > 0 ? { ...row, attrs } : row
+}
+
+/** The attributes a row carries for one catalog item, made once per item object. */
+const made = new WeakMap<CatalogItem, ItemAttributes | null>()
+function attributesOf(found: CatalogItem): ItemAttributes | null {
+  let a = made.get(found)
+  if (a === undefined) {
+    a =
+      found.category === undefined && found.price === undefined
+        ? null
+        : {
+            ...(found.category === undefined ? {} : { category: found.category }),
+            ...(found.price === undefined ? {} : { price: found.price }),
+          }
+    made.set(found, a)
+  }
+  return a
 }

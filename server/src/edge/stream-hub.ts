@@ -68,6 +68,11 @@ export class StreamHub {
     for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch })
   }
 
+  /** Whether any connection holds the row of `item`. */
+  wants(site: string, item: string): boolean {
+    return this.#subscribers.has(keyOf(site, item))
+  }
+
   /** Connections currently open with at least one subscription (for metrics and tests). */
   get subscriptions(): number {
     return this.#subscribers.size

@@ -84,6 +84,9 @@ export class StageRunner {
       maxWaitTimeInMs: 50,
       // Let the broker gather a few KB per fetch: one transaction then carries more records.
       minBytes: 16 * 1024,
+      // …but not too many: kafkajs groups a send's messages per partition in quadratic time, so a
+      // transaction of a whole megabyte of input stalls for seconds under a backlog.
+      maxBytesPerPartition: 128 * 1024,
       readUncommitted: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,

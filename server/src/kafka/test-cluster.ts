@@ -31,8 +31,8 @@ export interface NodeProcess {
   output(): string
 }
 
-/** Starts `server/src/main.ts` with `env` and resolves once it listens. */
-export async function spawnNode(env: Record<string, string>, port = 0): Promise<NodeProcess> {
+/** Starts `server/src/main.ts` with `env` (and extra Node flags) and resolves once it listens. */
+export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags: readonly string[] = []): Promise<NodeProcess> {
   let child: ChildProcess
   let out = ''
   let actualPort = port
@@ -40,7 +40,7 @@ export async function spawnNode(env: Record<string, string>, port = 0): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'sequitur-node-'))
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', MAIN], {
         env: { ...process.env, SEQUITUR_DATA_DIR: dataDir, ...env, PORT: String(actualPort) },
         stdio: ['ignore', 'pipe', 'pipe'],
       })

@@ -65,4 +65,38 @@ describe('EdgeTable', () => {
     expect(top('s1')).toEqual([])
     expect(edges.size).toBe(0)
   })
+
+  it('agrees with a plain map of cells over random adds, out-of-order days and drops', () => {
+    let seed = 7
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n
+    const { edges, add, ids } = table()
+    const cells = new Map<string, number>()
+    let first = 0
+    for (let i = 0; i < 60_000; i++) {
+      const op = rnd(200)
+      if (op < 198) {
+        const [src, dst, day, n] = [`s${rnd(300)}`, `d${rnd(3000)}`, first + rnd(5), 1 + rnd(3)]
+        add(src, dst, day, n)
+        cells.set(`${src},${dst},${day}`, (cells.get(`${src},${dst},${day}`) ?? 0) + n)
+      } else if (op === 198) {
+        edges.dropBefore(++first)
+        for (const key of [...cells.keys()]) if (Number(key.split(',')[2]) < first) cells.delete(key)
+      } else {
+        const [src, dst, day] = [`s${rnd(300)}`, `d${rnd(3000)}`, first + rnd(5)]
+        expect(edges.count(ids.intern(src), ids.intern(dst), day)).toBe(cells.get(`${src},${dst},${day}`) ?? 0)
+      }
+    }
+    const sums = new Map<string, Map<string, number>>()
+    for (const [key, n] of cells) {
+      const [src, dst] = key.split(',') as [string, string]
+      const row = sums.get(src) ?? sums.set(src, new Map()).get(src)!
+      row.set(dst, (row.get(dst) ?? 0) + n)
+    }
+    expect(edges.size).toBe([...sums.values()].reduce((n, row) => n + row.size, 0))
+    for (const [src, row] of sums) {
+      const expected = [...row].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10)
+      expect(edges.top(ids.intern(src), 10)).toEqual(expected)
+      expect(edges.total(ids.intern(src))).toBe([...row.values()].reduce((a, b) => a + b, 0))
+    }
+  })
 })

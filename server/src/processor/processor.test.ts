@@ -69,6 +69,23 @@ describe('Processor', () => {
     live.stop()
   })
 
+  it('pushes only the rows clients hold, and derives the others when read or committed', () => {
+    const db = openDb(':memory:')
+    const source = new ArraySource()
+    const feed = new MemoryRowFeed()
+    const published: RowChanges[] = []
+    feed.subscribe((c) => published.push(c))
+    const rows = new RowTable(db)
+    const wanted = (_site: string, item: string) => item === 'A'
+    const processor = new Processor({ source, store: new ModelStore(db), rows, feed, clock: () => T0, windowDays: 60, topK: 20, wanted })
+    source.push('demo', click('s', 'A'), click('s', 'B'), click('s', 'A'))
+    processor.drain()
+    expect(published.map((c) => Object.keys(c.rows))).toEqual([['A']])
+    expect(rows.rows('demo', ['A', 'B'])).toEqual({ A: { total: 1, next: [['B', 1]] }, B: { total: 1, next: [['A', 1]] } })
+    // Committed too: a table opened afresh on the same database reads both.
+    expect(new RowTable(db).changedSince('demo', ['A', 'B'], 0)).toMatchObject({ A: { total: 1 }, B: { total: 1 } })
+  })
+
   it('drops days that leave the 60-day window and publishes the emptied row', () => {
     const { source, rows, published, processor } = setup()
     source.push('demo', click('s1', 'A', T0), click('s1', 'B', T0))

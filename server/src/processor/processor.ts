@@ -1,4 +1,4 @@
-import { isItemEvent } from '@sequitur/sdk/protocol'
+import { isItemEvent, type ModelRow } from '@sequitur/sdk/protocol'
 import { DAY_MS, dayOf, systemClock, type Clock } from '../clock'
 import type { RowChanges, RowFeed } from '../feed/row-feed'
 import type { EventSource, LogRecord } from '../log/event-log'
@@ -38,9 +38,14 @@ export interface ProcessorOptions extends ModelOptions {
   onLate?: () => void
   /** Called after each applied batch with the number of log records in it. */
   onApplied?: (records: number) => void
+  /**
+   * Rows pushed to the feed as soon as a batch changed them (those some client holds); every other
+   * changed row is derived when it is first read or at the next commit. Default: every row.
+   */
+  wanted?: (site: string, item: string) => boolean
 }
 
-type Optional = 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate' | 'onApplied'
+type Optional = 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate' | 'onApplied' | 'wanted'
 
 const SOURCE = 'log'
 const TRIM_EVERY_MS = 3_600_000
@@ -64,7 +69,7 @@ export class Processor {
   #lastTrim = 0
   #unsubscribe: (() => void) | undefined
 
-  constructor({ clock = systemClock, batchSize = 2000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
+  constructor({ clock = systemClock, batchSize = 5000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
     this.#o = { clock, batchSize, commitIntervalMs, logRetentionDays, ...rest }
     this.#lastCommit = clock()
     this.#load()
@@ -175,21 +180,31 @@ export class Processor {
       if (event.user !== undefined && day >= model.windowStart) this.#profile(site, event.user, day, event.item)
     }
     const changes: RowChanges[] = []
+    const { rows, wanted } = this.#o
     for (const [site, items] of dirty) {
-      const model = this.#model(site)
       const changed: RowMap = {}
-      const lookup = (id: string) => this.#o.catalog?.get(site, id)
+      let pushed = 0
       for (const item of items) {
-        const counted = model.row(item)
-        const row = counted ? withAttributes(counted, item, lookup) : null
-        this.#o.rows.put(site, item, version, row)
+        if (wanted && !wanted(site, item)) {
+          rows.stale(site, item, version, this.#derive)
+          continue
+        }
+        const row = this.#derive(site, item)
+        rows.put(site, item, version, row)
         changed[item] = row
+        pushed++
       }
-      changes.push({ site, version, rows: changed })
+      if (pushed > 0) changes.push({ site, version, rows: changed })
     }
     pending.applied(records.length)
     this.#position = version
     return changes
+  }
+
+  /** The row of `item` as the model holds it now, with its items' catalog attributes; null when empty. */
+  readonly #derive = (site: string, item: string): ModelRow | null => {
+    const counted = this.#model(site).row(item)
+    return counted ? withAttributes(counted, item, (id) => this.#o.catalog?.get(site, id)) : null
   }
 
   /** Adds an interaction with `item` to the user's profile of the day (held until committed). */

@@ -31,7 +31,9 @@ interface Stored {
  */
 export class RowTable implements RowView {
   /** `site \0 item` → rows put since the last flush. */
-  readonly #held = new Map<string, Stored & { site: string }>()
+  /** `row` undefined: changed at `version`, derived from the model when first read or flushed. */
+  readonly #held = new Map<string, { site: string; item: string; version: number; row: ModelRow | null | undefined }>()
+  #derive: ((site: string, item: string) => ModelRow | null) | undefined
   #heldVersion = 0
   readonly #put
   readonly #get
@@ -64,16 +66,27 @@ export class RowTable implements RowView {
 
   /** Holds a row (or its tombstone) at `version` until the next `flush`. */
   put(site: string, item: string, version: number, row: ModelRow | null): void {
-    const related = row?.related ? JSON.stringify(row.related) : null
-    const attrs = row?.attrs ? JSON.stringify(row.attrs) : null
-    this.#held.set(`${site}\0${item}`, { site, item, version, total: row?.total ?? 0, next: JSON.stringify(row?.next ?? []), related, attrs })
+    this.#held.set(`${site}\0${item}`, { site, item, version, row })
     this.#heldVersion = Math.max(this.#heldVersion, version)
   }
 
-  /** Writes the rows held; call inside the writer's transaction. */
+  /**
+   * Marks a row changed at `version` without deriving it: `derive` makes it when it is first read
+   * or flushed (most changed rows are read by nobody before the next commit).
+   */
+  stale(site: string, item: string, version: number, derive: (site: string, item: string) => ModelRow | null): void {
+    this.#derive = derive
+    this.#held.set(`${site}\0${item}`, { site, item, version, row: undefined })
+    this.#heldVersion = Math.max(this.#heldVersion, version)
+  }
+
+  /** Writes the rows held (each once, at its latest version); call inside the writer's transaction. */
   flush(): void {
     if (this.#held.size === 0) return
-    for (const s of this.#held.values()) this.#put.run(s.site, s.item, s.version, s.total, s.next, s.related, s.attrs)
+    for (const h of this.#held.values()) {
+      const s = toStored(h.item, h.version, this.#rowOf(h))
+      this.#put.run(h.site, h.item, h.version, s.total, s.next, s.related, s.attrs)
+    }
     this.#setVersion.run(this.#heldVersion)
     this.#held.clear()
   }
@@ -104,6 +117,11 @@ export class RowTable implements RowView {
     return out
   }
 
+  #rowOf(held: { site: string; item: string; row: ModelRow | null | undefined }): ModelRow | null {
+    if (held.row === undefined) held.row = this.#derive!(held.site, held.item)
+    return held.row
+  }
+
   #select(site: string, items: readonly string[]): Stored[] {
     if (items.length === 0) return []
     const stored = this.#get.all(site, JSON.stringify(items)) as Stored[]
@@ -111,9 +129,20 @@ export class RowTable implements RowView {
     const out = stored.filter((s) => !this.#held.has(`${site}\0${s.item}`))
     for (const item of new Set(items)) {
       const held = this.#held.get(`${site}\0${item}`)
-      if (held) out.push(held)
+      if (held) out.push(toStored(item, held.version, this.#rowOf(held)))
     }
     return out
+  }
+}
+
+function toStored(item: string, version: number, row: ModelRow | null): Stored {
+  return {
+    item,
+    version,
+    total: row?.total ?? 0,
+    next: JSON.stringify(row?.next ?? []),
+    related: row?.related ? JSON.stringify(row.related) : null,
+    attrs: row?.attrs ? JSON.stringify(row.attrs) : null,
   }
 }
 

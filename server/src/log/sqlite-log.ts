@@ -13,6 +13,9 @@ export interface SqliteLogOptions {
   clock?: Clock
 }
 
+/** Records kept in memory for the reader (trimmed to half when over). */
+const TAIL_RECORDS = 50_000
+
 interface PendingAppend {
   site: string
   events: readonly Event[]
@@ -35,6 +38,8 @@ export class SqliteLog implements EventSink, EventSource {
   readonly #trim
   readonly #appendAll
   #pending: PendingAppend[] = []
+  /** The latest records appended by this process, so that the processor reads them without SQL or decoding. */
+  #tail: LogRecord[] = []
 
   constructor({ file, clock = systemClock }: SqliteLogOptions) {
     this.#db = openDb(file)
@@ -51,10 +56,15 @@ export class SqliteLog implements EventSink, EventSource {
     this.#insert = this.#db.prepare('INSERT OR IGNORE INTO log (site, id, appended_at, body) VALUES (?, ?, ?, ?)')
     this.#read = this.#db.prepare('SELECT seq, site, body FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
     this.#trim = this.#db.prepare('DELETE FROM log WHERE seq <= ? AND appended_at < ?')
-    this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number) =>
+    this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number, appended: LogRecord[]) =>
       group.map(({ site, events }) => {
         let accepted = 0
-        for (const event of events) accepted += this.#insert.run(site, event.id, now, pack(event)).changes
+        for (const event of events) {
+          const { changes, lastInsertRowid } = this.#insert.run(site, event.id, now, pack(event))
+          if (changes === 0) continue
+          accepted++
+          appended.push({ seq: Number(lastInsertRowid), site, event })
+        }
         return accepted
       }),
     )
@@ -70,19 +80,40 @@ export class SqliteLog implements EventSink, EventSource {
     const group = this.#pending
     this.#pending = []
     let accepted: number[]
+    const appended: LogRecord[] = []
     try {
-      accepted = this.#appendAll(group, this.#clock()) as number[]
+      accepted = this.#appendAll(group, this.#clock(), appended) as number[]
     } catch (error) {
       for (const append of group) append.reject(error)
       return
     }
+    this.#remember(appended)
     group.forEach((append, i) => append.resolve({ accepted: accepted[i]!, duplicates: append.events.length - accepted[i]! }))
     if (accepted.some((n) => n > 0)) for (const listener of this.#listeners) listener()
   }
 
   read(after: number, max: number): LogRecord[] {
+    // The tail holds every record this process appended since it began (seqs rising, with gaps where
+    // a repeated id was ignored): serve from it when `after` is not before it.
+    const tail = this.#tail
+    if (tail.length > 0 && after >= tail[0]!.seq - 1) {
+      let lo = 0
+      let hi = tail.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (tail[mid]!.seq <= after) lo = mid + 1
+        else hi = mid
+      }
+      return tail.slice(lo, lo + max)
+    }
     const rows = this.#read.all(after, max) as Array<{ seq: number; site: string; body: Buffer }>
     return rows.map(({ seq, site, body }) => ({ seq, site, event: unpack(body) as Event }))
+  }
+
+  /** Keeps the records just appended, dropping the older half of the tail when it is full. */
+  #remember(appended: LogRecord[]): void {
+    for (const r of appended) this.#tail.push(r)
+    if (this.#tail.length > TAIL_RECORDS) this.#tail = this.#tail.slice(-TAIL_RECORDS / 2)
   }
 
   onAppend(listener: () => void): () => void {

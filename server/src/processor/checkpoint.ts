@@ -13,14 +13,8 @@ export interface CheckpointTargets {
   trending?: TrendingStore
 }
 
-interface Cell {
-  site: string
-  kind: Kind
-  src: string
-  dst: string
-  day: number
-  n: number
-}
+/** Count deltas of one site and day: per statistic, src → dst → n (nested maps: no key strings built per event). */
+type DayDeltas = Record<Kind, Map<string, Map<string, number>>>
 
 /** A site's window moved: what to drop from the stored state. */
 interface Advance {
@@ -37,7 +31,7 @@ interface Advance {
  * it (Kafka Streams' commit interval, for the embedded log).
  */
 export class Checkpoint {
-  readonly #cells = new Map<string, Cell>()
+  readonly #cells = new Map<string, Map<number, DayDeltas>>()
   readonly #sessions = new Map<string, { site: string; session: string; point: SessionPoint }>()
   readonly #profiles = new Map<string, { site: string; user: string; day: number; profile: DailyProfile }>()
   readonly #epochs = new Map<string, Set<number>>()
@@ -56,10 +50,14 @@ export class Checkpoint {
 
   /** Adds `n` to a count cell. */
   count(site: string, kind: Kind, src: string, dst: string, day: number, n: number): void {
-    const key = `${site}\0${kind}\0${src}\0${dst}\0${day}`
-    const cell = this.#cells.get(key)
-    if (cell) cell.n += n
-    else this.#cells.set(key, { site, kind, src, dst, day, n })
+    let days = this.#cells.get(site)
+    if (!days) this.#cells.set(site, (days = new Map()))
+    let deltas = days.get(day)
+    if (!deltas) days.set(day, (deltas = { next: new Map(), related: new Map() }))
+    const table = deltas[kind]
+    let row = table.get(src)
+    if (!row) table.set(src, (row = new Map()))
+    row.set(dst, (row.get(dst) ?? 0) + n)
   }
 
   /** A session's latest items. */
@@ -98,9 +96,14 @@ export class Checkpoint {
         profiles?.dropBefore(a.site, a.windowStart)
         windowStart.set(a.site, a.windowStart)
       }
-      for (const c of this.#cells.values()) {
-        // A cell whose day left the window since it was counted is gone from memory too.
-        if (c.day >= (windowStart.get(c.site) ?? -Infinity)) store.addCount(c.site, c.kind, c.src, c.dst, c.day, c.n)
+      for (const [site, days] of this.#cells) {
+        for (const [day, deltas] of days) {
+          // A day that left the window since it was counted is gone from memory too.
+          if (day < (windowStart.get(site) ?? -Infinity)) continue
+          for (const kind of ['next', 'related'] as const) {
+            for (const [src, row] of deltas[kind]) for (const [dst, n] of row) store.addCount(site, kind, src, dst, day, n)
+          }
+        }
       }
       for (const { site, session, point } of this.#sessions.values()) store.putSession(site, session, point)
       for (const { site, user, day, profile } of this.#profiles.values()) profiles?.put(site, user, day, profile)

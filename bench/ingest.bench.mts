@@ -4,7 +4,11 @@
  * node:http server that only decodes msgpack (the baseline, same run), and freshness (event posted →
  * changed row pushed to a subscribed WebSocket) under background load.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { spawnNode } from '../server/src/kafka/test-cluster'
+import { SqliteLog } from '../server/src/log/sqlite-log'
 import { appliedEvents, probeFreshness, runLoad, startBaseline, waitApplied } from './clients.mts'
 import { median, percentile, quick, report, round } from './suite.mts'
 
@@ -13,6 +17,27 @@ const seconds = quick ? 4 : 8
 const concurrency = 16
 const batch = 50
 const items = 10_000
+
+/**
+ * The durable log alone, in this process: groups of 16 batches of 50 events appended as the edge
+ * does under load (one transaction and fsync per group). Bounds what any design that stores every
+ * event in SQLite can reach.
+ */
+async function logAppendRate(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'sequitur-log-bench-'))
+  const log = new SqliteLog({ file: join(dir, 'log.db') })
+  let id = 0
+  const batches = Array.from({ length: quick ? 2000 : 6000 }, () =>
+    Array.from({ length: batch }, () => ({ id: `e${++id}`, type: 'click' as const, item: `I${id % items}`, session: `s${id >> 2}`, ts: Date.now() })),
+  )
+  const started = performance.now()
+  for (let i = 0; i < batches.length; i += 16) await Promise.all(batches.slice(i, i + 16).map((b) => log.append('demo', b)))
+  const rate = (batches.length * batch) / ((performance.now() - started) / 1000)
+  log.close()
+  rmSync(dir, { recursive: true, force: true })
+  return rate
+}
+const logRates = [await logAppendRate(), await logAppendRate(), await logAppendRate()]
 
 const server = await spawnNode({})
 const baseline = await startBaseline()
@@ -56,6 +81,7 @@ report(
     `end to end = events / (start → the processor has applied all of them); the ratio compares accepted (202) events/s. Medians over rounds.`,
     `Freshness: ${freshness.length} probes over ${seconds * 2} s (POST of 2 clicks → probe row pushed to a WebSocket subscriber),`,
     `under background load of ~${Math.round(background)} events/s (4 connections, ${pace} ms apart).`,
+    `Log alone: SqliteLog.append in the bench process, groups of 16 batches of ${batch} (one transaction + fsync each), 3 runs: ${logRates.map(Math.round).join(', ')} events/s.`,
     `Rounds: baseline ${baseRates.map((x) => Math.round(x)).join(', ')}; accepted ${acceptedRates.map((x) => Math.round(x)).join(', ')}; end to end ${endToEndRates.map((x) => Math.round(x)).join(', ')} events/s.`,
   ].join('\n'),
   {
@@ -63,6 +89,7 @@ report(
     ingest_ratio_vs_node_http: round(median(acceptedRates) / median(baseRates), 3),
     ingest_accepted_events_per_s_embedded: Math.round(median(acceptedRates)),
     baseline_node_http_events_per_s: Math.round(median(baseRates)),
+    log_append_alone_events_per_s: Math.round(median(logRates)),
     freshness_p50_ms_embedded: round(percentile(freshness, 50), 1),
     freshness_p99_ms_embedded: round(percentile(freshness, 99), 1),
   },

@@ -71,10 +71,8 @@ export function createSequitur(options: SequiturOptions): Sequitur {
         const draft: DraftEvent = { ...input, id: randomId(), ts, session: live?.session }
         pending.set(draft.id, draft)
         if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!)
-        api?.call('track', draft).catch((error: unknown) => {
-          if (error instanceof Error && error.name === 'InvalidEventError') pending.delete(draft.id)
-          log('track', error)
-        })
+        // One way: no promise on the page's thread; an invalid event comes back as `settled`.
+        api?.send('track', draft)
       } catch (error) {
         log('track', error)
       }

@@ -82,8 +82,19 @@ describe('serveWorker', () => {
     expect(await client.call('flush')).toBeUndefined()
   })
 
-  it('carries the name of a worker error to the loader (the loader drops invalid events by it)', async () => {
+  it('carries the name of a worker error to the loader', async () => {
     const { client } = setup()
     await expect(client.call('track', { id: 'e2', type: 'click', ts: 1 })).rejects.toMatchObject({ name: 'InvalidEventError' })
+  })
+
+  it('takes track one way, and reports an event that can never be valid as settled (the loader stops holding it)', async () => {
+    const { client, worker, heard } = setup()
+    client.send('track', { id: 'e3', type: 'click', item: 'P3', ts: 1 })
+    client.send('track', { id: 'e4', type: 'click', ts: 1 })
+    // A call after them answers after them: both one-way calls have been handled by then.
+    await client.call('trail')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(worker.tracked.map((e) => e.id)).toEqual(['e3'])
+    expect(heard.settled).toEqual(['e4'])
   })
 })

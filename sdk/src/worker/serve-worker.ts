@@ -10,7 +10,12 @@ export function serveWorker(endpoint: Endpoint, worker: WorkerApi): void {
   }
   expose<WorkerRpc>(endpoint, {
     start: (config) => worker.start(config, events),
-    track: (event) => worker.track(event),
+    // The loader sends `track` one way: an event that can never be valid is reported as settled.
+    track: (event) =>
+      worker.track(event).catch((error: unknown) => {
+        if (error instanceof Error && error.name === 'InvalidEventError') events.settled([event.id])
+        throw error
+      }),
     rerank: (items, debug) => packRanking(items, worker.rerank(items, debug)),
     recommend: (k) => worker.recommend(k),
     trail: () => worker.trail(),

@@ -5,6 +5,8 @@ import type { CallMessage, Endpoint, Methods, Notices, WorkerMessage } from './w
 export interface Client<Api extends Methods<Api>> {
   /** Calls `method` in the worker; resolves with its result, rejects with a `RemoteError` when it threw. */
   call<M extends keyof Api & string>(method: M, ...args: Parameters<Api[M]>): Promise<Awaited<ReturnType<Api[M]>>>
+  /** Calls `method` one way: nothing comes back, and the page allocates no promise for it. */
+  send<M extends keyof Api & string>(method: M, ...args: Parameters<Api[M]>): void
   /** Rejects the calls still waiting (the worker is gone). */
   close(): void
 }
@@ -37,6 +39,7 @@ export function connect<Api extends Methods<Api>, Events extends Notices<Events>
         endpoint.postMessage({ type: 'call', id: ++last, method, args } satisfies CallMessage)
         waiting.set(last, { resolve, reject })
       }),
+    send: (method, ...args) => endpoint.postMessage({ type: 'call', id: 0, method, args } satisfies CallMessage),
     close() {
       for (const call of waiting.values()) call.reject(new RemoteError('ClosedError', 'closed'))
       waiting.clear()

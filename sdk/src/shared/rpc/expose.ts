@@ -9,10 +9,12 @@ const failure = (id: number, error: unknown): FailureMessage => ({
 
 /**
  * Answers the calls `connect` posts to `endpoint` with `api`'s methods. A synchronous result is posted at
- * once; a promise when it settles; a throw or rejection as its name and message.
+ * once; a promise when it settles; a throw or rejection as its name and message. A one-way call (id 0)
+ * gets no answer: the method reports what the page must know itself (e.g. as a notice).
  */
 export function expose<Api extends Methods<Api>>(endpoint: Endpoint, api: Api): void {
   const post = (message: ResultMessage | FailureMessage) => {
+    if (message.id === 0) return
     try {
       endpoint.postMessage(message)
     } catch (error) {
@@ -32,7 +34,7 @@ export function expose<Api extends Methods<Api>>(endpoint: Endpoint, api: Api): 
       return post(failure(call.id, error))
     }
     if (!(value instanceof Promise)) return post({ type: 'result', id: call.id, value })
-    value.then(
+    return void value.then(
       (resolved: unknown) => post({ type: 'result', id: call.id, value: resolved }),
       (error: unknown) => post(failure(call.id, error)),
     )

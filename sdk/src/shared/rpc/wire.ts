@@ -11,7 +11,7 @@ export interface Endpoint {
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void
 }
 
-/** Page → worker: run `method` with `args`; the answer carries the same `id`. */
+/** Page → worker: run `method` with `args`; the answer carries the same `id` (none for id 0: one-way). */
 export interface CallMessage {
   type: 'call'
   id: number

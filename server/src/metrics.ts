@@ -7,8 +7,11 @@ export class Metrics {
   readonly eventsIn = this.#counter('sequitur_events_in_total', 'Events accepted by this edge')
   /** Events applied by this processor. */
   readonly eventsOut = this.#counter('sequitur_events_processed_total', 'Events applied to the model by this processor')
-  /** Row changes published by this processor. */
-  readonly rowsPublished = this.#counter('sequitur_rows_published_total', 'Changed rows published to the row feed by this processor')
+  /** Row changes published by this processor (embedded mode: the changed rows some client holds; the others are derived when read). */
+  readonly rowsPublished = this.#counter(
+    'sequitur_rows_published_total',
+    'Changed rows published to the row feed by this processor (embedded mode: those some client holds)',
+  )
   /** Events dropped by the take-rate join for arriving after their window and the allowed lateness. */
   readonly lateEvents = this.#counter(
     'sequitur_late_events_dropped_total',

@@ -11,7 +11,7 @@ interface DayCells {
 }
 
 const NONE = -1
-const GROWTH = 1.5
+const GROWTH = 1.25
 
 /**
  * Weighted edges src → dst in daily buckets of event time, laid out in typed arrays: each edge is a

@@ -1,9 +1,9 @@
-import type { Event, ModelRow, RowsAnswer, ServerMessage } from '@sequitur/sdk/protocol'
+import type { Event, ModelRow, ServerMessage } from '@sequitur/sdk/protocol'
 import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { SiteModel } from '../processor/site-model'
+import { ITEMS, clickSessions as sessions, offlineRows as offline, postUntilAccepted as post, servedRows as rows } from '../testing/traffic'
 import { startLocalBroker, type LocalBroker } from './local-broker'
 import { spawnNode, type NodeProcess } from './test-cluster'
 
@@ -42,62 +42,6 @@ async function node(role: 'edge' | 'processor' | 'all', prefix: string, port = 0
 }
 
 const ADMIN_SECRET = 'kafka-test-admin-secret'
-const ITEMS = Array.from({ length: 24 }, (_, i) => `I${i}`)
-let seq = 0
-/** `count` sessions of 2–6 clicks on a small catalogue, as events. */
-function sessions(count: number): Event[] {
-  const events: Event[] = []
-  for (let s = 0; s < count; s++) {
-    const session = `s-${randomUUID()}`
-    const length = 2 + (s % 5)
-    for (let i = 0; i < length; i++) {
-      const item = ITEMS[(s * 7 + i * i * 3 + (seq % 5)) % ITEMS.length]!
-      events.push({ id: `e-${++seq}-${randomUUID()}`, type: 'click', item, session, ts: Date.now() })
-    }
-  }
-  return events
-}
-
-/** Posts a batch until it gets a 202, waiting as `Retry-After` says; returns the attempts made. */
-async function post(url: string, events: Event[]): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await fetch(`${url}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ site: 'demo', events }),
-      })
-      if (res.status === 202) return attempt
-      expect([429, 503]).toContain(res.status)
-      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000))
-    } catch (error) {
-      if (attempt > 60) throw error
-      await new Promise((r) => setTimeout(r, 500))
-    }
-  }
-}
-
-/** The rows an offline build over `events` gives, for every item. */
-function offline(events: Event[]): Record<string, ModelRow> {
-  const model = new SiteModel({ windowDays: 60, topK: 20 })
-  for (const e of events) {
-    if (e.type === 'impression') continue
-    model.advance(Math.floor(e.ts / 86_400_000))
-    model.observe(e.session, e.item, e.ts, Math.floor(e.ts / 86_400_000))
-  }
-  const rows: Record<string, ModelRow> = {}
-  for (const item of ITEMS) {
-    const row = model.row(item)
-    if (row) rows[item] = row
-  }
-  return rows
-}
-
-async function rows(url: string): Promise<Record<string, ModelRow>> {
-  const res = await fetch(`${url}/v1/rows?site=demo&include=related&items=${ITEMS.join(',')}`)
-  return ((await res.json()) as RowsAnswer).rows
-}
-
 describe('Kafka mode against a real broker', () => {
   it('two edges and two processors: events posted to one edge show up on the other and are pushed to its subscribers', async () => {
     const prefix = `t${randomUUID().slice(0, 8)}`

@@ -15,7 +15,7 @@ export interface LoadResult {
   ms: number
 }
 
-/** Options of one load-generator run (see bench/load.mjs). */
+/** Options of one load-generator run (see bench/load.mts). */
 export interface LoadOptions {
   port: number
   seconds: number
@@ -27,10 +27,10 @@ export interface LoadOptions {
   pace?: number
 }
 
-/** Runs bench/load.mjs as its own process and resolves with its result. */
+/** Runs bench/load.mts as its own process and resolves with its result. */
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(import.meta.dirname, 'load.mjs'), JSON.stringify(options)], { timeout: (options.seconds + 60) * 1000 }, (error, stdout) =>
+    execFile(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load.mts'), JSON.stringify(options)], { timeout: (options.seconds + 60) * 1000 }, (error, stdout) =>
       error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult),
     )
   })

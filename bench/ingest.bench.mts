@@ -75,7 +75,7 @@ const ingest = median(endToEndRates)
 report(
   'ingest',
   [
-    `Embedded mode (one server process, SQLite log + state in a temp dir) on 127.0.0.1. Load: bench/load.mjs as its own process,`,
+    `Embedded mode (one server process, SQLite log + state in a temp dir) on 127.0.0.1. Load: bench/load.mts as its own process,`,
     `${concurrency} keep-alive connections posting msgpack batches of ${batch} clicks (sessions of 5 over ${items} items, Zipf-like),`,
     `${rounds} rounds of ${seconds} s after 1 s of warm-up each. A round runs the baseline (bare node:http, decode + 202) then Sequitur;`,
     `end to end = events / (start → the processor has applied all of them); the ratio compares accepted (202) events/s. Medians over rounds.`,

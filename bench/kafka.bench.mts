@@ -71,7 +71,7 @@ report(
   'kafka',
   [
     `Kafka mode: 1 edge + 1 processor (2 stages) + 1 local broker (KRaft, 4 partitions), all on this machine, 127.0.0.1.`,
-    `Load: bench/load.mjs as its own process, ${concurrency} keep-alive connections posting msgpack batches of ${batch} clicks`,
+    `Load: bench/load.mts as its own process, ${concurrency} keep-alive connections posting msgpack batches of ${batch} clicks`,
     `(sessions of 5 over ${items} items), ${rounds} round(s) of ${seconds} s after 2 s of warm-up; end to end = events / (start → both`,
     `stages applied all of them). Freshness: ${freshness.length} probes over ${seconds * 2} s under ~${Math.round(background)} events/s of background load.`,
     `Rounds: accepted ${accepted.map(Math.round).join(', ')}; end to end ${endToEnd.map(Math.round).join(', ')} events/s.`,

@@ -14,6 +14,7 @@ import { readSessionLines, type Session } from '../server/src/history/sessions'
 import { RowCounts } from '../server/src/processor/row-counts'
 import { SessionLinks, type Increment } from '../server/src/processor/session-links'
 import { SiteModel } from '../server/src/processor/site-model'
+import { sessionDrawer } from './sessions.mts'
 import { median, quick, report, round } from './suite.mts'
 
 const root = join(import.meta.dirname, '..')
@@ -21,24 +22,12 @@ const yoochoose = join(root, '../shared/data/yoochoose-1-64/train.txt')
 
 /**
  * Without the real data (a clone elsewhere), 100,000 sessions of 5 clicks (every tenth of 15) over
- * 20,000 items drawn as
- * bench/load.mjs draws them (Zipf-like popularity, half the moves to a neighbour): the repository's own
- * sample is too small to measure memory per edge (fixed costs dominate a few thousand edges).
+ * 20,000 items, drawn as the load generator draws them: the repository's own sample is too small to
+ * measure memory per edge (fixed costs dominate a few thousand edges).
  */
 function synthetic(): Session[] {
-  let seed = 1
-  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32
-  const items = 20_000
-  const pick = () => Math.min(items - 1, Math.floor(Math.exp(random() * Math.log(items + 1)) - 1))
-  return Array.from({ length: 100_000 }, (_, s) => {
-    let item = pick()
-    const clicked: string[] = []
-    for (let i = 0; i < (s % 10 === 0 ? 15 : 5); i++) {
-      clicked.push(`I${item}`)
-      item = random() < 0.5 ? (item + 1 + Math.floor(random() * 3)) % items : pick()
-    }
-    return { id: `s${s}`, items: clicked }
-  })
+  const draw = sessionDrawer(20_000)
+  return Array.from({ length: 100_000 }, (_, s) => ({ id: `s${s}`, items: draw(s % 10 === 0 ? 15 : 5) }))
 }
 const real = existsSync(yoochoose)
 const sessions: Session[] = real ? readSessionLines(yoochoose) : synthetic()

@@ -15,7 +15,8 @@ interface SendGroup {
   messages: Message[]
   /** Settles when the broker acknowledged (or refused) them. */
   sent: Promise<void>
-  start(): void
+  resolve(): void
+  reject(error: unknown): void
 }
 
 /** Options of the Kafka event sink. */
@@ -73,33 +74,26 @@ export class KafkaEventSink implements EventSink {
   #enqueue(messages: Message[]): Promise<void> {
     let group = this.#waiting.at(-1)
     if (!group || group.messages.length >= MAX_GROUP_MESSAGES) {
-      const batch: Message[] = []
-      let start!: () => void
-      const started = new Promise<void>((resolve) => (start = resolve))
-      const sent: Promise<void> = started
-        .then(() => this.#connected())
-        .then((producer) => producer.send({ topic: this.#o.topic, acks: -1, messages: batch }))
-        .then(() => undefined)
-      group = { messages: batch, sent, start }
-      this.#waiting.push(group)
-      void sent
-        .catch(() => {})
-        .finally(() => {
-          this.#sending = false
-          this.#next()
-        })
+      let settle!: Pick<SendGroup, 'resolve' | 'reject'>
+      const sent = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
+      this.#waiting.push((group = { messages: [], sent, ...settle }))
     }
     group.messages.push(...messages)
-    if (!this.#sending) setImmediate(() => this.#next())
+    if (!this.#sending) setImmediate(() => void this.#next())
     return group.sent
   }
 
-  /** Starts sending the waiting group unless a send is in flight. */
-  #next(): void {
-    const group = this.#sending ? undefined : this.#waiting.shift()
-    if (!group) return
+  /** Sends the groups waiting, one at a time (the idempotent producer has one request in flight). */
+  async #next(): Promise<void> {
+    if (this.#sending) return
     this.#sending = true
-    group.start()
+    for (let group = this.#waiting.shift(); group; group = this.#waiting.shift()) {
+      const { messages, resolve, reject } = group
+      await this.#connected()
+        .then((producer) => producer.send({ topic: this.#o.topic, acks: -1, messages }))
+        .then(() => resolve(), reject)
+    }
+    this.#sending = false
   }
 
   /** Disconnects the producer. */

@@ -72,6 +72,7 @@ export class Processor {
   constructor({ clock = systemClock, batchSize = 5000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
     this.#o = { clock, batchSize, commitIntervalMs, logRetentionDays, ...rest }
     this.#lastCommit = clock()
+    this.#o.rows.deriveWith(this.#derive)
     this.#load()
   }
 
@@ -145,9 +146,12 @@ export class Processor {
     }
   }
 
-  /** The in-memory model may hold changes that were not committed: rebuild it from the last commit. */
+  /** The in-memory state may hold changes that were not committed: rebuild it from the last commit. */
   #recover(error: unknown): void {
     this.#o.onError?.(error)
+    this.#pending.clear()
+    this.#o.rows.discard()
+    this.#o.trending?.reload()
     this.#load()
   }
 
@@ -186,7 +190,7 @@ export class Processor {
       let pushed = 0
       for (const item of items) {
         if (wanted && !wanted(site, item)) {
-          rows.stale(site, item, version, this.#derive)
+          rows.stale(site, item, version)
           continue
         }
         const row = this.#derive(site, item)
@@ -227,9 +231,6 @@ export class Processor {
 
   #load(): void {
     this.#models.clear()
-    this.#pending.clear()
-    this.#o.rows.discard()
-    this.#o.trending?.reload()
     this.#o.store.load({
       watermark: (site, day) => this.#model(site).restoreWatermark(day),
       count: (site, kind, src, dst, day, n) => this.#model(site).add(kind, src, dst, day, n),

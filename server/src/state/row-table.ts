@@ -70,12 +70,16 @@ export class RowTable implements RowView {
     this.#heldVersion = Math.max(this.#heldVersion, version)
   }
 
+  /** Sets how a row marked `stale` is made from the writer's model. */
+  deriveWith(derive: (site: string, item: string) => ModelRow | null): void {
+    this.#derive = derive
+  }
+
   /**
-   * Marks a row changed at `version` without deriving it: `derive` makes it when it is first read
+   * Marks a row changed at `version` without deriving it: the `deriveWith` function makes it when first read
    * or flushed (most changed rows are read by nobody before the next commit).
    */
-  stale(site: string, item: string, version: number, derive: (site: string, item: string) => ModelRow | null): void {
-    this.#derive = derive
+  stale(site: string, item: string, version: number): void {
     this.#held.set(`${site}\0${item}`, { site, item, version, row: undefined })
     this.#heldVersion = Math.max(this.#heldVersion, version)
   }

@@ -4,44 +4,36 @@
  * popular ones) from `concurrency` keep-alive connections for `seconds`, to 127.0.0.1 only, then prints
  * one JSON line { events, requests, failed, ms } and exits.
  *
- *   node bench/load.mjs '{"port":8787,"seconds":5,"concurrency":16,"batch":50,"items":10000,"tag":"a"}'
+ *   node --import tsx bench/load.mts '{"port":8787,"seconds":5,"concurrency":16,"batch":50,"items":10000,"tag":"a"}'
  */
-import { request, Agent } from 'node:http'
 import { Packr } from 'msgpackr'
+import { Agent, request } from 'node:http'
+import type { LoadOptions } from './clients.mts'
+import { sessionDrawer } from './sessions.mts'
 
-const { port, seconds, concurrency = 16, batch = 50, items = 10_000, tag = 'l', pace = 0 } = JSON.parse(process.argv[2])
+const { port, seconds, concurrency = 16, batch = 50, items = 10_000, tag = 'l', pace = 0 } = JSON.parse(process.argv[2]!) as LoadOptions
 const packr = new Packr({ useRecords: false })
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
-const names = Array.from({ length: items }, (_, i) => `I${i}`)
-// Zipf-like popularity: item i is drawn with weight ~ 1/(i+1).
-const pick = (r) => Math.min(items - 1, Math.floor(Math.exp(r * Math.log(items + 1)) - 1))
-
-let seed = 1
-const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32)
+const draw = sessionDrawer(items)
 let sessions = 0
 let ids = 0
-function body() {
+function body(): Buffer {
   const events = []
   const ts = Date.now()
   while (events.length < batch) {
     const session = `${tag}s${++sessions}`
-    let item = pick(random())
-    for (let i = 0; i < 5 && events.length < batch; i++) {
-      events.push({ id: `${tag}e${++ids}`, type: 'click', item: names[item], session, ts })
-      // Half the time the visitor moves to a neighbour of the item, else to another popular one.
-      item = random() < 0.5 ? (item + 1 + Math.floor(random() * 3)) % items : pick(random())
-    }
+    for (const item of draw(Math.min(5, batch - events.length))) events.push({ id: `${tag}e${++ids}`, type: 'click', item, session, ts })
   }
   return packr.pack({ site: 'demo', events })
 }
 
-function post(payload) {
+function post(payload: Buffer): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
       { host: '127.0.0.1', port, path: '/v1/events', method: 'POST', agent, headers: { 'content-type': 'application/msgpack', 'content-length': payload.length } },
       (res) => {
         res.resume()
-        res.on('end', () => resolve(res.statusCode))
+        res.on('end', () => resolve(res.statusCode ?? 0))
       },
     )
     req.on('error', () => resolve(0))

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { SqliteCatalog } from './catalog/sqlite-catalog'
 import { StreamHub } from './edge/stream-hub'
 import { MemoryRowFeed } from './feed/row-feed'
-import { SqliteLog } from './log/sqlite-log'
+import { ThreadedLog } from './log/threaded-log'
 import type { ModeContext, RunningMode } from './mode'
 import { Processor } from './processor/processor'
 import { ProfileStore } from './profiles/profile-store'
@@ -13,7 +13,7 @@ import { openDb } from './state/sqlite'
 
 /** The default mode: the embedded log, the processor and the edge in this one process. */
 export function startEmbedded({ config, clock, metrics, log }: ModeContext): RunningMode {
-  const eventLog = new SqliteLog({ file: join(config.dataDir, 'log.db'), clock })
+  const eventLog = new ThreadedLog({ file: join(config.dataDir, 'log.db'), clock, onError: (error) => log(`log writer: ${String(error)}`) })
   const stateDb = openDb(join(config.dataDir, 'state.db'))
   const rows = new RowTable(stateDb)
   const feed = new MemoryRowFeed()
@@ -48,7 +48,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
     edge: { sink: eventLog, view: rows, hub, catalog, profiles, trending },
     async close() {
       processor.stop()
-      eventLog.close()
+      await eventLog.close()
       stateDb.close()
     },
   }

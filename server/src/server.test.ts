@@ -98,6 +98,21 @@ describe('the embedded server, through HTTP', () => {
     const res = await post(big)
     expect(res.status).toBe(413)
     expect(((await res.json()) as { code: string }).code).toBe('payload_too_large')
+    // Without a content-length (chunked), the body is counted as it streams in.
+    const bytes = new TextEncoder().encode(JSON.stringify(big))
+    const chunked = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += 64 * 1024) controller.enqueue(bytes.subarray(at, at + 64 * 1024))
+          controller.close()
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit)
+    expect(chunked.status).toBe(413)
+    expect(((await chunked.json()) as { code: string }).code).toBe('payload_too_large')
     const typed = await post('site=demo', { 'content-type': 'application/x-www-form-urlencoded' })
     expect(typed.status).toBe(415)
   })

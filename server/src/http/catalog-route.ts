@@ -1,12 +1,11 @@
 import { CatalogUpsertSchema, IdSchema } from '@sequitur/sdk/protocol'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import type { Catalog } from '../catalog/catalog'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
 import { adminOnly } from './admin-only'
-import { readBody } from './codec'
+import { limitBody, readBody } from './codec'
 
 /** What the catalog API needs. */
 export interface CatalogRouteOptions {
@@ -32,12 +31,7 @@ export function catalogRoute({ catalog, secrets }: CatalogRouteOptions): Hono<{ 
   }, adminOnly(secrets))
   app.put(
     '/items',
-    bodyLimit({
-      maxSize: 1024 * 1024,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', 'a catalog upsert may be at most 1 MiB')
-      },
-    }),
+    limitBody(1024 * 1024, 'a catalog upsert may be at most 1 MiB'),
     async (c) => {
       const parsed = v.safeParse(CatalogUpsertSchema, await readBody(c))
       if (!parsed.success) throw new ApiError(400, 'invalid_items', 'the items are invalid', fieldIssues(parsed.issues))

@@ -1,4 +1,5 @@
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { Packr, Unpackr } from 'msgpackr'
 import { ApiError } from '../errors'
 
@@ -46,4 +47,22 @@ export function respond(c: Context, body: unknown, status: 200 | 202 = 200): Res
     return c.body(encodeMsgpack(body) as Uint8Array<ArrayBuffer>, status, { 'content-type': MSGPACK })
   }
   return c.json(body, status)
+}
+
+/**
+ * Refuses a body over `maxSize` bytes with a `413`. A declared `content-length` is checked without
+ * touching the body, so the body is then read straight from the socket; a chunked body is counted
+ * as it streams in.
+ */
+export function limitBody(maxSize: number, message: string): MiddlewareHandler {
+  const tooLarge = (): never => {
+    throw new ApiError(413, 'payload_too_large', message)
+  }
+  const streamed = bodyLimit({ maxSize, onError: tooLarge })
+  return async (c, next) => {
+    const length = c.req.header('content-length')
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next)
+    if (Number(length) > maxSize) tooLarge()
+    return next()
+  }
 }

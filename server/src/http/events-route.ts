@@ -1,12 +1,11 @@
 import { BatchSchema, LIMITS, type Accepted } from '@sequitur/sdk/protocol'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
 import { DAY_MS, type Clock } from '../clock'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
 import type { EventSink } from '../log/event-log'
-import { readBody, respond } from './codec'
+import { limitBody, readBody, respond } from './codec'
 
 /** What `POST /v1/events` needs. */
 export interface EventsRouteOptions {
@@ -21,12 +20,7 @@ export interface EventsRouteOptions {
 export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS }: EventsRouteOptions): Hono {
   return new Hono().post(
     '/',
-    bodyLimit({
-      maxSize: LIMITS.batchBytes,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `a batch may be at most ${LIMITS.batchBytes} bytes`)
-      },
-    }),
+    limitBody(LIMITS.batchBytes, `a batch may be at most ${LIMITS.batchBytes} bytes`),
     async (c) => {
       const parsed = v.safeParse(BatchSchema, await readBody(c))
       if (!parsed.success) {

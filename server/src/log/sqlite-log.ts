@@ -4,6 +4,7 @@ import type { Clock } from '../clock'
 import { systemClock } from '../clock'
 import { openDb, type Db } from '../state/sqlite'
 import type { AppendResult, EventSink, EventSource, LogRecord } from './event-log'
+import { LogTail } from './log-tail'
 
 /** Options of the embedded log. */
 export interface SqliteLogOptions {
@@ -11,16 +12,31 @@ export interface SqliteLogOptions {
   file: string
   /** The clock stamping append times (used by retention). */
   clock?: Clock
+  /** Keep the records this process appends in memory for `read` (default true). */
+  tail?: boolean
 }
-
-/** Records kept in memory for the reader (trimmed to half when over). */
-const TAIL_RECORDS = 50_000
 
 interface PendingAppend {
   site: string
   events: readonly Event[]
-  resolve(result: AppendResult): void
+  resolve(seqs: Float64Array): void
   reject(error: unknown): void
+}
+
+/** How many of `seqs` are new records (a 0 marks an id the log already held). */
+export function appendResult(seqs: Float64Array): AppendResult {
+  let accepted = 0
+  for (const seq of seqs) if (seq > 0) accepted++
+  return { accepted, duplicates: seqs.length - accepted }
+}
+
+/** The records of a batch the log took, given each event's position (0: not taken). */
+export function recordsOf(site: string, events: readonly Event[], seqs: Float64Array): LogRecord[] {
+  const records: LogRecord[] = []
+  events.forEach((event, i) => {
+    if (seqs[i]! > 0) records.push({ seq: seqs[i]!, site, event })
+  })
+  return records
 }
 
 /**
@@ -37,13 +53,13 @@ export class SqliteLog implements EventSink, EventSource {
   readonly #read
   readonly #trim
   readonly #appendAll
+  readonly #tail: LogTail | undefined
   #pending: PendingAppend[] = []
-  /** The latest records appended by this process, so that the processor reads them without SQL or decoding. */
-  #tail: LogRecord[] = []
 
-  constructor({ file, clock = systemClock }: SqliteLogOptions) {
+  constructor({ file, clock = systemClock, tail = true }: SqliteLogOptions) {
     this.#db = openDb(file)
     this.#clock = clock
+    this.#tail = tail ? new LogTail() : undefined
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS log (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -56,21 +72,22 @@ export class SqliteLog implements EventSink, EventSource {
     this.#insert = this.#db.prepare('INSERT OR IGNORE INTO log (site, id, appended_at, body) VALUES (?, ?, ?, ?)')
     this.#read = this.#db.prepare('SELECT seq, site, body FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
     this.#trim = this.#db.prepare('DELETE FROM log WHERE seq <= ? AND appended_at < ?')
-    this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number, appended: LogRecord[]) =>
-      group.map(({ site, events }) => {
-        let accepted = 0
-        for (const event of events) {
+    this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number) =>
+      group.map(({ site, events }) =>
+        Float64Array.from(events, (event) => {
           const { changes, lastInsertRowid } = this.#insert.run(site, event.id, now, pack(event))
-          if (changes === 0) continue
-          accepted++
-          appended.push({ seq: Number(lastInsertRowid), site, event })
-        }
-        return accepted
-      }),
+          return changes === 0 ? 0 : Number(lastInsertRowid)
+        }),
+      ),
     )
   }
 
-  append(site: string, events: readonly Event[]): Promise<AppendResult> {
+  async append(site: string, events: readonly Event[]): Promise<AppendResult> {
+    return appendResult(await this.appendPositions(site, events))
+  }
+
+  /** Appends a batch durably; resolves with each event's position, 0 where the log already held its id. */
+  appendPositions(site: string, events: readonly Event[]): Promise<Float64Array> {
     return new Promise((resolve, reject) => {
       if (this.#pending.push({ site, events, resolve, reject }) === 1) setImmediate(() => this.#commit())
     })
@@ -79,41 +96,24 @@ export class SqliteLog implements EventSink, EventSource {
   #commit(): void {
     const group = this.#pending
     this.#pending = []
-    let accepted: number[]
-    const appended: LogRecord[] = []
+    let seqs: Float64Array[]
     try {
-      accepted = this.#appendAll(group, this.#clock(), appended) as number[]
+      seqs = this.#appendAll(group, this.#clock()) as Float64Array[]
     } catch (error) {
       for (const append of group) append.reject(error)
       return
     }
-    this.#remember(appended)
-    group.forEach((append, i) => append.resolve({ accepted: accepted[i]!, duplicates: append.events.length - accepted[i]! }))
-    if (accepted.some((n) => n > 0)) for (const listener of this.#listeners) listener()
+    const records = group.flatMap(({ site, events }, i) => recordsOf(site, events, seqs[i]!))
+    this.#tail?.push(records)
+    group.forEach((append, i) => append.resolve(seqs[i]!))
+    if (records.length > 0) for (const listener of this.#listeners) listener()
   }
 
   read(after: number, max: number): LogRecord[] {
-    // The tail holds every record this process appended since it began (seqs rising, with gaps where
-    // a repeated id was ignored): serve from it when `after` is not before it.
-    const tail = this.#tail
-    if (tail.length > 0 && after >= tail[0]!.seq - 1) {
-      let lo = 0
-      let hi = tail.length
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (tail[mid]!.seq <= after) lo = mid + 1
-        else hi = mid
-      }
-      return tail.slice(lo, lo + max)
-    }
+    const held = this.#tail?.read(after, max)
+    if (held) return held
     const rows = this.#read.all(after, max) as Array<{ seq: number; site: string; body: Buffer }>
     return rows.map(({ seq, site, body }) => ({ seq, site, event: unpack(body) as Event }))
-  }
-
-  /** Keeps the records just appended, dropping the older half of the tail when it is full. */
-  #remember(appended: LogRecord[]): void {
-    for (const r of appended) this.#tail.push(r)
-    if (this.#tail.length > TAIL_RECORDS) this.#tail = this.#tail.slice(-TAIL_RECORDS / 2)
   }
 
   onAppend(listener: () => void): () => void {

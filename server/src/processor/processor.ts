@@ -22,7 +22,7 @@ export interface ProcessorOptions extends ModelOptions {
   clock?: Clock
   /** Log records read and applied per step. */
   batchSize?: number
-  /** Commit at least this often while records keep coming (ms); an idle processor commits at once. */
+  /** Commit at most this often (ms), and at the latest this long after the last record applied. */
   commitIntervalMs?: number
   /** Days the embedded log keeps records already applied. */
   logRetentionDays?: number
@@ -68,6 +68,7 @@ export class Processor {
   #scheduled = false
   #lastTrim = 0
   #unsubscribe: (() => void) | undefined
+  #idleCommit: ReturnType<typeof setTimeout> | undefined
 
   constructor({ clock = systemClock, batchSize = 5000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
     this.#o = { clock, batchSize, commitIntervalMs, logRetentionDays, ...rest }
@@ -91,6 +92,8 @@ export class Processor {
   stop(): void {
     this.#unsubscribe?.()
     this.#unsubscribe = undefined
+    clearTimeout(this.#idleCommit)
+    this.#idleCommit = undefined
     this.#commit()
   }
 
@@ -115,14 +118,27 @@ export class Processor {
       this.#scheduled = false
       if (!this.#unsubscribe) return undefined
       const records = this.#o.source.read(this.#position, this.#o.batchSize)
-      if (records.length === 0) {
-        this.#commit()
-        return this.#trim()
+      if (records.length > 0) this.#applySafely(records)
+      const wait = this.#o.commitIntervalMs - (this.#o.clock() - this.#lastCommit)
+      if (records.length > 0) {
+        if (wait <= 0) this.#commit()
+        return this.#schedule()
       }
-      this.#applySafely(records)
-      if (this.#o.clock() - this.#lastCommit >= this.#o.commitIntervalMs) this.#commit()
-      return this.#schedule()
+      // Caught up. Under load the log is often briefly empty: commit when the interval is up, so
+      // that these pauses do not turn into a commit each.
+      if (wait > 0) return this.#commitIn(wait)
+      this.#commit()
+      return this.#trim()
     })
+  }
+
+  #commitIn(ms: number): void {
+    this.#idleCommit ??= setTimeout(() => {
+      this.#idleCommit = undefined
+      if (!this.#unsubscribe) return
+      this.#commit()
+      this.#trim()
+    }, ms)
   }
 
   #applySafely(records: LogRecord[]): void {

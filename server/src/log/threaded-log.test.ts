@@ -1,0 +1,63 @@
+import type { Event } from '@sequitur/sdk/protocol'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SqliteLog } from './sqlite-log'
+import { ThreadedLog } from './threaded-log'
+
+const click = (id: string, item = 'A'): Event => ({ id, type: 'click', item, session: 's', ts: 1 })
+
+describe('ThreadedLog', () => {
+  it('appends on its writer thread, skips repeated ids, and reads the same records from memory and from disk', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
+    const log = new ThreadedLog({ file, clock: () => 1_000 })
+    let notified = 0
+    log.onAppend(() => notified++)
+    const results = await Promise.all([
+      log.append('demo', [click('a'), click('b')]),
+      log.append('demo', [click('b'), click('c')]),
+      log.append('other', [click('a')]),
+    ])
+    expect(results).toEqual([
+      { accepted: 2, duplicates: 0 },
+      { accepted: 1, duplicates: 1 },
+      { accepted: 1, duplicates: 0 },
+    ])
+    expect(notified).toBeGreaterThan(0)
+    await log.append('demo', [click('d')])
+    const fromMemory = log.read(0, 10)
+    expect(fromMemory.map((r) => [r.seq, r.site, r.event.id])).toEqual([
+      [1, 'demo', 'a'],
+      [2, 'demo', 'b'],
+      [4, 'demo', 'c'],
+      [5, 'other', 'a'],
+      [6, 'demo', 'd'],
+    ])
+    expect(log.read(2, 2).map((r) => r.seq)).toEqual([4, 5])
+
+    // Appends still on the writer when the log closes are committed and answered, not lost.
+    const last = log.append('demo', [click('e'), click('a')])
+    await log.close()
+    await expect(last).resolves.toEqual({ accepted: 1, duplicates: 1 })
+    await expect(log.append('demo', [click('f')])).rejects.toThrow(/closed/)
+
+    const reopened = new SqliteLog({ file })
+    expect(reopened.read(0, 10)).toEqual([...fromMemory, { seq: 7, site: 'demo', event: click('e') }])
+    // The main thread's clock stamps the records, so retention follows it.
+    expect(reopened.trim(10, 1_001)).toBe(6)
+    reopened.close()
+  })
+
+  it('reads what an earlier process appended from disk, then its own appends from memory', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
+    const first = new SqliteLog({ file })
+    await first.append('demo', [click('a'), click('b')])
+    first.close()
+    const log = new ThreadedLog({ file })
+    expect(await log.append('demo', [click('b'), click('c')])).toEqual({ accepted: 1, duplicates: 1 })
+    expect(log.read(0, 10).map((r) => r.event.id)).toEqual(['a', 'b', 'c'])
+    expect(log.read(1, 10).map((r) => r.event.id)).toEqual(['b', 'c'])
+    await log.close()
+  })
+})

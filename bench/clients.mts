@@ -2,7 +2,8 @@
  * The clients the server benchmarks share: the load generator (a child process), the baseline server,
  * an applied-events reader, and freshness probes over a subscribed WebSocket.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import WebSocket from 'ws'
@@ -13,6 +14,8 @@ export interface LoadResult {
   requests: number
   failed: number
   ms: number
+  /** CPU time the load generator itself used (user + system), ms. */
+  cpuMs: number
 }
 
 /** Options of one load-generator run (see bench/load.mts). */
@@ -37,7 +40,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
 }
 
 /** The bare node:http baseline server, as its own process. */
-export async function startBaseline(): Promise<{ port: number; stop(): void }> {
+export async function startBaseline(): Promise<{ port: number; cpuSeconds(): Promise<number>; stop(): void }> {
   const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, 'baseline-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -47,8 +50,23 @@ export async function startBaseline(): Promise<{ port: number; stop(): void }> {
     child.once('exit', (code) => reject(new Error(`baseline exited with ${code}`)))
   })
   process.once('exit', () => child.kill('SIGKILL'))
-  return { port, stop: () => child.kill('SIGKILL') }
+  const cpuSeconds = async () => Number(await (await fetch(`http://127.0.0.1:${port}/cpu`)).text())
+  return { port, cpuSeconds, stop: () => child.kill('SIGKILL') }
 }
+
+/** CPU seconds a Sequitur server has used, every thread (its `sequitur_process_cpu_seconds_total`). */
+export async function serverCpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  return Number(/^sequitur_process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? Number.NaN)
+}
+
+/** CPU seconds a process has used (user + system, every thread), from /proc. */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  // utime and stime are fields 14 and 15 of stat; this array starts at field 3.
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks
+}
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
 
 /** Events the processor behind `url` has applied (its `sequitur_events_processed_total`). */
 export async function appliedEvents(url: string): Promise<number> {

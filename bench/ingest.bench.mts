@@ -5,11 +5,11 @@
  * changed row pushed to a subscribed WebSocket) under background load.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnNode } from '../server/src/kafka/test-cluster'
 import { SqliteLog } from '../server/src/log/sqlite-log'
-import { appliedEvents, probeFreshness, runLoad, startBaseline, waitApplied } from './clients.mts'
+import { appliedEvents, probeFreshness, runLoad, serverCpuSeconds, startBaseline, waitApplied } from './clients.mts'
 import { median, percentile, quick, report, round } from './suite.mts'
 
 const rounds = quick ? 2 : 3
@@ -51,17 +51,28 @@ await waitApplied(() => appliedEvents(url), warm.events)
 const baseRates: number[] = []
 const acceptedRates: number[] = []
 const endToEndRates: number[] = []
+// CPU time per event (µs): the baseline server, Sequitur's server (every thread, until all applied),
+// and the load generator in each.
+const cpu = { baseline: [] as number[], server: [] as number[], loadBaseline: [] as number[], load: [] as number[] }
 for (let r = 0; r < rounds; r++) {
+  const baseCpu = await baseline.cpuSeconds()
   const base = await runLoad({ port: baseline.port, seconds, concurrency, batch, items, tag: `b${r}` })
   baseRates.push(base.events / (base.ms / 1000))
+  cpu.baseline.push(((await baseline.cpuSeconds()) - baseCpu) * 1e6 / base.events)
+  cpu.loadBaseline.push((base.cpuMs * 1000) / base.events)
   const before = await appliedEvents(url)
+  const serverCpu = await serverCpuSeconds(url)
   const started = performance.now()
   const load = await runLoad({ port: server.port, seconds, concurrency, batch, items, tag: `r${r}` })
   if (load.failed > 0) throw new Error(`${load.failed} of ${load.requests} requests failed`)
   acceptedRates.push(load.events / (load.ms / 1000))
   const done = await waitApplied(() => appliedEvents(url), before + load.events)
   endToEndRates.push(load.events / ((done - started) / 1000))
+  cpu.server.push(((await serverCpuSeconds(url)) - serverCpu) * 1e6 / load.events)
+  cpu.load.push((load.cpuMs * 1000) / load.events)
 }
+const cores = availableParallelism()
+const perEvent = { baseline: median(cpu.baseline), server: median(cpu.server), loadBaseline: median(cpu.loadBaseline), load: median(cpu.load) }
 
 // Freshness under a steady background load of about a quarter of the sustained rate.
 const background = median(endToEndRates) / 4
@@ -82,6 +93,8 @@ report(
     `Freshness: ${freshness.length} probes over ${seconds * 2} s (POST of 2 clicks → probe row pushed to a WebSocket subscriber),`,
     `under background load of ~${Math.round(background)} events/s (4 connections, ${pace} ms apart).`,
     `Log alone: SqliteLog.append in the bench process, groups of 16 batches of ${batch} (one transaction + fsync each), 3 runs: ${logRates.map(Math.round).join(', ')} events/s.`,
+    `CPU per event (µs, medians; the server's counts every thread until all events are applied): baseline server ${round(perEvent.baseline, 2)},`,
+    `Sequitur server ${round(perEvent.server, 2)}, load generator ${round(perEvent.loadBaseline, 2)} (baseline rounds) / ${round(perEvent.load, 2)} (Sequitur rounds); ${cores} cores.`,
     `Rounds: baseline ${baseRates.map((x) => Math.round(x)).join(', ')}; accepted ${acceptedRates.map((x) => Math.round(x)).join(', ')}; end to end ${endToEndRates.map((x) => Math.round(x)).join(', ')} events/s.`,
   ].join('\n'),
   {
@@ -90,6 +103,12 @@ report(
     ingest_accepted_events_per_s_embedded: Math.round(median(acceptedRates)),
     baseline_node_http_events_per_s: Math.round(median(baseRates)),
     log_append_alone_events_per_s: Math.round(median(logRates)),
+    cpu_us_per_event_node_http: round(perEvent.baseline, 2),
+    cpu_us_per_event_embedded: round(perEvent.server, 2),
+    cpu_us_per_event_load_generator: round(perEvent.load, 2),
+    cpu_us_per_event_load_generator_baseline: round(perEvent.loadBaseline, 2),
+    // What every core of this machine could carry at today's CPU cost per event (server + load).
+    ingest_cpu_ceiling_events_per_s_embedded: Math.round((cores * 1e6) / (perEvent.server + perEvent.load)),
     freshness_p50_ms_embedded: round(percentile(freshness, 50), 1),
     freshness_p99_ms_embedded: round(percentile(freshness, 99), 1),
   },

@@ -5,9 +5,10 @@
  * subscriber) under background load. Loopback only, bounded in time.
  */
 import { writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { startLocalBroker } from '../server/src/kafka/local-broker'
 import { spawnNode } from '../server/src/kafka/test-cluster'
-import { appliedEvents, probeFreshness, runLoad } from './clients.mts'
+import { appliedEvents, probeFreshness, processCpuSeconds, runLoad, serverCpuSeconds } from './clients.mts'
 import { median, percentile, quick, report, round } from './suite.mts'
 
 const rounds = quick ? 1 : 3
@@ -50,14 +51,23 @@ await settled(warm.events)
 
 const endToEnd: number[] = []
 const accepted: number[] = []
+// CPU time per event (µs) of each process, from the start of a round until both stages applied it.
+const cpuOf = async () => ({ broker: processCpuSeconds(broker.pid!), edge: await serverCpuSeconds(edge.url), processor: await serverCpuSeconds(processor.url) })
+const cpu = { broker: [] as number[], edge: [] as number[], processor: [] as number[], load: [] as number[] }
 for (let r = 0; r < rounds; r++) {
   const before = await applied()
+  const cpuBefore = await cpuOf()
   const started = performance.now()
   const load = await runLoad({ port: edge.port, seconds, concurrency, batch, items, tag: `k${r}` })
   if (load.failed > 0) throw new Error(`${load.failed} of ${load.requests} requests failed`)
   accepted.push(load.events / (load.ms / 1000))
   endToEnd.push(load.events / (((await settled(before + load.events)) - started) / 1000))
+  const cpuAfter = await cpuOf()
+  for (const part of ['broker', 'edge', 'processor'] as const) cpu[part].push(((cpuAfter[part] - cpuBefore[part]) * 1e6) / load.events)
+  cpu.load.push((load.cpuMs * 1000) / load.events)
 }
+const perEvent = { broker: median(cpu.broker), edge: median(cpu.edge), processor: median(cpu.processor), load: median(cpu.load) }
+const cpuTotal = perEvent.broker + perEvent.edge + perEvent.processor + perEvent.load
 
 // Freshness under a background load of about a quarter of the sustained rate.
 const background = median(endToEnd) / 4
@@ -74,11 +84,18 @@ report(
     `Load: bench/load.mts as its own process, ${concurrency} keep-alive connections posting msgpack batches of ${batch} clicks`,
     `(sessions of 5 over ${items} items), ${rounds} round(s) of ${seconds} s after 2 s of warm-up; end to end = events / (start → both`,
     `stages applied all of them). Freshness: ${freshness.length} probes over ${seconds * 2} s under ~${Math.round(background)} events/s of background load.`,
+    `CPU per event (µs, medians, start of a round → both stages applied): broker ${round(perEvent.broker, 1)}, edge ${round(perEvent.edge, 1)},`,
+    `processor ${round(perEvent.processor, 1)}, load generator ${round(perEvent.load, 1)}; ${availableParallelism()} cores.`,
     `Rounds: accepted ${accepted.map(Math.round).join(', ')}; end to end ${endToEnd.map(Math.round).join(', ')} events/s.`,
   ].join('\n'),
   {
     ingest_events_per_s_kafka: Math.round(median(endToEnd)),
     ingest_accepted_events_per_s_kafka: Math.round(median(accepted)),
+    cpu_us_per_event_kafka_broker: round(perEvent.broker, 1),
+    cpu_us_per_event_kafka_edge: round(perEvent.edge, 1),
+    cpu_us_per_event_kafka_processor: round(perEvent.processor, 1),
+    // What every core of this machine could carry at today's CPU cost per event (all four processes).
+    ingest_cpu_ceiling_events_per_s_kafka: Math.round((availableParallelism() * 1e6) / cpuTotal),
     freshness_p50_ms_kafka: round(percentile(freshness, 50), 1),
     freshness_p99_ms_kafka: round(percentile(freshness, 99), 1),
   },

@@ -2,7 +2,7 @@
  * The load generator: its own process, so that the server under test does not share its event loop.
  * POSTs msgpack batches of `batch` click events (sessions of 5 clicks over `items` items, skewed towards
  * popular ones) from `concurrency` keep-alive connections for `seconds`, to 127.0.0.1 only, then prints
- * one JSON line { events, requests, failed, ms } and exits.
+ * one JSON line { events, requests, failed, ms, cpuMs } (cpuMs: its own CPU time) and exits.
  *
  *   node --import tsx bench/load.mts '{"port":8787,"seconds":5,"concurrency":16,"batch":50,"items":10000,"tag":"a"}'
  */
@@ -42,6 +42,7 @@ function post(payload: Buffer): Promise<number> {
 }
 
 const started = performance.now()
+const cpu = process.cpuUsage()
 const until = started + seconds * 1000
 let events = 0
 let requests = 0
@@ -58,5 +59,6 @@ await Promise.all(
   }),
 )
 const ms = performance.now() - started
+const { user, system } = process.cpuUsage(cpu)
 agent.destroy()
-console.log(JSON.stringify({ events, requests, failed, ms }))
+console.log(JSON.stringify({ events, requests, failed, ms, cpuMs: (user + system) / 1000 }))

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { availableParallelism } from 'node:os'
 
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
@@ -46,6 +47,14 @@ for (const suite of suites) {
   const { setup, results: r } = JSON.parse(readFileSync(out, 'utf8')) as { setup: string; results: Record<string, number> }
   Object.assign(results, r)
   setups.push(`- **${suite.name}** (${((performance.now() - started) / 1000).toFixed(0)} s): ${setup.replace(/\n/g, ' ')}`)
+}
+
+// The ratio's ceiling on this machine: a sustained /v1/events must at least be received and decoded
+// (the baseline server's CPU per event), sent (the load generator's) and applied to the model (the
+// processor alone): every core busy with nothing else carries at most this, as a share of the baseline.
+if (['cpu_us_per_event_node_http', 'cpu_us_per_event_load_generator_baseline', 'processor_events_per_s', 'baseline_node_http_events_per_s'].every((k) => k in results)) {
+  const floor = results.cpu_us_per_event_node_http! + results.cpu_us_per_event_load_generator_baseline! + 1e6 / results.processor_events_per_s!
+  results.ingest_ratio_ceiling_vs_node_http = Math.round((1000 * (availableParallelism() * 1e6)) / floor / results.baseline_node_http_events_per_s!) / 1000
 }
 
 const mark = (key: string, value: number) => {

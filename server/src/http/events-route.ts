@@ -1,10 +1,11 @@
-import { BatchSchema, LIMITS, type Accepted } from '@sequitur/sdk/protocol'
+import { BatchSchema, LIMITS, type Accepted, type Batch } from '@sequitur/sdk/protocol'
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { DAY_MS, type Clock } from '../clock'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
 import type { EventSink } from '../log/event-log'
+import { checkBatch } from './batch-check'
 import { limitBody, readBody, respond } from './codec'
 
 /** What `POST /v1/events` needs. */
@@ -22,11 +23,7 @@ export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS }: Eve
     '/',
     limitBody(LIMITS.batchBytes, `a batch may be at most ${LIMITS.batchBytes} bytes`),
     async (c) => {
-      const parsed = v.safeParse(BatchSchema, await readBody(c))
-      if (!parsed.success) {
-        throw new ApiError(400, 'invalid_batch', 'the batch is invalid', fieldIssues(parsed.issues))
-      }
-      const { site, events } = parsed.output
+      const { site, events } = validBatch(await readBody(c))
       if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
       const latest = clock() + maxClockSkewMs
       const future = events.findIndex((e) => e.ts > latest)
@@ -39,4 +36,13 @@ export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS }: Eve
       return respond(c, result, 202)
     },
   )
+}
+
+/** The batch as the schema outputs it, or a `400` naming each invalid field. */
+function validBatch(body: unknown): Batch {
+  const checked = checkBatch(body)
+  if (checked) return checked
+  const parsed = v.safeParse(BatchSchema, body)
+  if (!parsed.success) throw new ApiError(400, 'invalid_batch', 'the batch is invalid', fieldIssues(parsed.issues))
+  return parsed.output
 }

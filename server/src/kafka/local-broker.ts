@@ -41,6 +41,8 @@ export interface LocalBroker {
   readonly port: number
   /** Folder holding the broker's data, `server.properties` and `broker.log`. */
   readonly dataDir: string
+  /** The broker JVM's process id while it runs. */
+  readonly pid: number | undefined
   /** Stops the broker (SIGTERM, SIGKILL after 30 s) and removes a temp data folder; final. */
   stop(): Promise<void>
   /** Kills the broker with SIGKILL at once, as a crash would; `restart()` brings it back. */
@@ -91,6 +93,10 @@ class ChildBroker implements LocalBroker {
   #halting = false
   #queue: Promise<unknown> = Promise.resolve()
   /** Last resort when the host process exits without `stop()`: no orphan broker, no leftover temp folder. */
+  get pid(): number | undefined {
+    return this.#child?.pid
+  }
+
   #killOnExit = () => {
     const child = this.#child
     if (!child?.pid) return

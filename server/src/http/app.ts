@@ -17,8 +17,8 @@ import type { EventSink } from '../log/event-log'
 /** Counts accepted events on their way to the log. */
 function countingSink(sink: EventSink, metrics: Metrics): EventSink {
   return {
-    async append(site, events) {
-      const result = await sink.append(site, events)
+    async append(site, events, encoded) {
+      const result = await sink.append(site, events, encoded)
       metrics.eventsIn.inc(result.accepted)
       return result
     },

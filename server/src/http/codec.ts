@@ -26,14 +26,20 @@ export function encodeMsgpack(value: unknown): Uint8Array {
 
 /** Reads a JSON or msgpack body by its content type: `415` for any other type, `400` when malformed. */
 export async function readBody(c: Context): Promise<unknown> {
+  return (await readBodyAndBytes(c)).value
+}
+
+/** `readBody`, with the bytes of a msgpack body. */
+export async function readBodyAndBytes(c: Context): Promise<{ value: unknown; msgpack?: Uint8Array }> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type === MSGPACK || type === 'application/x-msgpack') {
-    return decodeMsgpack(new Uint8Array(await c.req.arrayBuffer()))
+    const msgpack = new Uint8Array(await c.req.arrayBuffer())
+    return { value: decodeMsgpack(msgpack), msgpack }
   }
   if (type === 'application/json' || type === 'text/plain') {
     const text = await c.req.text()
     try {
-      return JSON.parse(text) as unknown
+      return { value: JSON.parse(text) as unknown }
     } catch (error) {
       throw new ApiError(400, 'invalid_json', 'body is not valid JSON', (error as Error).message)
     }

@@ -15,8 +15,13 @@ export interface LogRecord {
 
 /** The edge's side of the event log: append a validated batch durably. */
 export interface EventSink {
-  /** Resolves once the batch is durable; events whose id the log already holds are skipped. */
-  append(site: string, events: readonly Event[]): Promise<AppendResult>
+  /**
+   * Resolves once the batch is durable; events whose id the log already holds are skipped.
+   * `encoded`, when given, is the msgpack request body `events` came from (`checkBatch` of its
+   * decoding gives exactly `{ site, events }`): a log that hands batches to another thread may send
+   * these bytes instead of copying the events.
+   */
+  append(site: string, events: readonly Event[], encoded?: Uint8Array): Promise<AppendResult>
 }
 
 /** The processor's side of an embedded log: read in order from a position. */

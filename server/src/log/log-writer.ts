@@ -4,30 +4,54 @@
  */
 import type { Event } from '@sequitur/sdk/protocol'
 import { parentPort, workerData } from 'node:worker_threads'
+import { checkBatch } from '../http/batch-check'
+import { decodeMsgpack } from '../http/codec'
 import { SqliteLog } from './sqlite-log'
 
-/** What the main thread posts. */
-export type WriterRequest = { id: number; site: string; events: Event[]; now: number } | { close: true }
-/** What the writer answers: positions (0 where the id was already held), or why the append failed. */
+/** What the main thread posts (in arrays: what one turn of its event loop asked for). */
+export type WriterRequest =
+  | { id: number; site: string; events: Event[]; now: number }
+  /** The msgpack request body the events came from, decoded and checked here again. */
+  | { id: number; site: string; encoded: Uint8Array; now: number }
+  | { close: true }
+/** What the writer answers (in arrays): positions (0 where the id was already held), or why the append failed. */
 export type WriterReply = { id: number; seqs: Float64Array } | { id: number; error: string } | { closed: true }
 
 const port = parentPort!
 let now = 0
 const log = new SqliteLog({ file: (workerData as { file: string }).file, clock: () => now, tail: false })
-const reply = (message: WriterReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer)
 
-port.on('message', (request: WriterRequest) => {
+// Answers go out together, one message per turn of the event loop (a group commit answers many).
+let replies: WriterReply[] = []
+let transfer: ArrayBuffer[] = []
+function reply(message: WriterReply, buffer?: ArrayBuffer): void {
+  if (replies.push(message) === 1) setImmediate(flush)
+  if (buffer) transfer.push(buffer)
+}
+function flush(): void {
+  if (replies.length === 0) return
+  port.postMessage(replies, transfer)
+  replies = []
+  transfer = []
+}
+
+function handle(request: WriterRequest): void {
   if ('close' in request) {
     log.close() // commits what is pending; its answers go out before `closed`
     setImmediate(() => {
-      reply({ closed: true })
+      flush()
+      port.postMessage([{ closed: true }])
       port.close()
     })
     return
   }
   now = request.now
-  log.appendPositions(request.site, request.events).then(
-    (seqs) => reply({ id: request.id, seqs }, [seqs.buffer as ArrayBuffer]),
+  const events = 'events' in request ? request.events : checkBatch(decodeMsgpack(request.encoded))?.events
+  if (!events) return reply({ id: request.id, error: 'the encoded batch does not check' })
+  log.appendPositions(request.site, events).then(
+    (seqs) => reply({ id: request.id, seqs }, seqs.buffer as ArrayBuffer),
     (error: unknown) => reply({ id: request.id, error: String(error) }),
   )
-})
+}
+
+port.on('message', (requests: WriterRequest[]) => requests.forEach(handle))

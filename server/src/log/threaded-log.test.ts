@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { encodeMsgpack } from '../http/codec'
 import { SqliteLog } from './sqlite-log'
 import { ThreadedLog } from './threaded-log'
 
@@ -59,5 +60,19 @@ describe('ThreadedLog', () => {
     expect(log.read(0, 10).map((r) => r.event.id)).toEqual(['a', 'b', 'c'])
     expect(log.read(1, 10).map((r) => r.event.id)).toEqual(['b', 'c'])
     await log.close()
+  })
+
+  it('takes a batch as its msgpack request body, stores what the check makes of it, and refuses bytes that do not check', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
+    const log = new ThreadedLog({ file })
+    const events = [click('a'), { ...click('b'), extra: 'dropped' } as unknown as Event]
+    const body = encodeMsgpack({ site: 'demo', events })
+    expect(await log.append('demo', [click('a'), click('b')], body)).toEqual({ accepted: 2, duplicates: 0 })
+    expect(body.length).toBeGreaterThan(0) // the caller's bytes stay usable: a copy was moved
+    await expect(log.append('demo', [click('c')], encodeMsgpack({ site: 'demo', events: [] }))).rejects.toThrow(/does not check/)
+    await log.close()
+    const reopened = new SqliteLog({ file })
+    expect(reopened.read(0, 10).map((r) => r.event)).toEqual([click('a'), click('b')])
+    reopened.close()
   })
 })

@@ -43,7 +43,7 @@ export class ThreadedLog implements EventSink, EventSource {
   /** Starts the writer; if it dies, the appends it held fail (their clients retry) and a new one starts. */
   #start(): Worker {
     const worker = startTsWorker(import.meta.resolve('./log-writer.ts'), { file: this.#file })
-    worker.on('message', (reply: WriterReply) => this.#answer(reply))
+    worker.on('message', (replies: WriterReply[]) => replies.forEach((reply) => this.#answer(reply)))
     worker.on('error', (error) => this.#onError(error))
     worker.on('exit', () => {
       if (this.#closing) return
@@ -55,17 +55,22 @@ export class ThreadedLog implements EventSink, EventSource {
     return worker
   }
 
-  append(site: string, events: readonly Event[]): Promise<AppendResult> {
+  append(site: string, events: readonly Event[], encoded?: Uint8Array): Promise<AppendResult> {
     if (this.#closing) return Promise.reject(new Error('the log is closed'))
     return new Promise((resolve, reject) => {
       const id = ++this.#next
       this.#waiting.set(id, { site, events, resolve, reject })
-      this.#post({ id, site, events: events as Event[], now: this.#clock() })
+      const now = this.#clock()
+      if (!encoded) return this.#post({ id, site, events: events as Event[], now })
+      // Moving a copy of the bytes costs less than cloning the events.
+      const bytes = new Uint8Array(encoded) // a copy with a buffer of its own (Buffer#slice would share)
+      this.#post({ id, site, encoded: bytes, now }, bytes.buffer)
     })
   }
 
-  #post(request: WriterRequest): void {
-    this.#worker.postMessage(request)
+  /** Sends a request at once (waiting for the end of the turn to send several together was slower: the answer comes later). */
+  #post(request: WriterRequest, buffer?: ArrayBuffer): void {
+    this.#worker.postMessage([request], buffer ? [buffer] : [])
   }
 
   #answer(reply: WriterReply): void {

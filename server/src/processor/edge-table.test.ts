@@ -99,4 +99,56 @@ describe('EdgeTable', () => {
       expect(edges.total(ids.intern(src))).toBe([...row.values()].reduce((a, b) => a + b, 0))
     }
   })
+
+  it('drains what was added since the last drain per edge and day, across drops and compactions, and not restores', () => {
+    let seed = 11
+    const rnd = (n: number) => {
+      // xorshift32: an LCG's low bits cycle too fast for `% 400`
+      seed ^= seed << 13
+      seed ^= seed >>> 17
+      seed ^= seed << 5
+      return (seed >>> 0) % n
+    }
+    const ids = new ItemIds()
+    const edges = new EdgeTable(ids, { trackChanges: true })
+    let changes = new Map<string, number>()
+    const drain = () => {
+      const drained = new Map<string, number>()
+      edges.drainChanges((src, dst, day, n) => {
+        // An edge touched out of day order has two cells on a day: its changes add up.
+        const key = `${ids.name(src)},${ids.name(dst)},${day}`
+        drained.set(key, (drained.get(key) ?? 0) + n)
+      })
+      return drained
+    }
+    let first = 0
+    let drains = 0
+    for (let i = 0; i < 60_000; i++) {
+      const op = rnd(400)
+      if (op < 396) {
+        const [src, dst, day, n] = [`s${rnd(300)}`, `d${rnd(3000)}`, first + rnd(5), 1 + rnd(3)]
+        const restore = rnd(10) === 0
+        edges.add(ids.intern(src), ids.intern(dst), day, n, !restore)
+        if (!restore) changes.set(`${src},${dst},${day}`, (changes.get(`${src},${dst},${day}`) ?? 0) + n)
+      } else if (op < 398) {
+        edges.dropBefore(++first)
+        for (const key of [...changes.keys()]) if (Number(key.split(',')[2]) < first) changes.delete(key)
+      } else {
+        expect(drain()).toEqual(changes)
+        changes = new Map()
+        drains++
+      }
+    }
+    expect(drain()).toEqual(changes)
+    expect(drain().size).toBe(0)
+    expect(drains).toBeGreaterThan(100)
+  })
+
+  it('tracks nothing unless asked to', () => {
+    const { edges, add } = table()
+    add('x', 'y', 1)
+    let visited = 0
+    edges.drainChanges(() => visited++)
+    expect(visited).toBe(0)
+  })
 })

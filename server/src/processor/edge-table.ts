@@ -8,6 +8,10 @@ interface DayCells {
   length: number
   /** Some edge has more than one cell on this day (it was touched on another day in between). */
   split: boolean
+  /** When changes are tracked: what was added to each cell since the last drain, and which cells. */
+  delta?: Int32Array
+  changed?: Int32Array
+  changedLength: number
 }
 
 const NONE = -1
@@ -36,9 +40,12 @@ export class EdgeTable {
   #head = new Int32Array(16).fill(NONE)
   #total = new Float64Array(16)
   readonly #days = new Map<number, DayCells>()
+  readonly #track: boolean
 
-  constructor(ids: ItemIds) {
+  /** `trackChanges`: remember what `add` added per cell until `drainChanges` (a checkpoint's deltas). */
+  constructor(ids: ItemIds, { trackChanges = false }: { trackChanges?: boolean } = {}) {
     this.#ids = ids
+    this.#track = trackChanges
   }
 
   /** Edges with a positive sum. */
@@ -46,8 +53,8 @@ export class EdgeTable {
     return this.#edges - this.#dead
   }
 
-  /** Adds `n` to the edge src → dst on `day`. */
-  add(src: number, dst: number, day: number, n: number): void {
+  /** Adds `n` to the edge src → dst on `day`; `track: false` restores a count without it counting as a change. */
+  add(src: number, dst: number, day: number, n: number, track = this.#track): void {
     let e = this.#find(src, dst)
     if (e === NONE) e = this.#insert(src, dst)
     else if (this.#sum[e] === 0) this.#dead--
@@ -69,6 +76,25 @@ export class EdgeTable {
     cells.n[cell]! += n
     this.#lastDay[e] = day
     this.#lastCell[e] = cell
+    if (track) trackChange(cells, cell, n)
+  }
+
+  /**
+   * Calls `visit` with what was added to each cell since the last drain, then forgets it: per edge
+   * and day, or twice for an edge touched out of day order (its two cells add up). A day dropped
+   * meanwhile is gone with its changes.
+   */
+  drainChanges(visit: (src: number, dst: number, day: number, n: number) => void): void {
+    for (const [day, cells] of this.#days) {
+      const { delta, changed } = cells
+      if (!delta || !changed) continue
+      for (let k = 0; k < cells.changedLength; k++) {
+        const e = cells.edge[changed[k]!]!
+        visit(this.#src[e]!, this.#dst[e]!, day, delta[changed[k]!]!)
+      }
+      cells.delta = cells.changed = undefined
+      cells.changedLength = 0
+    }
   }
 
   /** What was added to src → dst on `day`. */
@@ -182,7 +208,7 @@ export class EdgeTable {
 
   #dayCells(day: number): DayCells {
     let cells = this.#days.get(day)
-    if (!cells) this.#days.set(day, (cells = { edge: new Int32Array(64), n: new Int32Array(64), length: 0, split: false }))
+    if (!cells) this.#days.set(day, (cells = { edge: new Int32Array(64), n: new Int32Array(64), length: 0, split: false, changedLength: 0 }))
     return cells
   }
 
@@ -217,12 +243,32 @@ export class EdgeTable {
         if (e === NONE) continue
         cells.edge[kept] = e
         cells.n[kept] = cells.n[i]!
+        if (cells.delta) cells.delta[kept] = cells.delta[i] ?? 0
         if (this.#lastDay[e] !== NONE && this.#lastCell[e] === i && this.#days.get(this.#lastDay[e]!) === cells) this.#lastCell[e] = kept
         kept++
       }
       cells.length = kept
+      if (cells.delta) {
+        // Cells moved: list the changed ones again.
+        const delta = cells.delta.slice(0, kept)
+        cells.delta = cells.changed = undefined
+        cells.changedLength = 0
+        delta.forEach((n, cell) => n !== 0 && trackChange(cells, cell, n))
+      }
     }
   }
+}
+
+/** Adds `n` to a cell's change since the last drain, listing the cell on its first change. */
+function trackChange(cells: DayCells, cell: number, n: number): void {
+  let delta = cells.delta
+  if (!delta || cell >= delta.length) cells.delta = delta = grow(delta ?? new Int32Array(0), cells.edge.length)
+  if (delta[cell] === 0) {
+    let changed = cells.changed
+    if (!changed || cells.changedLength === changed.length) cells.changed = changed = grow(changed ?? new Int32Array(0), Math.ceil(cells.changedLength * GROWTH))
+    changed[cells.changedLength++] = cell
+  }
+  delta[cell]! += n
 }
 
 function hash(src: number, dst: number): number {

@@ -13,7 +13,7 @@ import { Checkpoint } from './checkpoint'
 import { SiteModel, type ModelOptions } from './site-model'
 
 /** Options of the stream processor. */
-export interface ProcessorOptions extends ModelOptions {
+export interface ProcessorOptions extends Omit<ModelOptions, 'trackChanges'> {
   /** The log; each event id appears in it once per site (the embedded log's unique index). */
   source: EventSource
   store: ModelStore
@@ -155,7 +155,7 @@ export class Processor {
     this.#lastCommit = this.#o.clock()
     if (this.#position === this.#committed) return
     try {
-      this.#pending.commit(this.#o, this.#position)
+      this.#pending.commit(this.#o, this.#models, this.#position)
       this.#committed = this.#position
     } catch (error) {
       this.#recover(error)
@@ -188,14 +188,12 @@ export class Processor {
       if (!isItemEvent(event)) continue
       const model = this.#model(site)
       if (day > model.watermark) this.#advance(site, model, day, getOrAdd(dirty, site, () => new Set()))
+      // The model remembers what it counted until the commit drains it.
       const increments = model.observe(event.session, event.item, event.ts, day)
-      pending.session(site, event.session, model.session(event.session)!)
+      pending.session(site, event.session)
       if (increments.length > 0) {
         const touched = getOrAdd(dirty, site, () => new Set())
-        for (const i of increments) {
-          pending.count(site, i.kind, i.src, i.dst, i.day, i.n)
-          touched.add(i.src)
-        }
+        for (const i of increments) touched.add(i.src)
       }
       if (event.user !== undefined && day >= model.windowStart) this.#profile(site, event.user, day, event.item)
     }
@@ -242,14 +240,14 @@ export class Processor {
   }
 
   #model(site: string): SiteModel {
-    return getOrAdd(this.#models, site, () => new SiteModel(this.#o))
+    return getOrAdd(this.#models, site, () => new SiteModel({ ...this.#o, trackChanges: true }))
   }
 
   #load(): void {
     this.#models.clear()
     this.#o.store.load({
       watermark: (site, day) => this.#model(site).restoreWatermark(day),
-      count: (site, kind, src, dst, day, n) => this.#model(site).add(kind, src, dst, day, n),
+      count: (site, kind, src, dst, day, n) => this.#model(site).restore(kind, src, dst, day, n),
       session: (site, session, point) => this.#model(site).restoreSession(session, point),
     })
     this.#position = this.#committed = this.#o.store.position(SOURCE)

@@ -11,6 +11,8 @@ export interface ModelOptions {
   topK: number
   /** Related items kept per row. */
   relatedK?: number
+  /** Remember what was added since the last `drainChanges` (for a processor's checkpoint). */
+  trackChanges?: boolean
 }
 
 /** Default number of related items kept per row. */
@@ -23,13 +25,15 @@ export const RELATED_K = 50
  */
 export class RowCounts {
   readonly #ids = new ItemIds()
-  readonly #next = new EdgeTable(this.#ids)
-  readonly #related = new EdgeTable(this.#ids)
-  readonly #options: Required<ModelOptions>
+  readonly #next: EdgeTable
+  readonly #related: EdgeTable
+  readonly #options: Required<Omit<ModelOptions, 'trackChanges'>>
   #watermark = -Infinity
 
-  constructor({ relatedK = RELATED_K, ...options }: ModelOptions) {
+  constructor({ relatedK = RELATED_K, trackChanges = false, ...options }: ModelOptions) {
     this.#options = { relatedK, ...options }
+    this.#next = new EdgeTable(this.#ids, { trackChanges })
+    this.#related = new EdgeTable(this.#ids, { trackChanges })
   }
 
   /** The latest day of event time seen; the window ends there. */
@@ -59,6 +63,19 @@ export class RowCounts {
     if (day < this.windowStart) return false
     this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n)
     return true
+  }
+
+  /** Puts back a persisted count (not a change to drain). */
+  restore(kind: Kind, src: string, dst: string, day: number, n: number): void {
+    if (day >= this.windowStart) this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n, false)
+  }
+
+  /** What was added per statistic, edge and day since the last drain (see `EdgeTable.drainChanges`). */
+  drainChanges(visit: (kind: Kind, src: string, dst: string, day: number, n: number) => void): void {
+    const names = this.#ids
+    for (const kind of ['next', 'related'] as const) {
+      this.#table(kind).drainChanges((src, dst, day, n) => visit(kind, names.name(src), names.name(dst), day, n))
+    }
   }
 
   /** The current value of one statistic's cell. */

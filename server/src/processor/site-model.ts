@@ -50,9 +50,14 @@ export class SiteModel {
     return increments
   }
 
-  /** Adds `n` to a statistic (also used to restore persisted counts). */
-  add(kind: Kind, src: string, dst: string, day: number, n: number): void {
-    this.#counts.add(kind, src, dst, day, n)
+  /** Puts back a persisted count (not a change to drain). */
+  restore(kind: Kind, src: string, dst: string, day: number, n: number): void {
+    this.#counts.restore(kind, src, dst, day, n)
+  }
+
+  /** What was added to the counts since the last drain, with `trackChanges` (see `RowCounts.drainChanges`). */
+  drainChanges(visit: (kind: Kind, src: string, dst: string, day: number, n: number) => void): void {
+    this.#counts.drainChanges(visit)
   }
 
   /** A session's latest items. */

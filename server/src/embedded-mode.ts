@@ -5,6 +5,7 @@ import { MemoryRowFeed } from './feed/row-feed'
 import { ThreadedLog } from './log/threaded-log'
 import type { ModeContext, RunningMode } from './mode'
 import { Processor } from './processor/processor'
+import { ThreadedPlanWriter } from './processor/threaded-plan-writer'
 import { ProfileStore } from './profiles/profile-store'
 import { TrendingStore } from './trending/trending-store'
 import { ModelStore } from './state/model-store'
@@ -25,7 +26,9 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   const catalog = new SqliteCatalog(stateDb)
   const profiles = new ProfileStore(stateDb)
   const trending = new TrendingStore(stateDb, config.trending)
+  const writer = new ThreadedPlanWriter(join(config.dataDir, 'state.db'), (error) => log(`commit writer: ${String(error)}`))
   const processor = new Processor({
+    writer,
     catalog,
     profiles,
     trending,
@@ -47,7 +50,8 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   return {
     edge: { sink: eventLog, view: rows, hub, catalog, profiles, trending },
     async close() {
-      processor.stop()
+      await processor.stop()
+      await writer.close()
       await eventLog.close()
       stateDb.close()
     },

@@ -1,24 +1,12 @@
 import type { DailyProfile } from '../profiles/daily-profile'
-import type { ProfileStore } from '../profiles/profile-store'
-import type { ModelStore } from '../state/model-store'
-import type { RowTable } from '../state/row-table'
-import type { TrendingStore } from '../trending/trending-store'
+import type { Advance, CommitPlan, PlanTargets } from './commit-plan'
 import type { SiteModel } from './site-model'
 
-/** What a checkpoint writes besides the model: the row table and, when kept, profiles and take rates. */
-export interface CheckpointTargets {
-  store: ModelStore
-  rows: RowTable
-  profiles?: ProfileStore
-  trending?: TrendingStore
-}
-
-/** A site's window moved: what to drop from the stored state. */
-interface Advance {
+interface HeldProfile {
   site: string
+  user: string
   day: number
-  windowStart: number
-  sessionsIdleBefore: number
+  profile: DailyProfile
 }
 
 /**
@@ -31,9 +19,11 @@ interface Advance {
 export class Checkpoint {
   /** Per site, the sessions that moved (their latest point is read from the model at the commit). */
   readonly #sessions = new Map<string, Set<string>>()
-  readonly #profiles = new Map<string, { site: string; user: string; day: number; profile: DailyProfile }>()
+  readonly #profiles = new Map<string, HeldProfile>()
   readonly #epochs = new Map<string, Set<number>>()
   readonly #advances: Advance[] = []
+  /** The profiles of the plans being written, oldest first. */
+  readonly #writing: Array<Map<string, HeldProfile>> = []
   #records = 0
 
   /** Log records applied since the last commit. */
@@ -53,11 +43,18 @@ export class Checkpoint {
     sessions.add(session)
   }
 
-  /** A user's profile of one day, read from the store on first use and kept until committed. */
+  /**
+   * A user's profile of one day, kept until committed: on first use, a copy of the one a plan being
+   * written holds, else `read` from the store.
+   */
   profile(site: string, user: string, day: number, read: () => DailyProfile): DailyProfile {
     const key = `${site}\0${user}\0${day}`
     let entry = this.#profiles.get(key)
-    if (!entry) this.#profiles.set(key, (entry = { site, user, day, profile: read() }))
+    if (!entry) {
+      let profile: DailyProfile | undefined
+      for (let i = this.#writing.length - 1; i >= 0 && !profile; i--) profile = this.#writing[i]!.get(key)?.profile
+      this.#profiles.set(key, (entry = { site, user, day, profile: profile ? structuredClone(profile) : read() }))
+    }
     return entry.profile
   }
 
@@ -73,35 +70,60 @@ export class Checkpoint {
     this.#advances.push(advance)
   }
 
-  /** Writes everything held, the models' count changes and the position in one transaction, then forgets it. */
-  commit({ store, rows, profiles, trending }: CheckpointTargets, models: ReadonlyMap<string, SiteModel>, position: number): void {
-    store.transaction(() => {
-      for (const a of this.#advances) {
-        store.setWatermark(a.site, a.day)
-        store.dropCountsBefore(a.site, a.windowStart)
-        store.dropSessionsBefore(a.site, a.sessionsIdleBefore)
-        profiles?.dropBefore(a.site, a.windowStart)
+  /**
+   * Everything held, the models' count changes and `position` as one plan to write, then forgets it
+   * (the profiles in it stay readable here until `written`).
+   */
+  plan({ rows, trending }: Pick<PlanTargets, 'rows' | 'trending'>, models: ReadonlyMap<string, SiteModel>, position: number): CommitPlan {
+    const counts: CommitPlan['counts'] = { site: [], kind: [], src: [], dst: [], day: [], n: [] }
+    // (A day that left the window since it was counted is gone from the model with its changes.)
+    for (const [site, model] of models) {
+      model.drainChanges((kind, src, dst, day, n) => {
+        counts.site.push(site)
+        counts.kind.push(kind)
+        counts.src.push(src)
+        counts.dst.push(dst)
+        counts.day.push(day)
+        counts.n.push(n)
+      })
+    }
+    const sessions: CommitPlan['sessions'] = []
+    for (const [site, ids] of this.#sessions) {
+      const model = models.get(site)
+      for (const session of ids) {
+        // A session ended meanwhile (idle) is gone from the model and dropped from the store.
+        const point = model?.session(session)
+        if (point) sessions.push([site, session, point])
       }
-      // (A day that left the window since it was counted is gone from the model with its changes.)
-      for (const [site, model] of models) model.drainChanges((kind, src, dst, day, n) => store.addCount(site, kind, src, dst, day, n))
-      for (const [site, sessions] of this.#sessions) {
-        const model = models.get(site)
-        for (const session of sessions) {
-          // A session ended meanwhile (idle) is gone from the model and dropped from the store.
-          const point = model?.session(session)
-          if (point) store.putSession(site, session, point)
-        }
-      }
-      for (const { site, user, day, profile } of this.#profiles.values()) profiles?.put(site, user, day, profile)
-      for (const [site, epochs] of this.#epochs) trending?.save(site, epochs)
-      rows.flush()
-      store.setPosition('log', position)
-    })
-    this.clear()
+    }
+    const taken = rows.take()
+    const plan: CommitPlan = {
+      advances: [...this.#advances],
+      counts,
+      sessions,
+      profiles: [...this.#profiles.values()].map(({ site, user, day, profile }) => [site, user, day, profile]),
+      trending: trending ? [...this.#epochs].map(([site, epochs]) => trending.save(site, epochs)) : [],
+      rows: taken.rows,
+      rowsVersion: taken.version,
+      position,
+    }
+    this.#writing.push(new Map(this.#profiles))
+    this.#forgetHeld()
+    return plan
   }
 
-  /** Forgets everything held (after a commit, or when the state is reloaded from the last one). */
+  /** The oldest plan is written: its profiles are read from the store from now on. */
+  written(): void {
+    this.#writing.shift()
+  }
+
+  /** Forgets everything held and being written (the state is reloaded from the last commit). */
   clear(): void {
+    this.#forgetHeld()
+    this.#writing.length = 0
+  }
+
+  #forgetHeld(): void {
     this.#sessions.clear()
     this.#profiles.clear()
     this.#epochs.clear()

@@ -10,6 +10,7 @@ import { emptyProfile, observeItem } from '../profiles/daily-profile'
 import type { ProfileStore } from '../profiles/profile-store'
 import type { TrendingStore } from '../trending/trending-store'
 import { Checkpoint } from './checkpoint'
+import { writeHere, type CommitPlan, type PlanWriter } from './commit-plan'
 import { SiteModel, type ModelOptions } from './site-model'
 
 /** Options of the stream processor. */
@@ -26,6 +27,8 @@ export interface ProcessorOptions extends Omit<ModelOptions, 'trackChanges'> {
   commitIntervalMs?: number
   /** Days the embedded log keeps records already applied. */
   logRetentionDays?: number
+  /** Where commits are written (default: on this thread, at once). */
+  writer?: PlanWriter
   /** Called when applying a batch failed (the state is then reloaded from disk). */
   onError?: (error: unknown) => void
   /** Users' daily profiles, updated from the catalog attributes of the items they interact with. */
@@ -45,7 +48,7 @@ export interface ProcessorOptions extends Omit<ModelOptions, 'trackChanges'> {
   wanted?: (site: string, item: string) => boolean
 }
 
-type Optional = 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate' | 'onApplied' | 'wanted'
+type Optional = 'writer' | 'onError' | 'relatedK' | 'profiles' | 'catalog' | 'trending' | 'onLate' | 'onApplied' | 'wanted'
 
 const SOURCE = 'log'
 const TRIM_EVERY_MS = 3_600_000
@@ -68,11 +71,20 @@ export class Processor {
   #scheduled = false
   #lastTrim = 0
   #unsubscribe: (() => void) | undefined
+  readonly #writer: PlanWriter
+  /** The position of the last plan handed to the writer; plans in flight; the last write. */
+  #planned = 0
+  #inFlight = 0
+  #writes: Promise<void> = Promise.resolve()
+  /** Bumped at each reload: answers about plans of an earlier epoch are stale. */
+  #epoch = 0
+  #recovering = false
   #idleCommit: ReturnType<typeof setTimeout> | undefined
 
   constructor({ clock = systemClock, batchSize = 5000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
     this.#o = { clock, batchSize, commitIntervalMs, logRetentionDays, ...rest }
     this.#lastCommit = clock()
+    this.#writer = rest.writer ?? writeHere(this.#o)
     this.#o.rows.deriveWith(this.#derive)
     this.#load()
   }
@@ -88,19 +100,21 @@ export class Processor {
     this.#schedule()
   }
 
-  /** Stops following the log, committing what was applied. */
-  stop(): void {
+  /** Stops following the log, committing what was applied; resolves once every plan is written. */
+  async stop(): Promise<void> {
     this.#unsubscribe?.()
     this.#unsubscribe = undefined
     clearTimeout(this.#idleCommit)
     this.#idleCommit = undefined
     this.#commit()
+    await this.#writes
   }
 
   /** Applies and commits every record after the position, synchronously; returns how many were read. */
   drain(): number {
     let read = 0
     for (;;) {
+      if (this.#recovering) break
       const records = this.#o.source.read(this.#position, this.#o.batchSize)
       if (records.length === 0) break
       this.#applySafely(records)
@@ -116,7 +130,7 @@ export class Processor {
     this.#scheduled = true
     setImmediate(() => {
       this.#scheduled = false
-      if (!this.#unsubscribe) return undefined
+      if (!this.#unsubscribe || this.#recovering) return undefined
       const records = this.#o.source.read(this.#position, this.#o.batchSize)
       if (records.length > 0) this.#applySafely(records)
       const wait = this.#o.commitIntervalMs - (this.#o.clock() - this.#lastCommit)
@@ -151,22 +165,55 @@ export class Processor {
     }
   }
 
+  /** Hands what was applied since the last plan to the writer, as one plan with its position. */
   #commit(): void {
     this.#lastCommit = this.#o.clock()
-    if (this.#position === this.#committed) return
+    if (this.#position === this.#planned || this.#recovering) return
+    const position = this.#position
+    const epoch = this.#epoch
+    let plan: CommitPlan
     try {
-      this.#pending.commit(this.#o, this.#models, this.#position)
-      this.#committed = this.#position
+      plan = this.#pending.plan(this.#o, this.#models, position)
     } catch (error) {
-      this.#recover(error)
+      return this.#recover(error)
     }
+    this.#planned = position
+    this.#inFlight++
+    this.#writes = this.#writer.write(plan, epoch).then(
+      () => {
+        this.#inFlight--
+        if (epoch !== this.#epoch) return
+        this.#o.rows.written()
+        this.#pending.written()
+        this.#committed = position
+      },
+      (error: unknown) => {
+        this.#inFlight--
+        if (epoch === this.#epoch) this.#recover(error)
+      },
+    )
   }
 
-  /** The in-memory state may hold changes that were not committed: rebuild it from the last commit. */
+  /**
+   * The in-memory state may hold changes that were not committed: rebuild it from the last commit,
+   * once every plan handed out has been written or refused (the writer refuses the plans after a
+   * failed one), so that the reload sees all that will ever land of them.
+   */
   #recover(error: unknown): void {
     this.#o.onError?.(error)
+    this.#epoch++
     this.#pending.clear()
     this.#o.rows.discard()
+    if (this.#inFlight === 0) return this.#reload()
+    this.#recovering = true
+    void this.#writes.finally(() => {
+      this.#recovering = false
+      this.#reload()
+      this.#schedule()
+    })
+  }
+
+  #reload(): void {
     this.#o.trending?.reload()
     this.#load()
   }
@@ -250,7 +297,7 @@ export class Processor {
       count: (site, kind, src, dst, day, n) => this.#model(site).restore(kind, src, dst, day, n),
       session: (site, session, point) => this.#model(site).restoreSession(session, point),
     })
-    this.#position = this.#committed = this.#o.store.position(SOURCE)
+    this.#position = this.#committed = this.#planned = this.#o.store.position(SOURCE)
   }
 
   #trim(): void {

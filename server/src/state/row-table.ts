@@ -14,6 +14,11 @@ export interface RowView {
   changedSince(site: string, items: readonly string[], since?: number): RowMap
 }
 
+/** A row as stored, keyed by site and item (what a commit writes). */
+export interface StoredRow extends Stored {
+  site: string
+}
+
 interface Stored {
   item: string
   version: number
@@ -26,13 +31,15 @@ interface Stored {
 /**
  * The materialized rows in SQLite, each with the version that last changed it; an emptied row stays
  * as a tombstone (total 0) so that a client resuming from an older version learns it is gone.
- * `put` holds a row in memory (readers see it at once); `flush` writes what is held, inside the
- * processor's commit.
+ * `put` holds a row in memory (readers see it at once); a commit `take`s what is held and `write`s
+ * it, and readers see it in memory until the commit has `written` it.
  */
 export class RowTable implements RowView {
-  /** `site \0 item` → rows put since the last flush. */
-  /** `row` undefined: changed at `version`, derived from the model when first read or flushed. */
+  /** `site \0 item` → rows put since the last `take`. */
+  /** `row` undefined: changed at `version`, derived from the model when first read or taken. */
   readonly #held = new Map<string, { site: string; item: string; version: number; row: ModelRow | null | undefined }>()
+  /** Rows taken by commits not yet written (oldest first), still served from here. */
+  readonly #writing: Array<{ rows: Map<string, StoredRow>; version: number }> = []
   #derive: ((site: string, item: string) => ModelRow | null) | undefined
   #heldVersion = 0
   readonly #put
@@ -64,7 +71,7 @@ export class RowTable implements RowView {
     )
   }
 
-  /** Holds a row (or its tombstone) at `version` until the next `flush`. */
+  /** Holds a row (or its tombstone) at `version` until the next `take`. */
   put(site: string, item: string, version: number, row: ModelRow | null): void {
     this.#held.set(`${site}\0${item}`, { site, item, version, row })
     this.#heldVersion = Math.max(this.#heldVersion, version)
@@ -77,32 +84,47 @@ export class RowTable implements RowView {
 
   /**
    * Marks a row changed at `version` without deriving it: the `deriveWith` function makes it when first read
-   * or flushed (most changed rows are read by nobody before the next commit).
+   * or taken (most changed rows are read by nobody before the next commit).
    */
   stale(site: string, item: string, version: number): void {
     this.#held.set(`${site}\0${item}`, { site, item, version, row: undefined })
     this.#heldVersion = Math.max(this.#heldVersion, version)
   }
 
-  /** Writes the rows held (each once, at its latest version); call inside the writer's transaction. */
-  flush(): void {
-    if (this.#held.size === 0) return
-    for (const h of this.#held.values()) {
-      const s = toStored(h.item, h.version, this.#rowOf(h))
-      this.#put.run(h.site, h.item, h.version, s.total, s.next, s.related, s.attrs)
-    }
-    this.#setVersion.run(this.#heldVersion)
+  /**
+   * Takes the rows held (each once, at its latest version) for a commit to `write`; they are still
+   * served from memory until `written` says that commit landed.
+   */
+  take(): { rows: StoredRow[]; version: number } {
+    const rows = new Map<string, StoredRow>()
+    for (const [key, h] of this.#held) rows.set(key, { site: h.site, ...toStored(h.item, h.version, this.#rowOf(h)) })
     this.#held.clear()
+    const version = Math.max(this.#heldVersion, this.#writing.at(-1)?.version ?? 0)
+    this.#writing.push({ rows, version })
+    return { rows: [...rows.values()], version }
   }
 
-  /** Forgets the rows held (the writer's state was reloaded from its last commit). */
+  /** The oldest commit's rows are written: read them from the table from now on. */
+  written(): void {
+    this.#writing.shift()
+  }
+
+  /** Stores rows and the latest version (call inside the commit's transaction). */
+  write(rows: readonly StoredRow[], version: number): void {
+    if (rows.length === 0) return
+    for (const s of rows) this.#put.run(s.site, s.item, s.version, s.total, s.next, s.related, s.attrs)
+    this.#setVersion.run(version)
+  }
+
+  /** Forgets the rows held and being written (the writer's state was reloaded from its last commit). */
   discard(): void {
     this.#held.clear()
+    this.#writing.length = 0
     this.#heldVersion = 0
   }
 
   version(): number {
-    return Math.max(this.#heldVersion, (this.#version.get() as number | undefined) ?? 0)
+    return Math.max(this.#heldVersion, this.#writing.at(-1)?.version ?? 0, (this.#version.get() as number | undefined) ?? 0)
   }
 
   rows(site: string, items: readonly string[], related = false): Record<string, ModelRow> {
@@ -129,13 +151,24 @@ export class RowTable implements RowView {
   #select(site: string, items: readonly string[]): Stored[] {
     if (items.length === 0) return []
     const stored = this.#get.all(site, JSON.stringify(items)) as Stored[]
-    if (this.#held.size === 0) return stored
-    const out = stored.filter((s) => !this.#held.has(`${site}\0${s.item}`))
+    if (this.#held.size === 0 && this.#writing.length === 0) return stored
+    const newer = new Map<string, Stored>()
     for (const item of new Set(items)) {
-      const held = this.#held.get(`${site}\0${item}`)
-      if (held) out.push(toStored(item, held.version, this.#rowOf(held)))
+      const key = `${site}\0${item}`
+      const held = this.#held.get(key)
+      if (held) {
+        newer.set(item, toStored(item, held.version, this.#rowOf(held)))
+        continue
+      }
+      for (let i = this.#writing.length - 1; i >= 0; i--) {
+        const row = this.#writing[i]!.rows.get(key)
+        if (row) {
+          newer.set(item, row)
+          break
+        }
+      }
     }
-    return out
+    return [...stored.filter((s) => !newer.has(s.item)), ...newer.values()]
   }
 }
 

@@ -8,6 +8,14 @@ export interface TrendingView {
   recent(site: string): Record<string, number>
 }
 
+/** Epochs of a site to store, and the epochs before which to drop (made by `save`, stored by `write`). */
+export interface EpochSave {
+  site: string
+  states: Array<[epoch: number, state: string]>
+  watermark: number
+  dropBefore: number
+}
+
 /**
  * The take rates of every site (embedded mode): in memory, with each epoch an event touched written
  * to SQLite in the processor's transaction, and read back at start.
@@ -48,11 +56,17 @@ export class TrendingStore implements TrendingView {
     return rates
   }
 
-  /** Writes the given epochs of a site (call inside the processor's transaction). */
-  save(site: string, epochs: Iterable<number>): void {
+  /** What writing the given epochs of a site stores (see `write`). */
+  save(site: string, epochs: Iterable<number>): EpochSave {
     const rates = this.rates(site)
-    for (const epoch of epochs) this.#put.run(site, epoch, JSON.stringify(rates.exportEpoch(epoch)), rates.watermark)
-    this.#drop.run(site, rates.epochOf(rates.watermark) - 10)
+    const states = [...epochs].map((epoch) => [epoch, JSON.stringify(rates.exportEpoch(epoch))] as [number, string])
+    return { site, states, watermark: rates.watermark, dropBefore: rates.epochOf(rates.watermark) - 10 }
+  }
+
+  /** Stores epochs of a site (call inside the processor's transaction). */
+  write({ site, states, watermark, dropBefore }: EpochSave): void {
+    for (const [epoch, state] of states) this.#put.run(site, epoch, state, watermark)
+    this.#drop.run(site, dropBefore)
   }
 
   trending(site: string, limit: number): TrendingItem[] {

@@ -14,7 +14,10 @@ import { median, percentile, quick, report, round } from './suite.mts'
 
 const rounds = quick ? 2 : 3
 const seconds = quick ? 4 : 8
-const concurrency = 16
+// Enough connections to load the server rather than the round trip: with group commit, each
+// connection waits for a commit, so 16 measured latency (see the sweep below), not capacity.
+const concurrency = 64
+const sweep = [16, 32]
 const batch = 50
 const items = 10_000
 
@@ -71,6 +74,16 @@ for (let r = 0; r < rounds; r++) {
   cpu.server.push(((await serverCpuSeconds(url)) - serverCpu) * 1e6 / load.events)
   cpu.load.push((load.cpuMs * 1000) / load.events)
 }
+// The same load with fewer connections, one round each: how much of the rate is offered load.
+const swept: Record<string, number> = {}
+for (const connections of sweep) {
+  const before = await appliedEvents(url)
+  const started = performance.now()
+  const load = await runLoad({ port: server.port, seconds, concurrency: connections, batch, items, tag: `c${connections}` })
+  const done = await waitApplied(() => appliedEvents(url), before + load.events)
+  swept[`ingest_events_per_s_embedded_${connections}_connections`] = Math.round(load.events / ((done - started) / 1000))
+}
+
 const cores = availableParallelism()
 const perEvent = { baseline: median(cpu.baseline), server: median(cpu.server), loadBaseline: median(cpu.loadBaseline), load: median(cpu.load) }
 
@@ -95,12 +108,14 @@ report(
     `Log alone: SqliteLog.append in the bench process, groups of 16 batches of ${batch} (one transaction + fsync each), 3 runs: ${logRates.map(Math.round).join(', ')} events/s.`,
     `CPU per event (µs, medians; the server's counts every thread until all events are applied): baseline server ${round(perEvent.baseline, 2)},`,
     `Sequitur server ${round(perEvent.server, 2)}, load generator ${round(perEvent.loadBaseline, 2)} (baseline rounds) / ${round(perEvent.load, 2)} (Sequitur rounds); ${cores} cores.`,
+    `With fewer connections (one round each, end to end): ${sweep.map((c) => `${c}: ${swept[`ingest_events_per_s_embedded_${c}_connections`]}`).join(', ')} events/s.`,
     `Rounds: baseline ${baseRates.map((x) => Math.round(x)).join(', ')}; accepted ${acceptedRates.map((x) => Math.round(x)).join(', ')}; end to end ${endToEndRates.map((x) => Math.round(x)).join(', ')} events/s.`,
   ].join('\n'),
   {
     ingest_events_per_s_embedded: Math.round(ingest),
     ingest_ratio_vs_node_http: round(median(acceptedRates) / median(baseRates), 3),
     ingest_accepted_events_per_s_embedded: Math.round(median(acceptedRates)),
+    ...swept,
     baseline_node_http_events_per_s: Math.round(median(baseRates)),
     log_append_alone_events_per_s: Math.round(median(logRates)),
     cpu_us_per_event_node_http: round(perEvent.baseline, 2),

@@ -1,5 +1,6 @@
 import { BatchSchema, LIMITS } from '@sequitur/sdk/protocol'
 import * as v from 'valibot'
+import { isDeepStrictEqual } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { checkBatch } from './batch-check'
 
@@ -40,12 +41,16 @@ describe('checkBatch', () => {
         if (r() < 0.2) delete target[key]
         else target[key] = odd[Math.floor(r() * odd.length)]
       }
+      const input = structuredClone(batch) as { events: unknown }
       const schema = v.safeParse(BatchSchema, batch)
       const checked = checkBatch(batch)
       if (checked) {
         fast++
         expect(schema.success).toBe(true)
-        expect(checked).toEqual(schema.output)
+        const { verbatim, ...batch } = checked
+        expect(batch).toEqual(schema.output)
+        // Verbatim: each input event is exactly its output (nothing was dropped).
+        expect(verbatim).toBe((batch.events as object[]).every((e, i) => isDeepStrictEqual(e, (input.events as object[])[i])))
       } else if (mutations === 0) {
         throw new Error(`a valid batch was not recognized: ${JSON.stringify(batch)}`)
       }
@@ -55,7 +60,9 @@ describe('checkBatch', () => {
 
   it('drops unknown keys as the schema does, and refuses non-objects and empty or oversized batches', () => {
     const event = { id: 'e', type: 'click', item: 'A', session: 's', ts: 1, extra: 1 }
-    expect(checkBatch({ site: 'demo', events: [event], more: 1 })).toEqual({ site: 'demo', events: [{ id: 'e', type: 'click', item: 'A', session: 's', ts: 1 }] })
+    expect(checkBatch({ site: 'demo', events: [event], more: 1 })).toEqual({ site: 'demo', events: [{ id: 'e', type: 'click', item: 'A', session: 's', ts: 1 }], verbatim: false })
+    const { extra: _, ...plain } = event
+    expect(checkBatch({ site: 'demo', events: [plain], more: 1 })!.verbatim).toBe(true)
     expect(checkBatch({ site: 'demo', events: [{ ...event, type: 'impression', items: ['A'] }] })!.events[0]).toEqual({ id: 'e', type: 'impression', items: ['A'], session: 's', ts: 1 })
     for (const bad of [null, 'x', [], { site: 'demo', events: [] }, { site: 'demo', events: Array.from({ length: LIMITS.batchEvents + 1 }, () => event) }]) {
       expect(checkBatch(bad)).toBeUndefined()

@@ -5,23 +5,37 @@ const ITEM_TYPES: ReadonlySet<unknown> = new Set(ITEM_EVENT_TYPES)
 const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= LIMITS.idLength
 const isOptionalId = (x: unknown) => x === undefined || isId(x)
 
+/** A batch `checkBatch` accepted. */
+export interface CheckedBatch extends Batch {
+  /** No event had a key the schema drops: each input event holds exactly its output's keys and values. */
+  verbatim: boolean
+}
+
 /**
  * The common case of `BatchSchema` without its general machinery: a batch every field of which is
  * valid gets the same output (unknown keys dropped); anything else gets `undefined`, and the caller
  * asks the schema, which says what is wrong. It never accepts what the schema refuses (tested
  * against it).
  */
-export function checkBatch(input: unknown): Batch | undefined {
+export function checkBatch(input: unknown): CheckedBatch | undefined {
   if (typeof input !== 'object' || input === null) return undefined
   const { site, events } = input as { site?: unknown; events?: unknown }
   if (!isId(site) || !Array.isArray(events) || events.length === 0 || events.length > LIMITS.batchEvents) return undefined
   const out: Event[] = new Array(events.length)
+  let verbatim = true
   for (let i = 0; i < events.length; i++) {
     const event = checkEvent(events[i])
     if (!event) return undefined
     out[i] = event
+    verbatim &&= keyCount(events[i] as object) === keyCount(event)
   }
-  return { site, events: out }
+  return { site, events: out, verbatim }
+}
+
+function keyCount(o: object): number {
+  let n = 0
+  for (const _ in o) n++
+  return n
 }
 
 function checkEvent(input: unknown): Event | undefined {

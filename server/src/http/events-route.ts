@@ -34,8 +34,8 @@ export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS }: Eve
           { path: `events.${future}.ts`, message: 'is more than a day ahead of the server clock' },
         ])
       }
-      // The bytes stand for the events only when the fast check produced them.
-      const result: Accepted = await sink.append(site, events, checked ? msgpack : undefined)
+      // The bytes stand for the events only when the check kept every event as it came.
+      const result: Accepted = await sink.append(site, events, checked?.verbatim ? msgpack : undefined)
       return respond(c, result, 202)
     },
   )

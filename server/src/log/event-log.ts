@@ -17,9 +17,9 @@ export interface LogRecord {
 export interface EventSink {
   /**
    * Resolves once the batch is durable; events whose id the log already holds are skipped.
-   * `encoded`, when given, is the msgpack request body `events` came from (`checkBatch` of its
-   * decoding gives exactly `{ site, events }`): a log that hands batches to another thread may send
-   * these bytes instead of copying the events.
+   * `encoded`, when given, is the msgpack request body whose `events` array holds exactly `events`,
+   * element by element (each element's bytes decode to that event): a log may store those bytes
+   * instead of encoding the events again.
    */
   append(site: string, events: readonly Event[], encoded?: Uint8Array): Promise<AppendResult>
 }

@@ -4,15 +4,14 @@
  */
 import type { Event } from '@sequitur/sdk/protocol'
 import { parentPort, workerData } from 'node:worker_threads'
-import { checkBatch } from '../http/batch-check'
-import { decodeMsgpack } from '../http/codec'
+import { eventSpans } from './msgpack-spans'
 import { SqliteLog } from './sqlite-log'
 
 /** What the main thread posts (in arrays: what one turn of its event loop asked for). */
 export type WriterRequest =
   | { id: number; site: string; events: Event[]; now: number }
-  /** The msgpack request body the events came from, decoded and checked here again. */
-  | { id: number; site: string; encoded: Uint8Array; now: number }
+  /** The msgpack request body whose `events` array holds these events (with these ids), verbatim. */
+  | { id: number; site: string; ids: string[]; encoded: Uint8Array; now: number }
   | { close: true }
 /** What the writer answers (in arrays): positions (0 where the id was already held), or why the append failed. */
 export type WriterReply = { id: number; seqs: Float64Array } | { id: number; error: string } | { closed: true }
@@ -46,9 +45,15 @@ function handle(request: WriterRequest): void {
     return
   }
   now = request.now
-  const events = 'events' in request ? request.events : checkBatch(decodeMsgpack(request.encoded))?.events
-  if (!events) return reply({ id: request.id, error: 'the encoded batch does not check' })
-  log.appendPositions(request.site, events).then(
+  let appended: Promise<Float64Array>
+  if ('events' in request) appended = log.appendPositions(request.site, request.events)
+  else {
+    // Each event is stored as the bytes it came in: no decoding, no encoding.
+    const spans = eventSpans(request.encoded)
+    if (spans?.length !== 2 * request.ids.length) return reply({ id: request.id, error: 'the encoded batch does not match its events' })
+    appended = log.appendEncoded(request.site, request.ids, request.encoded, spans)
+  }
+  appended.then(
     (seqs) => reply({ id: request.id, seqs }, seqs.buffer as ArrayBuffer),
     (error: unknown) => reply({ id: request.id, error: String(error) }),
   )

@@ -18,7 +18,11 @@ export interface SqliteLogOptions {
 
 interface PendingAppend {
   site: string
-  events: readonly Event[]
+  ids: readonly string[]
+  /** The stored bytes of event `i`. */
+  body(i: number): Uint8Array
+  /** The events, when this process keeps its tail. */
+  events?: readonly Event[]
   resolve(seqs: Float64Array): void
   reject(error: unknown): void
 }
@@ -73,9 +77,9 @@ export class SqliteLog implements EventSink, EventSource {
     this.#read = this.#db.prepare('SELECT seq, site, body FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
     this.#trim = this.#db.prepare('DELETE FROM log WHERE seq <= ? AND appended_at < ?')
     this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number) =>
-      group.map(({ site, events }) =>
-        Float64Array.from(events, (event) => {
-          const { changes, lastInsertRowid } = this.#insert.run(site, event.id, now, pack(event))
+      group.map(({ site, ids, body }) =>
+        Float64Array.from(ids, (id, i) => {
+          const { changes, lastInsertRowid } = this.#insert.run(site, id, now, body(i))
           return changes === 0 ? 0 : Number(lastInsertRowid)
         }),
       ),
@@ -88,8 +92,20 @@ export class SqliteLog implements EventSink, EventSource {
 
   /** Appends a batch durably; resolves with each event's position, 0 where the log already held its id. */
   appendPositions(site: string, events: readonly Event[]): Promise<Float64Array> {
+    return this.#enqueue({ site, ids: events.map((e) => e.id), body: (i) => pack(events[i]), events })
+  }
+
+  /**
+   * `appendPositions` of events given as their msgpack encodings: event `i` (id `ids[i]`) is
+   * `bytes[spans[2i]..spans[2i+1]]`, stored as it is. For a log without a tail (the writer thread).
+   */
+  appendEncoded(site: string, ids: readonly string[], bytes: Uint8Array, spans: Int32Array): Promise<Float64Array> {
+    return this.#enqueue({ site, ids, body: (i) => bytes.subarray(spans[2 * i]!, spans[2 * i + 1]!) })
+  }
+
+  #enqueue(append: Omit<PendingAppend, 'resolve' | 'reject'>): Promise<Float64Array> {
     return new Promise((resolve, reject) => {
-      if (this.#pending.push({ site, events, resolve, reject }) === 1) setImmediate(() => this.#commit())
+      if (this.#pending.push({ ...append, resolve, reject }) === 1) setImmediate(() => this.#commit())
     })
   }
 
@@ -103,10 +119,9 @@ export class SqliteLog implements EventSink, EventSource {
       for (const append of group) append.reject(error)
       return
     }
-    const records = group.flatMap(({ site, events }, i) => recordsOf(site, events, seqs[i]!))
-    this.#tail?.push(records)
+    if (this.#tail) this.#tail.push(group.flatMap(({ site, events = [] }, i) => recordsOf(site, events, seqs[i]!)))
     group.forEach((append, i) => append.resolve(seqs[i]!))
-    if (records.length > 0) for (const listener of this.#listeners) listener()
+    if (seqs.some((positions) => positions.some((seq) => seq > 0))) for (const listener of this.#listeners) listener()
   }
 
   read(after: number, max: number): LogRecord[] {

@@ -62,17 +62,17 @@ describe('ThreadedLog', () => {
     await log.close()
   })
 
-  it('takes a batch as its msgpack request body, stores what the check makes of it, and refuses bytes that do not check', async () => {
+  it('stores each event of a msgpack request body as the bytes it came in, and refuses a body that does not match', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
     const log = new ThreadedLog({ file })
-    const events = [click('a'), { ...click('b'), extra: 'dropped' } as unknown as Event]
-    const body = encodeMsgpack({ site: 'demo', events })
-    expect(await log.append('demo', [click('a'), click('b')], body)).toEqual({ accepted: 2, duplicates: 0 })
+    const events = [click('a'), { ...click('b'), type: 'impression', items: ['x', 'y'] } as unknown as Event]
+    const body = encodeMsgpack({ events, site: 'demo' })
+    expect(await log.append('demo', events, body)).toEqual({ accepted: 2, duplicates: 0 })
     expect(body.length).toBeGreaterThan(0) // the caller's bytes stay usable: a copy was moved
-    await expect(log.append('demo', [click('c')], encodeMsgpack({ site: 'demo', events: [] }))).rejects.toThrow(/does not check/)
+    await expect(log.append('demo', [click('c'), click('d')], encodeMsgpack({ site: 'demo', events: [click('c')] }))).rejects.toThrow(/does not match/)
     await log.close()
     const reopened = new SqliteLog({ file })
-    expect(reopened.read(0, 10).map((r) => r.event)).toEqual([click('a'), click('b')])
+    expect(reopened.read(0, 10).map((r) => r.event)).toEqual(events)
     reopened.close()
   })
 })

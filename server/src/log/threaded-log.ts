@@ -62,9 +62,9 @@ export class ThreadedLog implements EventSink, EventSource {
       this.#waiting.set(id, { site, events, resolve, reject })
       const now = this.#clock()
       if (!encoded) return this.#post({ id, site, events: events as Event[], now })
-      // Moving a copy of the bytes costs less than cloning the events.
+      // Moving a copy of the bytes (and the ids) costs less than cloning the events.
       const bytes = new Uint8Array(encoded) // a copy with a buffer of its own (Buffer#slice would share)
-      this.#post({ id, site, encoded: bytes, now }, bytes.buffer)
+      this.#post({ id, site, ids: events.map((e) => e.id), encoded: bytes, now }, bytes.buffer)
     })
   }
 

@@ -6,6 +6,7 @@ import type { EventSource, LogRecord } from '../log/event-log'
 import { ModelStore } from '../state/model-store'
 import { RowTable } from '../state/row-table'
 import { openDb, type Db } from '../state/sqlite'
+import { applyPlan, type CommitPlan, type PlanWriter } from './commit-plan'
 import { Processor } from './processor'
 import type { Kind } from './site-model'
 
@@ -140,5 +141,53 @@ describe('Processor', () => {
     expect(store.failed).toBe(true)
     processor.drain()
     expect(rows.rows('demo', ['A', 'B'])).toEqual({ A: { total: 2, next: [['B', 1], ['C', 1]] }, B: { total: 1, next: [['A', 1]] } })
+  })
+
+  it('with commits in flight on another thread: a failed one refuses the later ones, and the reload after both counts everything once', async () => {
+    const events = [click('a', 'A'), click('a', 'B'), click('b', 'A'), click('a', 'A'), click('b', 'C'), click('a', 'C')]
+    const once = setup()
+    once.source.push('demo', ...events)
+    once.processor.drain()
+
+    // A writer that holds each plan until told to write or fail it (as the writer thread answers later).
+    const db = openDb(':memory:')
+    const store = new ModelStore(db)
+    const rows = new RowTable(db)
+    const held: Array<{ plan: CommitPlan; epoch: number; resolve(): void; reject(e: Error): void }> = []
+    let failedEpoch = -1
+    const writer: PlanWriter = {
+      write: (plan, epoch) => new Promise((resolve, reject) => held.push({ plan, epoch, resolve, reject })),
+    }
+    const settle = (fail: boolean) => {
+      const next = held.shift()!
+      if (fail || next.epoch <= failedEpoch) {
+        failedEpoch = Math.max(failedEpoch, next.epoch)
+        return next.reject(new Error('disk full'))
+      }
+      applyPlan({ store, rows }, next.plan)
+      next.resolve()
+    }
+    const source = new ArraySource()
+    const errors: unknown[] = []
+    const processor = new Processor({ source, store, rows, feed: new MemoryRowFeed(), clock: () => T0 + 70 * DAY_MS, windowDays: 60, topK: 20, batchSize: 3, writer, onError: (e) => errors.push(e) })
+    source.push('demo', ...events.slice(0, 3))
+    processor.drain() // plan 1 in flight
+    source.push('demo', ...events.slice(3))
+    processor.drain() // plan 2 in flight
+    expect(held.length).toBe(2)
+    // Served from memory while being written.
+    expect(rows.rows('demo', ['A', 'B', 'C'], true)).toEqual(once.rows.rows('demo', ['A', 'B', 'C'], true))
+    settle(true)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(errors.length).toBe(1)
+    settle(false) // refused: same epoch as the failed one
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(store.position('log')).toBe(0)
+    expect(processor.position).toBe(0) // reloaded from the last commit
+    processor.drain()
+    settle(false)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(store.position('log')).toBe(6)
+    expect(new RowTable(db).rows('demo', ['A', 'B', 'C'], true)).toEqual(once.rows.rows('demo', ['A', 'B', 'C'], true))
   })
 })

@@ -26,7 +26,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   const catalog = new SqliteCatalog(stateDb)
   const profiles = new ProfileStore(stateDb)
   const trending = new TrendingStore(stateDb, config.trending)
-  const writer = new ThreadedPlanWriter(join(config.dataDir, 'state.db'), (error) => log(`commit writer: ${String(error)}`))
+  const writer = new ThreadedPlanWriter({ file: join(config.dataDir, 'state.db'), onError: (error) => log(`commit writer: ${String(error)}`) })
   const processor = new Processor({
     writer,
     catalog,

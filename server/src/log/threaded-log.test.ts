@@ -75,4 +75,17 @@ describe('ThreadedLog', () => {
     expect(reopened.read(0, 10).map((r) => r.event)).toEqual(events)
     reopened.close()
   })
+
+  it('when its writer thread dies after a commit it did not answer: the append fails, a new writer starts, and nothing is lost or doubled', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
+    const log = new ThreadedLog({ file, writer: import.meta.resolve('../testing/crashing-log-writer.ts') })
+    await expect(log.append('demo', [click('a')])).rejects.toThrow(/writer stopped/)
+    // The client retries with its next event: the first is already in the log.
+    expect(await log.append('demo', [click('a'), click('b')])).toEqual({ accepted: 1, duplicates: 1 })
+    expect(log.read(0, 10).map((r) => [r.seq, r.event.id])).toEqual([
+      [1, 'a'],
+      [3, 'b'],
+    ])
+    await log.close()
+  })
 })

@@ -7,6 +7,18 @@ import type { WriterReply, WriterRequest } from './log-writer'
 import { LogTail } from './log-tail'
 import { appendResult, recordsOf, SqliteLog } from './sqlite-log'
 
+/** Options of the threaded log. */
+export interface ThreadedLogOptions {
+  /** The database file. */
+  file: string
+  /** The clock stamping append times (used by retention). */
+  clock?: Clock
+  /** Called with what makes the writer thread fail. */
+  onError?: (error: unknown) => void
+  /** The writer thread's module (URL); tests put one that fails in its place. */
+  writer?: string
+}
+
 interface Waiting {
   site: string
   events: readonly Event[]
@@ -28,12 +40,14 @@ export class ThreadedLog implements EventSink, EventSource {
   readonly #listeners = new Set<() => void>()
   readonly #waiting = new Map<number, Waiting>()
   readonly #onError: (error: unknown) => void
+  readonly #writer: string
   #worker: Worker
   #next = 0
   #closing: Promise<void> | undefined
 
-  constructor({ file, clock = systemClock, onError = () => {} }: { file: string; clock?: Clock; onError?: (error: unknown) => void }) {
+  constructor({ file, clock = systemClock, onError = () => {}, writer = import.meta.resolve('./log-writer.ts') }: ThreadedLogOptions) {
     this.#file = file
+    this.#writer = writer
     this.#clock = clock
     this.#onError = onError
     this.#reader = new SqliteLog({ file, clock, tail: false }) // creates the table before the writer opens it
@@ -42,7 +56,7 @@ export class ThreadedLog implements EventSink, EventSource {
 
   /** Starts the writer; if it dies, the appends it held fail (their clients retry) and a new one starts. */
   #start(): Worker {
-    const worker = startTsWorker(import.meta.resolve('./log-writer.ts'), { file: this.#file })
+    const worker = startTsWorker(this.#writer, { file: this.#file })
     worker.on('message', (replies: WriterReply[]) => replies.forEach((reply) => this.#answer(reply)))
     worker.on('error', (error) => this.#onError(error))
     worker.on('exit', () => {

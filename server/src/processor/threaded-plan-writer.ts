@@ -3,29 +3,50 @@ import { startTsWorker } from '../threads/ts-worker'
 import type { CommitPlan, PlanWriter } from './commit-plan'
 import type { PlanReply, PlanRequest } from './plan-writer-thread'
 
+/** Options of the threaded plan writer. */
+export interface ThreadedPlanWriterOptions {
+  /** The state database file. */
+  file: string
+  /** Called with what makes the thread fail. */
+  onError?: (error: unknown) => void
+  /** The thread's module (URL); tests put one that fails in its place. */
+  thread?: string
+}
+
 /**
  * Writes the processor's commits on a thread of their own (`plan-writer-thread.ts`, its own
  * connection to the state file), so that the SQLite work and the fsync of each commit leave the
- * main thread. Plans are written in the order given.
+ * main thread. Plans are written in the order given. If the thread dies, the plans it held fail (the
+ * processor reloads from its last commit and replays the log) and a new thread starts.
  */
 export class ThreadedPlanWriter implements PlanWriter {
-  readonly #worker: Worker
+  readonly #o: Required<ThreadedPlanWriterOptions>
   readonly #waiting = new Map<number, { resolve(): void; reject(error: Error): void }>()
+  #worker: Worker
   #next = 0
   #closed: Promise<void> | undefined
 
-  constructor(file: string, onError: (error: unknown) => void = () => {}) {
-    this.#worker = startTsWorker(import.meta.resolve('./plan-writer-thread.ts'), { file })
-    this.#worker.on('message', (reply: PlanReply) => {
+  constructor({ file, onError = () => {}, thread = import.meta.resolve('./plan-writer-thread.ts') }: ThreadedPlanWriterOptions) {
+    this.#o = { file, onError, thread }
+    this.#worker = this.#start()
+  }
+
+  #start(): Worker {
+    const worker = startTsWorker(this.#o.thread, { file: this.#o.file })
+    worker.on('message', (reply: PlanReply) => {
       if ('closed' in reply) return
       const waiting = this.#waiting.get(reply.id)
       this.#waiting.delete(reply.id)
       if (reply.error === undefined) waiting?.resolve()
       else waiting?.reject(new Error(reply.error))
     })
-    this.#worker.on('error', onError)
-    // A writer that stopped answers nothing more: fail what waits (the processor reloads; the log still holds it all).
-    this.#worker.on('exit', () => this.#fail(new Error('the commit writer stopped')))
+    worker.on('error', this.#o.onError)
+    worker.on('exit', () => {
+      for (const waiting of this.#waiting.values()) waiting.reject(new Error('the commit writer stopped'))
+      this.#waiting.clear()
+      if (!this.#closed) this.#worker = this.#start()
+    })
+    return worker
   }
 
   write(plan: CommitPlan, epoch: number): Promise<void> {
@@ -35,11 +56,6 @@ export class ThreadedPlanWriter implements PlanWriter {
       this.#waiting.set(id, { resolve, reject })
       this.#worker.postMessage({ id, epoch, plan } satisfies PlanRequest)
     })
-  }
-
-  #fail(error: Error): void {
-    for (const waiting of this.#waiting.values()) waiting.reject(error)
-    this.#waiting.clear()
   }
 
   /** Writes what was posted, then stops the thread. */

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { eventSpans } from './msgpack-spans'
 import { SqliteLog } from './sqlite-log'
 
-/** What the main thread posts (in arrays: what one turn of its event loop asked for). */
+/** What the main thread posts (in arrays). */
 export type WriterRequest =
   | { id: number; site: string; events: Event[]; now: number }
   /** The msgpack request body whose `events` array holds these events (with these ids), verbatim. */

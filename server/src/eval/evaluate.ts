@@ -1,6 +1,7 @@
 import { MetricSum, aucOf, rankOf, topOf } from './metrics'
 import type { ModelFactory } from './models'
 import type { Session } from '../history/sessions'
+import { mulberry32 } from '../random'
 
 /** The evaluation of one model. */
 export interface ModelResult {
@@ -66,16 +67,4 @@ export function evaluate(
   })
   const cases = test.reduce((n, s) => n + Math.max(0, s.items.length - 1), 0)
   return { cases, catalogue: catalogue.size, results }
-}
-
-/** A small seeded PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }

@@ -3,16 +3,8 @@ import * as v from 'valibot'
 import { isDeepStrictEqual } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { checkBatch } from './batch-check'
+import { mulberry32 } from '../random'
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const odd: unknown[] = ['', 'x'.repeat(LIMITS.idLength), 'x'.repeat(LIMITS.idLength + 1), null, undefined, 0, -1, 1.5, Number.NaN, Infinity, -Infinity, true, [], {}, ['a'], 'click', 'impression', 'nope', Array.from({ length: LIMITS.impressionItems + 1 }, (_, i) => `i${i}`)]
 
@@ -26,7 +18,7 @@ function validEvent(r: () => number, i: number): Record<string, unknown> {
 
 describe('checkBatch', () => {
   it('answers valid batches exactly as BatchSchema does, and never accepts what the schema refuses', () => {
-    const r = random(7)
+    const r = mulberry32(7)
     const keys = ['site', 'events', 'id', 'type', 'item', 'items', 'list', 'session', 'user', 'ts', 'extra']
     let fast = 0
     for (let n = 0; n < 20_000; n++) {

@@ -7,14 +7,15 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { eventSpans } from './msgpack-spans'
 import { SqliteLog } from './sqlite-log'
 
-/** What the main thread posts (in arrays). */
-export type WriterRequest =
-  | { id: number; site: string; events: Event[]; now: number }
-  /** The msgpack request body whose `events` array holds these events (with these ids), verbatim. */
-  | { id: number; site: string; ids: string[]; encoded: Uint8Array; now: number }
-  | { close: true }
-/** What the writer answers (in arrays): positions (0 where the id was already held), or why the append failed. */
-export type WriterReply = { id: number; seqs: Float64Array } | { id: number; error: string } | { closed: true }
+/** What the main thread asks (the events, or the msgpack request body that holds them verbatim, with their ids). */
+export type WriterCall = { site: string; events: Event[]; now: number } | { site: string; ids: string[]; encoded: Uint8Array; now: number }
+/** What the writer answers: each event's position (0 where the id was already held). */
+export interface WriterAnswer {
+  id: number
+  seqs: Float64Array
+}
+type WriterRequest = (WriterCall & { id: number }) | { close: true }
+type WriterReply = WriterAnswer | { id: number; error: string } | { closed: true }
 
 const port = parentPort!
 let now = 0

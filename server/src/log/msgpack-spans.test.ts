@@ -1,19 +1,11 @@
 import { Packr, Unpackr } from 'msgpackr'
 import { describe, expect, it } from 'vitest'
 import { eventSpans } from './msgpack-spans'
+import { mulberry32 } from '../random'
 
 const packr = new Packr({ useRecords: false })
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function value(r: () => number, depth: number): unknown {
   const pick = Math.floor(r() * (depth > 2 ? 9 : 11))
@@ -34,7 +26,7 @@ function value(r: () => number, depth: number): unknown {
 
 describe('eventSpans', () => {
   it('finds the bytes of each element of `events`, whatever the values and the key order', () => {
-    const r = random(3)
+    const r = mulberry32(3)
     for (let n = 0; n < 500; n++) {
       const events = Array.from({ length: Math.floor(r() * 30) }, () => value(r, 0))
       const batch = r() < 0.5 ? { site: 'demo', events, more: value(r, 1) } : { more: value(r, 1), events, site: 'demo' }

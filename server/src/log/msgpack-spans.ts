@@ -6,16 +6,16 @@
 export function eventSpans(bytes: Uint8Array): Int32Array | undefined {
   try {
     const at = { pos: 0 }
-    const entries = mapLength(bytes, at)
+    const entries = length(bytes, at, 0x80, 0xde)
     for (let i = 0; i < entries; i++) {
       const key = readString(bytes, at)
       if (key !== 'events') {
         skip(bytes, at)
         continue
       }
-      const length = arrayLength(bytes, at)
-      const spans = new Int32Array(length * 2)
-      for (let e = 0; e < length; e++) {
+      const count = length(bytes, at, 0x90, 0xdc)
+      const spans = new Int32Array(count * 2)
+      for (let e = 0; e < count; e++) {
         spans[2 * e] = at.pos
         skip(bytes, at)
         spans[2 * e + 1] = at.pos
@@ -32,20 +32,13 @@ interface Cursor {
   pos: number
 }
 
-function mapLength(b: Uint8Array, at: Cursor): number {
+/** The entry count of a map (`fix` 0x80, 0xde, 0xdf) or array (`fix` 0x90, 0xdc, 0xdd) header. */
+function length(b: Uint8Array, at: Cursor, fix: 0x80 | 0x90, op16: 0xde | 0xdc): number {
   const t = b[at.pos++]!
-  if (t >= 0x80 && t <= 0x8f) return t & 0x0f
-  if (t === 0xde) return uint(b, at, 2)
-  if (t === 0xdf) return uint(b, at, 4)
-  throw new Error('not a map')
-}
-
-function arrayLength(b: Uint8Array, at: Cursor): number {
-  const t = b[at.pos++]!
-  if (t >= 0x90 && t <= 0x9f) return t & 0x0f
-  if (t === 0xdc) return uint(b, at, 2)
-  if (t === 0xdd) return uint(b, at, 4)
-  throw new Error('not an array')
+  if ((t & 0xf0) === fix) return t & 0x0f
+  if (t === op16) return uint(b, at, 2)
+  if (t === op16 + 1) return uint(b, at, 4)
+  throw new Error(fix === 0x80 ? 'not a map' : 'not an array')
 }
 
 function readString(b: Uint8Array, at: Cursor): string {

@@ -1,41 +1,16 @@
 import type { Event } from '@sequitur/sdk/protocol'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { encodeMsgpack } from '../http/codec'
+import { appendSample, click, tempLogFile } from '../testing/log-sample'
 import { SqliteLog } from './sqlite-log'
 import { ThreadedLog } from './threaded-log'
 
-const click = (id: string, item = 'A'): Event => ({ id, type: 'click', item, session: 's', ts: 1 })
-
 describe('ThreadedLog', () => {
   it('appends on its writer thread, skips repeated ids, and reads the same records from memory and from disk', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
+    const file = tempLogFile()
     const log = new ThreadedLog({ file, clock: () => 1_000 })
-    let notified = 0
-    log.onAppend(() => notified++)
-    const results = await Promise.all([
-      log.append('demo', [click('a'), click('b')]),
-      log.append('demo', [click('b'), click('c')]),
-      log.append('other', [click('a')]),
-    ])
-    expect(results).toEqual([
-      { accepted: 2, duplicates: 0 },
-      { accepted: 1, duplicates: 1 },
-      { accepted: 1, duplicates: 0 },
-    ])
+    const { records: fromMemory, notified } = await appendSample(log)
     expect(notified).toBeGreaterThan(0)
-    await log.append('demo', [click('d')])
-    const fromMemory = log.read(0, 10)
-    expect(fromMemory.map((r) => [r.seq, r.site, r.event.id])).toEqual([
-      [1, 'demo', 'a'],
-      [2, 'demo', 'b'],
-      [4, 'demo', 'c'],
-      [5, 'other', 'a'],
-      [6, 'demo', 'd'],
-    ])
-    expect(log.read(2, 2).map((r) => r.seq)).toEqual([4, 5])
 
     // Appends still on the writer when the log closes are committed and answered, not lost.
     const last = log.append('demo', [click('e'), click('a')])
@@ -51,7 +26,7 @@ describe('ThreadedLog', () => {
   })
 
   it('reads what an earlier process appended from disk, then its own appends from memory', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
+    const file = tempLogFile()
     const first = new SqliteLog({ file })
     await first.append('demo', [click('a'), click('b')])
     first.close()
@@ -63,7 +38,7 @@ describe('ThreadedLog', () => {
   })
 
   it('stores each event of a msgpack request body as the bytes it came in, and refuses a body that does not match', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
+    const file = tempLogFile()
     const log = new ThreadedLog({ file })
     const events = [click('a'), { ...click('b'), type: 'impression', items: ['x', 'y'] } as unknown as Event]
     const body = encodeMsgpack({ events, site: 'demo' })
@@ -77,7 +52,7 @@ describe('ThreadedLog', () => {
   })
 
   it('when its writer thread dies after a commit it did not answer: the append fails, a new writer starts, and nothing is lost or doubled', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-tlog-')), 'log.db')
+    const file = tempLogFile()
     const log = new ThreadedLog({ file, writer: import.meta.resolve('../testing/crashing-log-writer.ts') })
     await expect(log.append('demo', [click('a')])).rejects.toThrow(/writer stopped/)
     // The client retries with its next event: the first is already in the log.

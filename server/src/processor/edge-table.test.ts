@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EdgeTable } from './edge-table'
 import { ItemIds } from './item-ids'
+import { mulberry32 } from '../random'
 
 function table() {
   const ids = new ItemIds()
@@ -67,8 +68,8 @@ describe('EdgeTable', () => {
   })
 
   it('agrees with a plain map of cells over random adds, out-of-order days and drops', () => {
-    let seed = 7
-    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n
+    const random = mulberry32(7)
+    const rnd = (n: number) => Math.floor(random() * n)
     const { edges, add, ids } = table()
     const cells = new Map<string, number>()
     let first = 0
@@ -101,14 +102,8 @@ describe('EdgeTable', () => {
   })
 
   it('drains what was added since the last drain per edge and day, across drops and compactions, and not restores', () => {
-    let seed = 11
-    const rnd = (n: number) => {
-      // xorshift32: an LCG's low bits cycle too fast for `% 400`
-      seed ^= seed << 13
-      seed ^= seed >>> 17
-      seed ^= seed << 5
-      return (seed >>> 0) % n
-    }
+    const random = mulberry32(11)
+    const rnd = (n: number) => Math.floor(random() * n)
     const ids = new ItemIds()
     const edges = new EdgeTable(ids, { trackChanges: true })
     let changes = new Map<string, number>()

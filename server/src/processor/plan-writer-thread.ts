@@ -11,29 +11,35 @@ import { openDb } from '../state/sqlite'
 import { TrendingStore } from '../trending/trending-store'
 import { applyPlan, refusals, type CommitPlan } from './commit-plan'
 
-/** What the main thread posts. */
-export type PlanRequest = { id: number; epoch: number; plan: CommitPlan } | { close: true }
-/** What the thread answers. */
-export type PlanReply = { id: number; error?: string } | { closed: true }
+/** What the main thread asks. */
+export interface PlanCall {
+  epoch: number
+  plan: CommitPlan
+}
+type PlanRequest = (PlanCall & { id: number }) | { close: true }
+type PlanReply = { id: number; error?: string } | { closed: true }
 
 const port = parentPort!
 const db = openDb((workerData as { file: string }).file)
 const targets = { store: new ModelStore(db), rows: new RowTable(db), profiles: new ProfileStore(db), trending: new TrendingStore(db) }
 const refuse = refusals()
+const reply = (message: PlanReply) => port.postMessage([message])
 
-port.on('message', (request: PlanRequest) => {
+function handle(request: PlanRequest): void {
   if ('close' in request) {
     db.close()
-    port.postMessage({ closed: true } satisfies PlanReply)
+    reply({ closed: true })
     port.close()
     return
   }
   try {
     refuse.check(request.epoch)
     applyPlan(targets, request.plan)
-    port.postMessage({ id: request.id } satisfies PlanReply)
+    reply({ id: request.id })
   } catch (error) {
     refuse.after(request.epoch)
-    port.postMessage({ id: request.id, error: String(error) } satisfies PlanReply)
+    reply({ id: request.id, error: String(error) })
   }
-})
+}
+
+port.on('message', (requests: PlanRequest[]) => requests.forEach(handle))

@@ -7,7 +7,7 @@ import { ModelStore } from '../state/model-store'
 import { RowTable } from '../state/row-table'
 import { openDb, type Db } from '../state/sqlite'
 import { applyPlan, type CommitPlan, type PlanWriter } from './commit-plan'
-import { Processor } from './processor'
+import { Processor, type ProcessorOptions } from './processor'
 import type { Kind } from './site-model'
 
 const T0 = 100 * DAY_MS
@@ -32,12 +32,12 @@ class ArraySource implements EventSource {
 let id = 0
 const click = (session: string, item: string, ts = T0): ItemEvent => ({ id: `e${++id}`, type: 'click', item, session, ts })
 
-function setup(db: Db = openDb(':memory:'), source = new ArraySource(), store = new ModelStore(db)) {
+function setup(db: Db = openDb(':memory:'), source = new ArraySource(), store = new ModelStore(db), options: Partial<ProcessorOptions> = {}) {
   const rows = new RowTable(db)
   const feed = new MemoryRowFeed()
   const published: RowChanges[] = []
   feed.subscribe((c) => published.push(c))
-  const processor = new Processor({ source, store, rows, feed, clock: () => T0 + 70 * DAY_MS, windowDays: 60, topK: 20, batchSize: 3 })
+  const processor = new Processor({ source, store, rows, feed, clock: () => T0 + 70 * DAY_MS, windowDays: 60, topK: 20, batchSize: 3, ...options })
   return { db, source, rows, published, processor }
 }
 
@@ -152,7 +152,6 @@ describe('Processor', () => {
     // A writer that holds each plan until told to write or fail it (as the writer thread answers later).
     const db = openDb(':memory:')
     const store = new ModelStore(db)
-    const rows = new RowTable(db)
     const held: Array<{ plan: CommitPlan; epoch: number; resolve(): void; reject(e: Error): void }> = []
     let failedEpoch = -1
     const writer: PlanWriter = {
@@ -167,9 +166,8 @@ describe('Processor', () => {
       applyPlan({ store, rows }, next.plan)
       next.resolve()
     }
-    const source = new ArraySource()
     const errors: unknown[] = []
-    const processor = new Processor({ source, store, rows, feed: new MemoryRowFeed(), clock: () => T0 + 70 * DAY_MS, windowDays: 60, topK: 20, batchSize: 3, writer, onError: (e) => errors.push(e) })
+    const { source, rows, processor } = setup(db, new ArraySource(), store, { writer, onError: (e) => errors.push(e) })
     source.push('demo', ...events.slice(0, 3))
     processor.drain() // plan 1 in flight
     source.push('demo', ...events.slice(3))

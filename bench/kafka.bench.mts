@@ -13,7 +13,7 @@ import { median, percentile, quick, report, round } from './suite.mts'
 
 const rounds = quick ? 1 : 3
 const seconds = quick ? 5 : 10
-const concurrency = 16
+const concurrency = 64
 const batch = 50
 const items = 10_000
 

@@ -5,7 +5,7 @@ import { RowCounts, type ModelOptions } from '../processor/row-counts'
 import type { Kind } from '../processor/session-links'
 import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
 import { TakeRates, type EpochState, type TakeRateOptions } from '../trending/take-rates'
-import type { StageTwoRecord } from './sessionizer'
+import { decodeStageTwo, type StageTwoRecord } from './stage-two'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
 /** Header carrying the latest event time (ms) behind a row change, for the freshness metric. */
@@ -96,10 +96,9 @@ export class AggregatorTask implements StageTask {
       }
       for (const [key, profile] of profiles) if (profile === null) this.#profiles.delete(key)
     }
-    for (const { value } of records) {
-      const r = unpack(value) as StageTwoRecord
+    const apply = (r: StageTwoRecord): void => {
       const last = this.#applied.get(r.from)
-      if (last && (r.offset < last[0] || (r.offset === last[0] && r.k <= last[1]))) continue
+      if (last && (r.offset < last[0] || (r.offset === last[0] && r.k <= last[1]))) return
       this.#applied.set(r.from, [r.offset, r.k])
       applied.add(r.from)
       const counts = this.#countsOf(r.site)
@@ -116,17 +115,17 @@ export class AggregatorTask implements StageTask {
           if (r.kind === 'click') minutes.set(`${r.site}\0${r.item}\0m${Math.floor(r.ts / 60_000)}`, { site: r.site, item: r.item, epoch })
           else epochs.add(`${r.site}\0${epoch}`)
         }
-        continue
+        return
       }
       if (r.type === 'profile') {
         advance(r.site, r.day)
-        if (r.day < counts.windowStart) continue
+        if (r.day < counts.windowStart) return
         const key = `${r.site}\0${r.user}\0${r.day}`
         const profile = this.#profiles.get(key) ?? emptyProfile()
         observeItem(profile, r.item)
         this.#profiles.set(key, profile)
         profiles.set(key, profile)
-        continue
+        return
       }
       for (const [kind, dst, day, n] of r.adds) {
         advance(r.site, day)
@@ -135,6 +134,10 @@ export class AggregatorTask implements StageTask {
         const row = `${r.site}\0${r.src}`
         dirty.set(row, Math.max(dirty.get(row) ?? 0, r.ts))
       }
+    }
+    for (const { value } of records) {
+      // A record holds this partition's stage-two records of one sessionizer batch.
+      for (const r of decodeStageTwo(value)) apply(r)
     }
     for (const from of applied) changelog.push({ key: `a\0${from}`, value: pack(this.#applied.get(from)) })
     for (const [key, c] of cells) {

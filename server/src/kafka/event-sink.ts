@@ -1,18 +1,18 @@
 import type { Event } from '@sequitur/sdk/protocol'
-import type { Kafka, Message, Producer } from 'kafkajs'
-import { pack } from 'msgpackr'
+import type { Kafka, Producer } from 'kafkajs'
 import { ApiError } from '../errors'
 import type { AppendResult, EventSink } from '../log/event-log'
+import { encodeEvents, sessionKey, type SiteEvent } from './event-records'
+import { keyPartitioner } from './key-partitions'
+import { packInChunks, sendWaves } from './record-size'
 
-/**
- * Most messages in one send: kafkajs groups a send's messages per partition in quadratic time
- * (`groupMessagesPerPartition`), so a backlog is sent in several requests rather than one.
- */
-const MAX_GROUP_MESSAGES = 2000
+/** Most events in one send (they go as one record per partition, or a few when large). */
+const MAX_GROUP_EVENTS = 2000
 
-/** Messages that go to the broker in one send. */
+/** Events that go to the broker in one send, by partition. */
 interface SendGroup {
-  messages: Message[]
+  partitions: Map<number, SiteEvent[]>
+  events: number
   /** Settles when the broker acknowledged (or refused) them. */
   sent: Promise<void>
   resolve(): void
@@ -23,6 +23,8 @@ interface SendGroup {
 export interface KafkaEventSinkOptions {
   kafka: Kafka
   topic: string
+  /** How many partitions the topic has (read at start-up: adding partitions needs a restart of the edges). */
+  partitions: number
   /** Longest wait for the broker's acknowledgement before answering 503. */
   timeoutMs?: number
   /** Seconds a client is told to wait after a 503. */
@@ -30,16 +32,19 @@ export interface KafkaEventSinkOptions {
 }
 
 /**
- * The event log on Kafka: an idempotent producer with acks from every in-sync replica, keyed by site
- * and session so a session's events stay in order on one partition. The edge answers 202 only after
+ * The event log on Kafka: an idempotent producer with acks from every in-sync replica. Each event goes
+ * to the partition its site and session give, so a session's events stay in order on one partition;
+ * the events of one send that share a partition travel as one record (`event-records.ts`). The edge answers 202 only after
  * that acknowledgement; when the broker does not answer in time it answers 503 with `Retry-After`.
  * A batch that timed out may still land; the client then sends it again and the processor drops the
  * repeated ids, so nothing counts twice. Repeated ids are found by the processor, not here: the
  * answer always reports `duplicates: 0`. The idempotent producer has one request in flight, so the
- * batches that arrive while one is sent go together in the next request (group commit).
+ * batches that arrive while one is sent go together in the next request (group commit), as a few
+ * large records rather than one record per event: Kafka's cost is mostly per record.
  */
 export class KafkaEventSink implements EventSink {
   readonly #o: Required<KafkaEventSinkOptions>
+  readonly #partitionOf: (key: string) => number
   #producer: Promise<Producer> | undefined
   /** Messages waiting for the next send, and the promise that send settles. */
   readonly #waiting: SendGroup[] = []
@@ -47,16 +52,16 @@ export class KafkaEventSink implements EventSink {
 
   constructor({ timeoutMs = 5000, retryAfterSeconds = 2, ...rest }: KafkaEventSinkOptions) {
     this.#o = { timeoutMs, retryAfterSeconds, ...rest }
+    this.#partitionOf = keyPartitioner(rest.topic, rest.partitions)
   }
 
   async append(site: string, events: readonly Event[]): Promise<AppendResult> {
-    const messages = events.map((event) => ({ key: `${site}\0${event.session}`, value: pack({ site, event }) }))
     let timer: NodeJS.Timeout | undefined
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no acknowledgement within ${this.#o.timeoutMs} ms`)), this.#o.timeoutMs)
       })
-      const send = this.#enqueue(messages)
+      const send = this.#enqueue(site, events)
       await Promise.race([send, timeout])
       return { accepted: events.length, duplicates: 0 }
     } catch (error) {
@@ -70,15 +75,27 @@ export class KafkaEventSink implements EventSink {
     }
   }
 
-  /** Adds messages to the next send; resolves when the broker acknowledged them. */
-  #enqueue(messages: Message[]): Promise<void> {
+  /** Adds a batch to the next send; resolves when the broker acknowledged it. */
+  #enqueue(site: string, events: readonly Event[]): Promise<void> {
     let group = this.#waiting.at(-1)
-    if (!group || group.messages.length >= MAX_GROUP_MESSAGES) {
+    if (!group || group.events >= MAX_GROUP_EVENTS) {
       let settle!: Pick<SendGroup, 'resolve' | 'reject'>
       const sent = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
-      this.#waiting.push((group = { messages: [], sent, ...settle }))
+      this.#waiting.push((group = { partitions: new Map(), events: 0, sent, ...settle }))
     }
-    group.messages.push(...messages)
+    // A batch mostly holds one session: look its partition up once per session, not per event.
+    let session: string | undefined
+    let list: SiteEvent[] | undefined
+    for (const event of events) {
+      if (event.session !== session || !list) {
+        session = event.session
+        const partition = this.#partitionOf(sessionKey(site, session))
+        list = group.partitions.get(partition)
+        if (!list) group.partitions.set(partition, (list = []))
+      }
+      list.push([site, event])
+    }
+    group.events += events.length
     if (!this.#sending) setImmediate(() => void this.#next())
     return group.sent
   }
@@ -88,9 +105,14 @@ export class KafkaEventSink implements EventSink {
     if (this.#sending) return
     this.#sending = true
     for (let group = this.#waiting.shift(); group; group = this.#waiting.shift()) {
-      const { messages, resolve, reject } = group
+      const { partitions, resolve, reject } = group
+      const messages = [...partitions].flatMap(([partition, events]) =>
+        packInChunks(events, encodeEvents).map((value) => ({ partition, key: null, value })),
+      )
       await this.#connected()
-        .then((producer) => producer.send({ topic: this.#o.topic, acks: -1, messages }))
+        .then(async (producer) => {
+          for (const wave of sendWaves([{ topic: this.#o.topic, messages }])) await producer.sendBatch({ topicMessages: wave, acks: -1 })
+        })
         .then(() => resolve(), reject)
     }
     this.#sending = false

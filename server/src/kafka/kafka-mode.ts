@@ -9,6 +9,7 @@ import { MemoryRowView } from '../state/memory-row-view'
 import { AggregatorTask } from './aggregator'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
+import { keyPartitioner, partitionCount } from './key-partitions'
 import { KafkaCatalog } from './kafka-catalog'
 import { RowMaterializer } from './row-materializer'
 import { SessionizerTask } from './sessionizer'
@@ -37,6 +38,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
 
   if (role !== 'edge') {
     const stateDir = join(config.dataDir, 'kafka-state', prefix)
+    const incrementsPartition = keyPartitioner(topics.increments, await partitionCount(admin, topics.increments))
     const sessionizer = new StageRunner({
       kafka,
       groupId: `${prefix}-sessionizer`,
@@ -44,8 +46,9 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       changelog: topics.sessionsChangelog,
       transactionalIdPrefix: `${prefix}-sessionizer`,
       stateDir,
-      createTask: (partition) => new SessionizerTask(topics.increments, clock, partition, (site, item) => catalog.get(site, item)),
-      onCommit: ({ records }) => metrics.eventsOut.inc(records),
+      createTask: (partition) =>
+        new SessionizerTask(topics.increments, clock, partition, (site, item) => catalog.get(site, item), incrementsPartition),
+      onCommit: ({ records, result }) => metrics.eventsOut.inc(result.events ?? records),
       log,
     })
     const aggregator = new StageRunner({
@@ -54,6 +57,8 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       input: topics.increments,
       changelog: topics.countsChangelog,
       transactionalIdPrefix: `${prefix}-aggregator`,
+      // The counts changelog is deleted after the window: one record per transaction is safe there.
+      bundleChangelog: true,
       stateDir,
       createTask: () =>
         new AggregatorTask(
@@ -76,7 +81,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
 
   let edge: RunningMode['edge']
   if (role !== 'processor') {
-    const sink = new KafkaEventSink({ kafka, topic: topics.events })
+    const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: await partitionCount(admin, topics.events) })
     const view = new MemoryRowView()
     const hub = new StreamHub({ view, sites: new Set(config.sites) })
     const materializer = new RowMaterializer({

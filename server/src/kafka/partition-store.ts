@@ -1,5 +1,5 @@
 import { openDb, type Db } from '../state/sqlite'
-import type { ChangelogRecord } from './stage'
+import { unbundle, type ChangelogRecord } from './stage'
 
 /**
  * A stage's state for one input partition in an embedded SQLite file: the latest value of every
@@ -27,9 +27,11 @@ export class PartitionStore {
       'INSERT INTO checkpoint (id, next) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET next = excluded.next',
     )
     this.#apply = this.#db.transaction((records: readonly ChangelogRecord[], next: number) => {
-      for (const { key, value } of records) {
-        if (value) this.#put.run(key, value)
-        else this.#delete.run(key)
+      for (const record of records) {
+        for (const { key, value } of unbundle(record)) {
+          if (value) this.#put.run(key, value)
+          else this.#delete.run(key)
+        }
       }
       this.#setCheckpoint.run(next)
     })

@@ -1,56 +1,40 @@
-import { isItemEvent, type CatalogItem, type Event } from '@sequitur/sdk/protocol'
+import { isItemEvent, type CatalogItem } from '@sequitur/sdk/protocol'
 import { pack, unpack } from 'msgpackr'
 import { dayOf, type Clock } from '../clock'
-import { SessionLinks, type Increment, type SessionPoint } from '../processor/session-links'
+import { SessionLinks, type SessionPoint } from '../processor/session-links'
+import { decodeEvents } from './event-records'
+import { packInChunks } from './record-size'
+import { encodeStageTwo, type IncrementRecord, type ProfileRecord, type StageTwoRecord, type TakeRecord } from './stage-two'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
 /**
- * The increments one event makes to one row, on their way to the aggregator. `from`, `offset` and
- * `k` (its index among the event's records) identify it: stage 2 applies each identity once.
+ * The stage-two records of one batch, packed per increments partition: each goes to the partition its
+ * key gives (as a keyed record would), and a partition's records travel together, in order, in as few
+ * Kafka records as fit (`packInChunks`), since Kafka's cost is mostly per record.
  */
-export interface IncrementRecord {
-  type: 'row'
-  site: string
-  src: string
-  /** `[kind, dst, day, n]` for each statistic of the row that grows. */
-  adds: Array<[Increment['kind'], string, number, number]>
-  /** The event's time, for the freshness metric. */
-  ts: number
-  /** The events partition, the event's offset in it, and the record's index for that event. */
-  from: number
-  offset: number
-  k: number
-}
+class StageTwoBatches {
+  readonly #byPartition = new Map<number, StageTwoRecord[]>()
 
-/** One interaction of a signed-in user with a catalog item, on its way to the user's daily profile. */
-export interface ProfileRecord {
-  type: 'profile'
-  site: string
-  user: string
-  day: number
-  item: CatalogItem
-  ts: number
-  from: number
-  offset: number
-  k: number
-}
+  constructor(
+    readonly topic: string,
+    readonly partitionOf: (key: string) => number,
+  ) {}
 
-/** An impression of one item, or a click from a list, on its way to the take-rate join. */
-export interface TakeRecord {
-  type: 'take'
-  site: string
-  /** `impression` or `click`. */
-  kind: 'impression' | 'click'
-  item: string
-  list?: string
-  ts: number
-  from: number
-  offset: number
-  k: number
-}
+  add(key: string, record: StageTwoRecord): void {
+    const partition = this.partitionOf(key)
+    let list = this.#byPartition.get(partition)
+    if (!list) this.#byPartition.set(partition, (list = []))
+    list.push(record)
+  }
 
-/** What stage 1 sends to stage 2. */
-export type StageTwoRecord = IncrementRecord | ProfileRecord | TakeRecord
+  records(): OutputRecord[] {
+    const out: OutputRecord[] = []
+    for (const [partition, list] of this.#byPartition) {
+      for (const value of packInChunks(list, encodeStageTwo)) out.push({ topic: this.topic, partition, key: String(partition), value })
+    }
+    return out
+  }
+}
 
 /** A session's state in the changelog: its latest items and the ids of its latest events. */
 interface SessionState extends SessionPoint {
@@ -63,12 +47,23 @@ const IDS_PER_SESSION = 500
 /**
  * Stage 1 of Kafka mode, per partition of the events topic (keyed by site and session, so a session's
  * events arrive in order): drops repeated event ids, follows sessions, and emits the increments each
- * interaction links, one record per row it grows, keyed by site and source item for the aggregator.
+ * interaction links, one stage-two record per row it grows, to the increments partition of its site
+ * and source item, so each row has one owner in the aggregator.
  */
 export class SessionizerTask implements StageTask {
   readonly #links = new Map<string, SessionLinks>()
   readonly #ids = new Map<string, string[]>()
   readonly #watermarks = new Map<string, number>()
+  /** Partitions of the keys seen lately: murmur2 in JavaScript costs more than a lookup. */
+  readonly #partitions = new Map<string, number>()
+  readonly #partitionOf = (key: string): number => {
+    let partition = this.#partitions.get(key)
+    if (partition === undefined) {
+      if (this.#partitions.size >= 100_000) this.#partitions.clear()
+      this.#partitions.set(key, (partition = this.partitionOf(key)))
+    }
+    return partition
+  }
 
   constructor(
     readonly incrementsTopic: string,
@@ -77,6 +72,8 @@ export class SessionizerTask implements StageTask {
     readonly partition = 0,
     /** The catalog item behind an id, for profiles. */
     readonly catalog: (site: string, item: string) => CatalogItem | undefined = () => undefined,
+    /** The increments partition of a key (site and source item, or site and user). */
+    readonly partitionOf: (key: string) => number = () => 0,
   ) {}
 
   restore(key: string, value: Buffer | null): void {
@@ -99,55 +96,59 @@ export class SessionizerTask implements StageTask {
 
   process(records: readonly InputRecord[]): StageResult {
     const tomorrow = dayOf(this.clock()) + 1
-    const outputs: OutputRecord[] = []
+    const out = new StageTwoBatches(this.incrementsTopic, this.#partitionOf)
     const touched = new Map<string, { site: string; session: string }>()
     const changelog: ChangelogRecord[] = []
+    let events = 0
     for (const { offset, value } of records) {
-      const { site, event } = unpack(value) as { site: string; event: Event }
-      const day = dayOf(event.ts)
-      if (day > tomorrow) continue
-      const sessionKey = `${site}\0${event.session}`
-      const ids = this.#ids.get(sessionKey) ?? []
-      if (ids.includes(event.id)) continue
-      ids.push(event.id)
-      if (ids.length > IDS_PER_SESSION) ids.shift()
-      this.#ids.set(sessionKey, ids)
-      touched.set(sessionKey, { site, session: event.session })
-      // Impressions and clicks from a list go to the take-rate join, keyed like the item's row.
+      // `k` numbers the outputs of one input record (which may carry many events): with the
+      // record's offset it is the identity stage 2 applies once.
       let k = 0
-      const take = (kind: TakeRecord['kind'], item: string) => {
-        const record: TakeRecord = { type: 'take', site, kind, item, ts: event.ts, from: this.partition, offset, k: k++ }
-        if (event.list !== undefined) record.list = event.list
-        outputs.push({ topic: this.incrementsTopic, key: `${site}\0${item}`, value: pack(record) })
-      }
-      if (!isItemEvent(event)) {
-        for (const item of event.items) take('impression', item)
-        continue
-      }
-      if (event.type === 'click') take('click', event.item)
-      const links = this.#linksOf(site)
-      if (day > links.watermark) {
-        for (const ended of links.advance(day)) {
-          this.#ids.delete(`${site}\0${ended}`)
-          touched.delete(`${site}\0${ended}`)
-          changelog.push({ key: `s\0${site}\0${ended}`, value: null })
+      for (const [site, event] of decodeEvents(value)) {
+        events++
+        const day = dayOf(event.ts)
+        if (day > tomorrow) continue
+        const sessionKey = `${site}\0${event.session}`
+        const ids = this.#ids.get(sessionKey) ?? []
+        if (ids.includes(event.id)) continue
+        ids.push(event.id)
+        if (ids.length > IDS_PER_SESSION) ids.shift()
+        this.#ids.set(sessionKey, ids)
+        touched.set(sessionKey, { site, session: event.session })
+        // Impressions and clicks from a list go to the take-rate join, keyed like the item's row.
+        const take = (kind: TakeRecord['kind'], item: string) => {
+          const record: TakeRecord = { type: 'take', site, kind, item, ts: event.ts, from: this.partition, offset, k: k++ }
+          if (event.list !== undefined) record.list = event.list
+          out.add(`${site}\0${item}`, record)
         }
-        changelog.push({ key: `w\0${site}`, value: pack(day) })
-      }
-      const bySrc = new Map<string, IncrementRecord['adds']>()
-      for (const i of links.observe(event.session, event.item, event.ts, day)) {
-        let adds = bySrc.get(i.src)
-        if (!adds) bySrc.set(i.src, (adds = []))
-        adds.push([i.kind, i.dst, i.day, i.n])
-      }
-      for (const [src, adds] of bySrc) {
-        const record: IncrementRecord = { type: 'row', site, src, adds, ts: event.ts, from: this.partition, offset, k: k++ }
-        outputs.push({ topic: this.incrementsTopic, key: `${site}\0${src}`, value: pack(record) })
-      }
-      const item = event.user === undefined ? undefined : this.catalog(site, event.item)
-      if (item && event.user !== undefined) {
-        const record: ProfileRecord = { type: 'profile', site, user: event.user, day, item, ts: event.ts, from: this.partition, offset, k: k++ }
-        outputs.push({ topic: this.incrementsTopic, key: `${site}\0user\0${event.user}`, value: pack(record) })
+        if (!isItemEvent(event)) {
+          for (const item of event.items) take('impression', item)
+          continue
+        }
+        if (event.type === 'click') take('click', event.item)
+        const links = this.#linksOf(site)
+        if (day > links.watermark) {
+          for (const ended of links.advance(day)) {
+            this.#ids.delete(`${site}\0${ended}`)
+            touched.delete(`${site}\0${ended}`)
+            changelog.push({ key: `s\0${site}\0${ended}`, value: null })
+          }
+          changelog.push({ key: `w\0${site}`, value: pack(day) })
+        }
+        const bySrc = new Map<string, IncrementRecord['adds']>()
+        for (const i of links.observe(event.session, event.item, event.ts, day)) {
+          let adds = bySrc.get(i.src)
+          if (!adds) bySrc.set(i.src, (adds = []))
+          adds.push([i.kind, i.dst, i.day, i.n])
+        }
+        for (const [src, adds] of bySrc) {
+          out.add(`${site}\0${src}`, { type: 'row', site, src, adds, ts: event.ts, from: this.partition, offset, k: k++ })
+        }
+        const item = event.user === undefined ? undefined : this.catalog(site, event.item)
+        if (item && event.user !== undefined) {
+          const record: ProfileRecord = { type: 'profile', site, user: event.user, day, item, ts: event.ts, from: this.partition, offset, k: k++ }
+          out.add(`${site}\0user\0${event.user}`, record)
+        }
       }
     }
     for (const [sessionKey, { site, session }] of touched) {
@@ -156,7 +157,7 @@ export class SessionizerTask implements StageTask {
       const state: SessionState = { ...point, ids: this.#ids.get(sessionKey) ?? [] }
       changelog.push({ key: `s\0${site}\0${session}`, value: pack(state) })
     }
-    return { outputs, changelog }
+    return { outputs: out.records(), changelog, events }
   }
 
   #linksOf(site: string): SessionLinks {

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import type { Admin, Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
 import { pack, unpack } from 'msgpackr'
 import { PartitionStore } from './partition-store'
-import { MARKER_KEY, OFFSET_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
+import { sendWaves } from './record-size'
+import { bundleOf, MARKER_KEY, OFFSET_KEY, unbundle, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
 
 const debug = process.env.SEQUITUR_DEBUG_STAGES ? (line: string) => console.log(`debug ${Date.now() % 100000} ${line}`) : () => {}
 
@@ -33,6 +34,12 @@ export interface StageRunnerOptions {
   transactionalIdPrefix: string
   /** Makes the logic of one input partition. */
   createTask: (partition: number) => StageTask
+  /**
+   * Write each transaction's changelog records as one record (`bundleOf`): far cheaper than one
+   * record per key, but only for a changelog whose retention bounds it, since compaction keeps every
+   * bundle. A new owner without its embedded store then replays the whole retention.
+   */
+  bundleChangelog?: boolean
   /** Folder of the embedded stores, one SQLite file per assigned partition. */
   stateDir: string
   /** Called after each committed batch. */
@@ -84,9 +91,10 @@ export class StageRunner {
       maxWaitTimeInMs: 50,
       // Let the broker gather a few KB per fetch: one transaction then carries more records.
       minBytes: 16 * 1024,
-      // …but not too many: kafkajs groups a send's messages per partition in quadratic time, so a
-      // transaction of a whole megabyte of input stalls for seconds under a backlog.
-      maxBytesPerPartition: 128 * 1024,
+      // A transaction's cost is mostly fixed (five round trips), so a backlog goes in large ones. The
+      // stages write one record per partition per batch: kafkajs's grouping of a send's messages,
+      // quadratic in their number, stays cheap.
+      maxBytesPerPartition: 2 * 1024 * 1024,
       readUncommitted: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
@@ -165,18 +173,23 @@ export class StageRunner {
     for (const o of result.outputs) {
       let t = byTopic.get(o.topic)
       if (!t) byTopic.set(o.topic, (t = { topic: o.topic, messages: [] }))
-      t.messages.push({ key: o.key, value: o.value, ...(o.headers ? { headers: o.headers } : {}) })
+      t.messages.push({ key: o.key, value: o.value, ...(o.partition === undefined ? {} : { partition: o.partition }), ...(o.headers ? { headers: o.headers } : {}) })
     }
-    const log: ChangelogRecord[] = [...result.changelog, { key: OFFSET_KEY, value: pack(next) }]
+    const writes: ChangelogRecord[] = [...result.changelog, { key: OFFSET_KEY, value: pack(next) }]
+    const log = this.#o.bundleChangelog ? bundleOf(writes, next) : writes
     byTopic.set(changelog, { topic: changelog, messages: log.map((r) => ({ ...r, partition })) })
     const tx = await open.producer.transaction()
     let base = -1
     try {
       await withTimeout(
         (async () => {
-          const sent = await tx.sendBatch({ topicMessages: [...byTopic.values()] })
-          const mine = sent.find((m) => m.topicName === changelog && m.partition === partition)
-          base = Number(mine?.baseOffset ?? -1)
+          // A large transaction goes in several requests (each partition's batch under the broker's limit).
+          for (const wave of sendWaves([...byTopic.values()])) {
+            const sent = await tx.sendBatch({ topicMessages: wave })
+            const mine = sent.find((m) => m.topicName === changelog && m.partition === partition)
+            // Only this producer writes the partition: its records of one transaction are consecutive.
+            if (base < 0 && mine) base = Number(mine.baseOffset ?? -1)
+          }
           debug(`${groupId} p${partition}: sent`)
           await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] })
           debug(`${groupId} p${partition}: offsets sent`)
@@ -247,8 +260,10 @@ export class StageRunner {
     }
     let next = -1
     const load = (key: string, value: Buffer | null) => {
-      if (key === OFFSET_KEY) next = value ? (unpack(value) as number) : next
-      else task.restore(key, value)
+      for (const r of unbundle({ key, value })) {
+        if (r.key === OFFSET_KEY) next = r.value ? (unpack(r.value) as number) : next
+        else task.restore(r.key, r.value)
+      }
     }
     let loaded = 0
     for (const { key, value } of store.entries()) {

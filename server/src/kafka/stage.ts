@@ -1,3 +1,6 @@
+import { pack, unpack } from 'msgpackr'
+import { packInChunks } from './record-size'
+
 /** A record a stage reads: its offset in the input partition and its value. */
 export interface InputRecord {
   offset: number
@@ -7,6 +10,8 @@ export interface InputRecord {
 /** A record a stage writes to an output topic. */
 export interface OutputRecord {
   topic: string
+  /** The partition, when the stage picks it (otherwise the key's). */
+  partition?: number
   key: string
   /** `null` is a tombstone. */
   value: Buffer | null
@@ -24,6 +29,8 @@ export interface ChangelogRecord {
 export interface StageResult {
   outputs: OutputRecord[]
   changelog: ChangelogRecord[]
+  /** How many events the batch's records carried, when a record may carry several. */
+  events?: number
 }
 
 /**
@@ -43,3 +50,22 @@ export interface StageTask {
 export const OFFSET_KEY = '__offset__'
 /** Changelog key of the marker a new owner writes to find the end of the changelog. */
 export const MARKER_KEY = '__marker__'
+
+/** Changelog key prefix of a bundle: the changelog writes of one transaction in one record. */
+export const BUNDLE_KEY = '__bundle__'
+
+/**
+ * The changelog writes of one transaction (ending with the next input offset) as few records as fit,
+ * keyed by that offset and their index. Only for a changelog with a retention: every bundle has its
+ * own key, so compaction keeps them all until the retention deletes them.
+ */
+export function bundleOf(records: readonly ChangelogRecord[], next: number): ChangelogRecord[] {
+  const entries = records.map(({ key, value }) => [key, value] as const)
+  return packInChunks(entries, pack).map((value, i) => ({ key: `${BUNDLE_KEY}\0${next}\0${i}`, value }))
+}
+
+/** The changelog writes a record stands for: those of a bundle, or the record itself. */
+export function unbundle(record: ChangelogRecord): ChangelogRecord[] {
+  if (!record.key.startsWith(BUNDLE_KEY) || !record.value) return [record]
+  return (unpack(record.value) as Array<[string, Buffer | null]>).map(([key, value]) => ({ key, value }))
+}

@@ -183,16 +183,27 @@ export class StageRunner {
     try {
       await withTimeout(
         (async () => {
-          // A large transaction goes in several requests (each partition's batch under the broker's limit).
-          for (const wave of sendWaves([...byTopic.values()])) {
-            const sent = await tx.sendBatch({ topicMessages: wave })
-            const mine = sent.find((m) => m.topicName === changelog && m.partition === partition)
-            // Only this producer writes the partition: its records of one transaction are consecutive.
-            if (base < 0 && mine) base = Number(mine.baseOffset ?? -1)
+          const offsets = { consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] }
+          // The input offset goes to the transaction while the outputs are sent, not after them.
+          let offsetsFailed: { error: unknown } | undefined
+          const offsetsSent = tx.sendOffsets(offsets).then(
+            () => debug(`${groupId} p${partition}: offsets sent`),
+            (error: unknown) => void (offsetsFailed = { error }),
+          )
+          try {
+            // A large transaction goes in several requests (each partition's batch under the broker's limit).
+            for (const wave of sendWaves([...byTopic.values()])) {
+              const sent = await tx.sendBatch({ topicMessages: wave })
+              const mine = sent.find((m) => m.topicName === changelog && m.partition === partition)
+              // Only this producer writes the partition: its records of one transaction are consecutive.
+              if (base < 0 && mine) base = Number(mine.baseOffset ?? -1)
+            }
+            debug(`${groupId} p${partition}: sent`)
+          } finally {
+            // Settled before anything else happens to the transaction (an abort included).
+            await offsetsSent
           }
-          debug(`${groupId} p${partition}: sent`)
-          await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] })
-          debug(`${groupId} p${partition}: offsets sent`)
+          if (offsetsFailed) throw offsetsFailed.error
           await tx.commit()
         })(),
       )

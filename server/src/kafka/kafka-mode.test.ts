@@ -28,8 +28,9 @@ afterAll(async () => {
   await broker?.stop()
 }, 60_000)
 
-async function node(role: 'edge' | 'processor' | 'all', prefix: string, port = 0): Promise<NodeProcess> {
+async function node(role: 'edge' | 'processor' | 'all', prefix: string, port = 0, extra: Record<string, string> = {}): Promise<NodeProcess> {
   const env: Record<string, string> = {
+    ...extra,
     SEQUITUR_KAFKA_BROKERS: broker.brokers,
     SEQUITUR_ROLE: role,
     SEQUITUR_KAFKA_PREFIX: prefix,
@@ -208,6 +209,22 @@ describe('Kafka mode against a real broker', () => {
     const loads = [...processor.output().matchAll(/(\d+) keys from the embedded store, (\d+) changelog records/g)]
     // After the restart, some partition came back from its store with more keys than changelog records replayed.
     expect(loads.some(([, keys, replayed]) => Number(keys) > 0 && Number(keys) > Number(replayed))).toBe(true)
+  }, 180_000)
+
+  it('a backlog of megabytes: the stages split what exceeds the broker\'s 1 MB batch limit and count every event once', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`
+    // One partition per topic: a stage's whole output of a batch goes to one partition.
+    const edge = await node('edge', prefix, 0, { SEQUITUR_KAFKA_PARTITIONS: '1' })
+    // ~60,000 events posted while no processor runs: each stage's first fetch then carries megabytes.
+    const events = sessions(15_000)
+    const batches: Event[][] = []
+    for (let i = 0; i < events.length; i += 500) batches.push(events.slice(i, i + 500))
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      for (let batch = batches.pop(); batch; batch = batches.pop()) await post(edge.url, batch)
+    }))
+    const processor = await node('processor', prefix, 0, { SEQUITUR_KAFKA_PARTITIONS: '1' })
+    await expect.poll(() => rows(edge.url), { timeout: 120_000, interval: 500 }).toEqual(offline(events))
+    expect(processor.output()).not.toMatch(/transaction failed|larger than the max message size/)
   }, 180_000)
 
   it('a broker restart while a client keeps sending: every event that got a 202 counts exactly once', async () => {

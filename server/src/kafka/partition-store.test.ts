@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PartitionStore } from './partition-store'
+import { bundleOf, unbundle } from './stage'
 
 describe('PartitionStore', () => {
   it('keeps the latest value of each key and its checkpoint across a reopen', () => {
@@ -18,5 +19,27 @@ describe('PartitionStore', () => {
     again.wipe()
     expect(again.checkpoint()).toBe(0)
     expect([...again.entries()]).toEqual([])
+  })
+
+  it('applies a bundle as the writes it holds, in order, even when they take several records', () => {
+    const writes = Array.from({ length: 3000 }, (_, i) => ({ key: `c${i % 1000}`, value: i % 1000 === 7 ? null : Buffer.from(String(i)) }))
+    const bundle = bundleOf(writes, 42)
+    expect(bundle.length).toBe(1)
+    expect(bundle[0]!.key).toBe('__bundle__\u000042\u00000')
+    expect(bundle.flatMap(unbundle)).toEqual(writes)
+    const big = bundleOf(
+      Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: Buffer.alloc(20_000, i) })),
+      43,
+    )
+    expect(big.length).toBeGreaterThan(3)
+    for (const r of big) expect(r.value!.length).toBeLessThanOrEqual(512 * 1024)
+    const store = new PartitionStore(join(mkdtempSync(join(tmpdir(), 'sequitur-store-')), 'p1.db'))
+    store.apply([...bundle, ...big], 9)
+    const entries = new Map([...store.entries()].map(({ key, value }) => [key, value]))
+    expect(entries.get('c5')?.toString()).toBe('2005')
+    expect(entries.has('c7')).toBe(false)
+    expect(entries.get('k99')?.[0]).toBe(99)
+    expect(store.checkpoint()).toBe(9)
+    store.close()
   })
 })

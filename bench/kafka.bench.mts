@@ -72,7 +72,7 @@ const cpuTotal = perEvent.broker + perEvent.edge + perEvent.processor + perEvent
 // Freshness under a background load of about a quarter of the sustained rate.
 const background = median(endToEnd) / 4
 const pace = Math.max(1, Math.round((4 * batch * 1000) / background))
-const probing = probeFreshness(edge.url, edge.url, seconds * 2, 200)
+const probing = probeFreshness(edge.url, edge.url, seconds * 2, 100)
 const load = runLoad({ port: edge.port, seconds: seconds * 2, concurrency: 4, batch, items, tag: 'kf', pace })
 const freshness = await probing
 await load

@@ -23,9 +23,10 @@ export function createKafka(brokers: readonly string[], clientId: string, log: (
     requestTimeout: 10_000,
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 2000 },
     logLevel: logLevel.ERROR,
-    // Connection-level errors are retried by kafkajs and surface from the operation when final.
+    // Connection-level errors, and errors kafkajs retries (they carry a retry count), surface from
+    // the operation when final.
     logCreator: () => ({ namespace, log: entry }) => {
-      if (namespace !== 'Connection') log(`kafkajs ${namespace}: ${entry.message}`)
+      if (namespace !== 'Connection' && (entry as { retryCount?: number }).retryCount === undefined) log(`kafkajs ${namespace}: ${entry.message}`)
     },
   })
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { StreamHub } from '../edge/stream-hub'
 import type { DailyProfile } from '../profiles/daily-profile'
 import { MemoryProfileView } from '../profiles/memory-profile-view'
@@ -6,20 +5,18 @@ import { MemoryTrendingView } from '../trending/memory-trending-view'
 import type { Cell } from '../trending/take-rates'
 import type { ModeContext, RunningMode } from '../mode'
 import { MemoryRowView } from '../state/memory-row-view'
-import { AggregatorTask } from './aggregator'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
-import { keyPartitioner, partitionCount } from './key-partitions'
+import { partitionCount } from './key-partitions'
 import { KafkaCatalog } from './kafka-catalog'
 import { RowMaterializer } from './row-materializer'
-import { SessionizerTask } from './sessionizer'
-import { StageRunner } from './stage-runner'
+import { startStageThread, type StageCommit } from './stage-thread'
 import { followTopic } from './topic-follower'
 import { ensureTopics, topicsOf } from './topics'
 
 /**
  * Kafka mode: edges append events to the events topic and materialize the rows topic; processors run
- * the two transactional stages (sessionizer, aggregator) as consumer groups. `SEQUITUR_ROLE` picks
+ * the two transactional stages (sessionizer, aggregator) as consumer groups, each on its own thread. `SEQUITUR_ROLE` picks
  * which of the two this process is (default both).
  */
 export async function startKafka({ config, clock, metrics, log }: ModeContext): Promise<RunningMode> {
@@ -37,44 +34,17 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
   const groups: Array<{ group: string; topic: string }> = []
 
   if (role !== 'edge') {
-    const stateDir = join(config.dataDir, 'kafka-state', prefix)
-    const incrementsPartition = keyPartitioner(topics.increments, await partitionCount(admin, topics.increments))
-    const sessionizer = new StageRunner({
-      kafka,
-      groupId: `${prefix}-sessionizer`,
-      input: topics.events,
-      changelog: topics.sessionsChangelog,
-      transactionalIdPrefix: `${prefix}-sessionizer`,
-      stateDir,
-      createTask: (partition) =>
-        new SessionizerTask(topics.increments, clock, partition, (site, item) => catalog.get(site, item), incrementsPartition),
-      onCommit: ({ records, result }) => metrics.eventsOut.inc(result.events ?? records),
-      log,
-    })
-    const aggregator = new StageRunner({
-      kafka,
-      groupId: `${prefix}-aggregator`,
-      input: topics.increments,
-      changelog: topics.countsChangelog,
-      transactionalIdPrefix: `${prefix}-aggregator`,
-      // The counts changelog is deleted after the window: one record per transaction is safe there.
-      bundleChangelog: true,
-      stateDir,
-      createTask: () =>
-        new AggregatorTask(
-          topics.rows,
-          { windowDays: config.windowDays, topK: config.topK },
-          topics.profiles,
-          topics.trending,
-          () => metrics.lateEvents.inc(),
-          (site, item) => catalog.get(site, item),
-          config.trending,
-        ),
-      onCommit: ({ result }) => metrics.rowsPublished.inc(result.outputs.length),
-      log,
-    })
-    await sessionizer.start()
-    await aggregator.start()
+    // Each stage on its own thread, so that neither waits for the other's batches.
+    const options = { brokers: kafkaBrokers, prefix, dataDir: config.dataDir, windowDays: config.windowDays, topK: config.topK, trending: config.trending }
+    const onCommit = ({ events, rows, late }: StageCommit) => {
+      metrics.eventsOut.inc(events)
+      metrics.rowsPublished.inc(rows)
+      if (late > 0) metrics.lateEvents.inc(late)
+    }
+    const [sessionizer, aggregator] = await Promise.all([
+      startStageThread({ ...options, stage: 'sessionizer' }, onCommit, log),
+      startStageThread({ ...options, stage: 'aggregator' }, onCommit, log),
+    ])
     stops.unshift(() => sessionizer.stop(), () => aggregator.stop())
     groups.push({ group: `${prefix}-sessionizer`, topic: topics.events }, { group: `${prefix}-aggregator`, topic: topics.increments })
   }

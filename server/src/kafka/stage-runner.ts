@@ -183,27 +183,18 @@ export class StageRunner {
     try {
       await withTimeout(
         (async () => {
-          const offsets = { consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] }
-          // The input offset goes to the transaction while the outputs are sent, not after them.
-          let offsetsFailed: { error: unknown } | undefined
-          const offsetsSent = tx.sendOffsets(offsets).then(
-            () => debug(`${groupId} p${partition}: offsets sent`),
-            (error: unknown) => void (offsetsFailed = { error }),
-          )
-          try {
-            // A large transaction goes in several requests (each partition's batch under the broker's limit).
-            for (const wave of sendWaves([...byTopic.values()])) {
-              const sent = await tx.sendBatch({ topicMessages: wave })
-              const mine = sent.find((m) => m.topicName === changelog && m.partition === partition)
-              // Only this producer writes the partition: its records of one transaction are consecutive.
-              if (base < 0 && mine) base = Number(mine.baseOffset ?? -1)
-            }
-            debug(`${groupId} p${partition}: sent`)
-          } finally {
-            // Settled before anything else happens to the transaction (an abort included).
-            await offsetsSent
+          // A large transaction goes in several requests (each partition's batch under the broker's limit).
+          for (const wave of sendWaves([...byTopic.values()])) {
+            const sent = await tx.sendBatch({ topicMessages: wave })
+            const mine = sent.find((m) => m.topicName === changelog && m.partition === partition)
+            // Only this producer writes the partition: its records of one transaction are consecutive.
+            if (base < 0 && mine) base = Number(mine.baseOffset ?? -1)
           }
-          if (offsetsFailed) throw offsetsFailed.error
+          debug(`${groupId} p${partition}: sent`)
+          // Not while the outputs are sent: the coordinator refuses a second operation on a transaction
+          // while one is pending (CONCURRENT_TRANSACTIONS), which kafkajs does not retry here.
+          await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] })
+          debug(`${groupId} p${partition}: offsets sent`)
           await tx.commit()
         })(),
       )
@@ -226,8 +217,9 @@ export class StageRunner {
       transactionTimeout: TRANSACTION_TIMEOUT_MS,
       // The broker answers CONCURRENT_TRANSACTIONS while it still writes the last transaction's markers
       // (a few ms): retry soon, as the Java client does (20 ms), not after the client's 100 ms doubling
-      // to 2 s, which put seconds into the tail of freshness under load.
-      retry: { initialRetryTime: 10, maxRetryTime: 200, multiplier: 1.5, retries: 60 },
+      // to 2 s, which put seconds into the tail of freshness under load. Retries stop with the
+      // transaction's timeout, as before.
+      retry: { initialRetryTime: 10, maxRetryTime: 200, multiplier: 1.5, retries: Number.MAX_SAFE_INTEGER },
     })
     const token = randomUUID()
     try {

@@ -27,10 +27,6 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
   await admin.connect()
   await ensureTopics(admin, topics, config.kafkaPartitions, config.windowDays)
   const stops: Array<() => Promise<void>> = [() => admin.disconnect()]
-  // Every node holds the catalog: edges serve it, processors will read attributes from it.
-  const catalog = new KafkaCatalog(kafka, topics.catalog)
-  await catalog.start(admin)
-  stops.unshift(() => catalog.stop())
   const groups: Array<{ group: string; topic: string }> = []
 
   if (role !== 'edge') {
@@ -51,6 +47,10 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
 
   let edge: RunningMode['edge']
   if (role !== 'processor') {
+    // The edge serves the catalog (each stage thread of a processor follows its own copy).
+    const catalog = new KafkaCatalog(kafka, topics.catalog)
+    await catalog.start(admin)
+    stops.unshift(() => catalog.stop())
     const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: await partitionCount(admin, topics.events) })
     const view = new MemoryRowView()
     const hub = new StreamHub({ view, sites: new Set(config.sites) })

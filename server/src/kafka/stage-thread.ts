@@ -105,6 +105,8 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
 export interface StageThread {
   /** Stops the stage and ends the thread. */
   stop(): Promise<void>
+  /** Ends the thread at once, as a crash would (it is then started again). */
+  kill(): Promise<void>
 }
 
 /**
@@ -118,9 +120,12 @@ export async function startStageThread(
 ): Promise<StageThread> {
   let stopping = false
   let worker: Worker
+  let running = false
   const start = () =>
     new Promise<void>((resolve, reject) => {
+      if (stopping) return resolve()
       worker = startTsWorker(import.meta.url, { stageThread: options })
+      running = true
       worker.on('message', (message: StageMessage) => {
         if (message[0] === 'log') log(message[1])
         else if (message[0] === 'commit') onCommit(message[1])
@@ -128,6 +133,7 @@ export async function startStageThread(
       })
       worker.on('error', (error) => log(`${options.stage} thread: ${error.stack ?? String(error)}`))
       worker.once('exit', (code) => {
+        running = false
         reject(new Error(`the ${options.stage} thread exited with ${code} while starting`))
         if (stopping) return
         log(`${options.stage} thread exited with ${code}; starting it again`)
@@ -138,12 +144,17 @@ export async function startStageThread(
   return {
     async stop() {
       stopping = true
+      // Between a death and its restart there is no thread to stop (and none is started after this).
+      if (!running) return
       const exited = new Promise((resolve) => worker.once('exit', resolve))
       worker.postMessage('stop')
       // A stage that does not stop within the session timeout is ended.
       const timer = setTimeout(() => void worker.terminate(), 15_000)
       await exited
       clearTimeout(timer)
+    },
+    async kill() {
+      await worker.terminate()
     },
   }
 }

@@ -8,7 +8,16 @@ import { Partitioners, type Admin, type PartitionMetadata } from 'kafkajs'
 export function keyPartitioner(topic: string, count: number): (key: string) => number {
   const partitioner = Partitioners.DefaultPartitioner()
   const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata)
-  return (key) => partitioner({ topic, partitionMetadata, message: { key, value: null } })
+  // The keys seen lately: murmur2 in JavaScript costs more than a lookup.
+  const seen = new Map<string, number>()
+  return (key) => {
+    let partition = seen.get(key)
+    if (partition === undefined) {
+      if (seen.size >= 100_000) seen.clear()
+      seen.set(key, (partition = partitioner({ topic, partitionMetadata, message: { key, value: null } })))
+    }
+    return partition
+  }
 }
 
 /** How many partitions `topic` has. */

@@ -54,16 +54,6 @@ export class SessionizerTask implements StageTask {
   readonly #links = new Map<string, SessionLinks>()
   readonly #ids = new Map<string, string[]>()
   readonly #watermarks = new Map<string, number>()
-  /** Partitions of the keys seen lately: murmur2 in JavaScript costs more than a lookup. */
-  readonly #partitions = new Map<string, number>()
-  readonly #partitionOf = (key: string): number => {
-    let partition = this.#partitions.get(key)
-    if (partition === undefined) {
-      if (this.#partitions.size >= 100_000) this.#partitions.clear()
-      this.#partitions.set(key, (partition = this.partitionOf(key)))
-    }
-    return partition
-  }
 
   constructor(
     readonly incrementsTopic: string,
@@ -96,7 +86,7 @@ export class SessionizerTask implements StageTask {
 
   process(records: readonly InputRecord[]): StageResult {
     const tomorrow = dayOf(this.clock()) + 1
-    const out = new StageTwoBatches(this.incrementsTopic, this.#partitionOf)
+    const out = new StageTwoBatches(this.incrementsTopic, this.partitionOf)
     const touched = new Map<string, { site: string; session: string }>()
     const changelog: ChangelogRecord[] = []
     let events = 0

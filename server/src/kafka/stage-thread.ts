@@ -52,30 +52,25 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
   const item = (site: string, id: string) => catalog.get(site, id)
   const stateDir = join(o.dataDir, 'kafka-state', o.prefix)
   let late = 0
+  // Each stage: its consumer group and transactional ids are named after it.
+  const common = { kafka, groupId: `${o.prefix}-${o.stage}`, transactionalIdPrefix: `${o.prefix}-${o.stage}`, stateDir, log }
   let runner: StageRunner
   if (o.stage === 'sessionizer') {
     const incrementsPartition = keyPartitioner(topics.increments, await partitionCount(admin, topics.increments))
     runner = new StageRunner({
-      kafka,
-      groupId: `${o.prefix}-sessionizer`,
+      ...common,
       input: topics.events,
       changelog: topics.sessionsChangelog,
-      transactionalIdPrefix: `${o.prefix}-sessionizer`,
-      stateDir,
       createTask: (partition) => new SessionizerTask(topics.increments, systemClock, partition, item, incrementsPartition),
       onCommit: ({ records, result }) => report(['commit', { events: result.events ?? records, rows: 0, late: 0 }]),
-      log,
     })
   } else {
     runner = new StageRunner({
-      kafka,
-      groupId: `${o.prefix}-aggregator`,
+      ...common,
       input: topics.increments,
       changelog: topics.countsChangelog,
-      transactionalIdPrefix: `${o.prefix}-aggregator`,
       // The counts changelog is deleted after the window: one record per transaction is safe there.
       bundleChangelog: true,
-      stateDir,
       createTask: () =>
         new AggregatorTask(
           topics.rows,
@@ -90,7 +85,6 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
         report(['commit', { events: 0, rows: result.outputs.length, late }])
         late = 0
       },
-      log,
     })
   }
   await runner.start()

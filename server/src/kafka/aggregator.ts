@@ -5,7 +5,7 @@ import { RowCounts, type ModelOptions } from '../processor/row-counts'
 import type { Kind } from '../processor/session-links'
 import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
 import { TakeRates, type EpochState, type TakeRateOptions } from '../trending/take-rates'
-import { decodeStageTwo, type StageTwoRecord } from './stage-two'
+import { KINDS, readStageTwo, type StageTwoVisitor } from './stage-two'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
 /** Header carrying the latest event time (ms) behind a row change, for the freshness metric. */
@@ -64,7 +64,7 @@ export class AggregatorTask implements StageTask {
   restored(): void {
     for (const [key, n] of this.#restoring) {
       const [, site, stat, src, dst, day] = key.split('\0') as [string, string, Kind, string, string, string]
-      this.#countsOf(site).add(stat, src, dst, Number(day), n)
+      this.#countsOf(site).restore(stat, src, dst, Number(day), n)
     }
     this.#restoring.clear()
     // Cells older than the window may still sit in the changelog until retention removes them.
@@ -76,18 +76,23 @@ export class AggregatorTask implements StageTask {
   }
 
   process(records: readonly InputRecord[]): StageResult {
-    const dirty = new Map<string, number>()
-    const cells = new Map<string, { site: string; kind: Kind; src: string; dst: string; day: number }>()
+    /** Rows to emit, per site: item → latest event time behind the change (0: the window moved). */
+    const dirty = new Map<string, Map<string, number>>()
     const changelog: ChangelogRecord[] = []
     const applied = new Set<number>()
     const profiles = new Map<string, DailyProfile | null>()
     const takes = new Map<string, { site: string; item: string; epoch: number }>()
     const minutes = new Map<string, { site: string; item: string; epoch: number }>()
     const epochs = new Set<string>()
+    const touch = (site: string, item: string, ts: number) => {
+      let rows = dirty.get(site)
+      if (!rows) dirty.set(site, (rows = new Map()))
+      rows.set(item, Math.max(rows.get(item) ?? 0, ts))
+    }
     const advance = (site: string, day: number) => {
       const counts = this.#countsOf(site)
       if (day <= counts.watermark) return
-      for (const src of counts.advance(day)) dirty.set(`${site}\0${src}`, dirty.get(`${site}\0${src}`) ?? 0)
+      for (const src of counts.advance(day)) touch(site, src, 0)
       changelog.push({ key: `w\0${site}`, value: pack(day) })
       // Daily profiles live as long as the window (their TTL).
       for (const key of this.#profiles.keys()) {
@@ -96,13 +101,31 @@ export class AggregatorTask implements StageTask {
       }
       for (const [key, profile] of profiles) if (profile === null) this.#profiles.delete(key)
     }
-    const apply = (r: StageTwoRecord): void => {
-      const last = this.#applied.get(r.from)
-      if (last && (r.offset < last[0] || (r.offset === last[0] && r.k <= last[1]))) return
-      this.#applied.set(r.from, [r.offset, r.k])
-      applied.add(r.from)
-      const counts = this.#countsOf(r.site)
-      if (r.type === 'take') {
+    /** False for a record applied before (a producer retry, or a batch processed by an old and a new owner). */
+    const fresh = (from: number, offset: number, k: number): boolean => {
+      const last = this.#applied.get(from)
+      if (last && (offset < last[0] || (offset === last[0] && k <= last[1]))) return false
+      if (last) {
+        last[0] = offset
+        last[1] = k
+      } else this.#applied.set(from, [offset, k])
+      applied.add(from)
+      return true
+    }
+    const visitor: StageTwoVisitor = {
+      row: (site, src, ts, from, offset, k, cells, at, count) => {
+        if (!fresh(from, offset, k)) return
+        const counts = this.#countsOf(site)
+        let grew = false
+        for (let j = at; j < at + 4 * count; j += 4) {
+          const day = cells[j + 2] as number
+          if (day > counts.watermark) advance(site, day)
+          if (counts.add(KINDS[cells[j] as number]!, src, cells[j + 1] as string, day, cells[j + 3] as number)) grew = true
+        }
+        if (grew) touch(site, src, ts)
+      },
+      take: (r) => {
+        if (!fresh(r.from, r.offset, r.k)) return
         const rates = this.#ratesOf(r.site)
         const event = r.kind === 'impression'
           ? { id: '', session: '', type: 'impression' as const, items: [r.item], ts: r.ts, ...(r.list === undefined ? {} : { list: r.list }) }
@@ -115,45 +138,40 @@ export class AggregatorTask implements StageTask {
           if (r.kind === 'click') minutes.set(`${r.site}\0${r.item}\0m${Math.floor(r.ts / 60_000)}`, { site: r.site, item: r.item, epoch })
           else epochs.add(`${r.site}\0${epoch}`)
         }
-        return
-      }
-      if (r.type === 'profile') {
+      },
+      profile: (r) => {
+        if (!fresh(r.from, r.offset, r.k)) return
         advance(r.site, r.day)
-        if (r.day < counts.windowStart) return
+        if (r.day < this.#countsOf(r.site).windowStart) return
         const key = `${r.site}\0${r.user}\0${r.day}`
         const profile = this.#profiles.get(key) ?? emptyProfile()
         observeItem(profile, r.item)
         this.#profiles.set(key, profile)
         profiles.set(key, profile)
-        return
-      }
-      for (const [kind, dst, day, n] of r.adds) {
-        advance(r.site, day)
-        if (!counts.add(kind, r.src, dst, day, n)) continue
-        cells.set(`c\0${r.site}\0${kind}\0${r.src}\0${dst}\0${day}`, { site: r.site, kind, src: r.src, dst, day })
-        const row = `${r.site}\0${r.src}`
-        dirty.set(row, Math.max(dirty.get(row) ?? 0, r.ts))
-      }
+      },
     }
-    for (const { value } of records) {
-      // A record holds this partition's stage-two records of one sessionizer batch.
-      for (const r of decodeStageTwo(value)) apply(r)
-    }
+    // A record holds this partition's stage-two records of one sessionizer batch.
+    for (const { value } of records) readStageTwo(value, visitor)
     for (const from of applied) changelog.push({ key: `a\0${from}`, value: pack(this.#applied.get(from)) })
-    for (const [key, c] of cells) {
-      changelog.push({ key, value: pack(this.#countsOf(c.site).count(c.kind, c.src, c.dst, c.day)) })
+    // Each cell that grew, at its new count (a cell of a day that left the window meanwhile is gone).
+    for (const [site, counts] of this.#counts) {
+      counts.drainChanges((kind, src, dst, day) => {
+        changelog.push({ key: `c\0${site}\0${kind}\0${src}\0${dst}\0${day}`, value: pack(counts.count(kind, src, dst, day)) })
+      })
     }
     const outputs: OutputRecord[] = []
-    for (const [key, ts] of dirty) {
-      const [site, item] = key.split('\0') as [string, string]
-      const counted = this.#countsOf(site).row(item)
-      const row: ModelRow | undefined = counted && withAttributes(counted, item, (id) => this.catalog(site, id))
-      outputs.push({
-        topic: this.rowsTopic,
-        key,
-        value: row ? pack(row) : null,
-        ...(ts > 0 ? { headers: { [EVENT_TS_HEADER]: String(ts) } } : {}),
-      })
+    for (const [site, rows] of dirty) {
+      const counts = this.#countsOf(site)
+      for (const [item, ts] of rows) {
+        const counted = counts.row(item)
+        const row: ModelRow | undefined = counted && withAttributes(counted, item, (id) => this.catalog(site, id))
+        outputs.push({
+          topic: this.rowsTopic,
+          key: `${site}\0${item}`,
+          value: row ? pack(row) : null,
+          ...(ts > 0 ? { headers: { [EVENT_TS_HEADER]: String(ts) } } : {}),
+        })
+      }
     }
     for (const [key, { site, item, epoch }] of minutes) {
       const minute = Number(key.slice(key.lastIndexOf('\0') + 2))
@@ -185,7 +203,7 @@ export class AggregatorTask implements StageTask {
 
   #countsOf(site: string): RowCounts {
     let counts = this.#counts.get(site)
-    if (!counts) this.#counts.set(site, (counts = new RowCounts(this.options)))
+    if (!counts) this.#counts.set(site, (counts = new RowCounts({ ...this.options, trackChanges: true })))
     return counts
   }
 }

@@ -1,37 +1,48 @@
 import { isItemEvent, type CatalogItem } from '@sequitur/sdk/protocol'
 import { pack, unpack } from 'msgpackr'
 import { dayOf, type Clock } from '../clock'
-import { SessionLinks, type SessionPoint } from '../processor/session-links'
-import { decodeEvents } from './event-records'
-import { packInChunks } from './record-size'
-import { encodeStageTwo, type IncrementRecord, type ProfileRecord, type StageTwoRecord, type TakeRecord } from './stage-two'
+import { forEachLink, SessionLinks, type SessionPoint } from '../processor/session-links'
+import { decodeEvents, type SiteEvent } from './event-records'
+import { StageTwoWriter } from './stage-two'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
 /**
- * The stage-two records of one batch, packed per increments partition: each goes to the partition its
- * key gives (as a keyed record would), and a partition's records travel together, in order, in as few
- * Kafka records as fit (`packInChunks`), since Kafka's cost is mostly per record.
+ * The stage-two records of one batch, by increments partition: each record goes to the partition its
+ * key (site and row, or site and user) gives, as a keyed Kafka record would, and a partition's records
+ * travel together, in order, in as few Kafka records as fit, since Kafka's cost is mostly per record.
  */
 class StageTwoBatches {
-  readonly #byPartition = new Map<number, StageTwoRecord[]>()
+  readonly #writers = new Map<number, StageTwoWriter>()
+  /** The partition of each site's keys seen lately, found without joining strings. */
+  readonly #partitions = new Map<string, Map<string, number>>()
 
   constructor(
     readonly topic: string,
+    readonly from: number,
     readonly partitionOf: (key: string) => number,
   ) {}
 
-  add(key: string, record: StageTwoRecord): void {
-    const partition = this.partitionOf(key)
-    let list = this.#byPartition.get(partition)
-    if (!list) this.#byPartition.set(partition, (list = []))
-    list.push(record)
+  /** The writer of the partition of `site \0 key`. */
+  to(site: string, key: string): StageTwoWriter {
+    let known = this.#partitions.get(site)
+    if (!known) this.#partitions.set(site, (known = new Map()))
+    let partition = known.get(key)
+    if (partition === undefined) {
+      if (known.size >= 100_000) known.clear()
+      known.set(key, (partition = this.partitionOf(`${site}\0${key}`)))
+    }
+    let writer = this.#writers.get(partition)
+    if (!writer) this.#writers.set(partition, (writer = new StageTwoWriter(this.from)))
+    return writer
   }
 
-  records(): OutputRecord[] {
+  /** The records written since the last call, as Kafka records. */
+  drain(): OutputRecord[] {
     const out: OutputRecord[] = []
-    for (const [partition, list] of this.#byPartition) {
-      for (const value of packInChunks(list, encodeStageTwo)) out.push({ topic: this.topic, partition, key: String(partition), value })
+    for (const [partition, writer] of this.#writers) {
+      for (const value of writer.encode()) out.push({ topic: this.topic, partition, key: String(partition), value })
     }
+    this.#writers.clear()
     return out
   }
 }
@@ -54,6 +65,7 @@ export class SessionizerTask implements StageTask {
   readonly #links = new Map<string, SessionLinks>()
   readonly #ids = new Map<string, string[]>()
   readonly #watermarks = new Map<string, number>()
+  readonly #out: StageTwoBatches
 
   constructor(
     readonly incrementsTopic: string,
@@ -64,7 +76,9 @@ export class SessionizerTask implements StageTask {
     readonly catalog: (site: string, item: string) => CatalogItem | undefined = () => undefined,
     /** The increments partition of a key (site and source item, or site and user). */
     readonly partitionOf: (key: string) => number = () => 0,
-  ) {}
+  ) {
+    this.#out = new StageTwoBatches(incrementsTopic, partition, partitionOf)
+  }
 
   restore(key: string, value: Buffer | null): void {
     const [kind, site, session] = key.split('\0')
@@ -86,36 +100,32 @@ export class SessionizerTask implements StageTask {
 
   process(records: readonly InputRecord[]): StageResult {
     const tomorrow = dayOf(this.clock()) + 1
-    const out = new StageTwoBatches(this.incrementsTopic, this.partitionOf)
-    const touched = new Map<string, { site: string; session: string }>()
+    const out = this.#out
+    const touched = new Map<string, SiteEvent>()
     const changelog: ChangelogRecord[] = []
     let events = 0
     for (const { offset, value } of records) {
       // `k` numbers the outputs of one input record (which may carry many events): with the
       // record's offset it is the identity stage 2 applies once.
       let k = 0
-      for (const [site, event] of decodeEvents(value)) {
+      for (const siteEvent of decodeEvents(value)) {
+        const [site, event] = siteEvent
         events++
         const day = dayOf(event.ts)
         if (day > tomorrow) continue
         const sessionKey = `${site}\0${event.session}`
-        const ids = this.#ids.get(sessionKey) ?? []
-        if (ids.includes(event.id)) continue
+        let ids = this.#ids.get(sessionKey)
+        if (!ids) this.#ids.set(sessionKey, (ids = []))
+        else if (ids.includes(event.id)) continue
         ids.push(event.id)
         if (ids.length > IDS_PER_SESSION) ids.shift()
-        this.#ids.set(sessionKey, ids)
-        touched.set(sessionKey, { site, session: event.session })
+        touched.set(sessionKey, siteEvent)
         // Impressions and clicks from a list go to the take-rate join, keyed like the item's row.
-        const take = (kind: TakeRecord['kind'], item: string) => {
-          const record: TakeRecord = { type: 'take', site, kind, item, ts: event.ts, from: this.partition, offset, k: k++ }
-          if (event.list !== undefined) record.list = event.list
-          out.add(`${site}\0${item}`, record)
-        }
         if (!isItemEvent(event)) {
-          for (const item of event.items) take('impression', item)
+          for (const item of event.items) out.to(site, item).take(site, 'impression', item, event.list, event.ts, offset, k++)
           continue
         }
-        if (event.type === 'click') take('click', event.item)
+        if (event.type === 'click') out.to(site, event.item).take(site, 'click', event.item, event.list, event.ts, offset, k++)
         const links = this.#linksOf(site)
         if (day > links.watermark) {
           for (const ended of links.advance(day)) {
@@ -125,29 +135,24 @@ export class SessionizerTask implements StageTask {
           }
           changelog.push({ key: `w\0${site}`, value: pack(day) })
         }
-        const bySrc = new Map<string, IncrementRecord['adds']>()
-        for (const i of links.observe(event.session, event.item, event.ts, day)) {
-          let adds = bySrc.get(i.src)
-          if (!adds) bySrc.set(i.src, (adds = []))
-          adds.push([i.kind, i.dst, i.day, i.n])
-        }
-        for (const [src, adds] of bySrc) {
-          out.add(`${site}\0${src}`, { type: 'row', site, src, adds, ts: event.ts, from: this.partition, offset, k: k++ })
-        }
+        // One record per row the interaction grows (a source's increments come together).
+        let writer: StageTwoWriter | undefined
+        let row: string | undefined
+        forEachLink(links.step(event.session, event.item, event.ts), event.item, (src, kind, dst, n) => {
+          if (src !== row) (writer = out.to(site, (row = src))).row(site, src, event.ts, offset, k++)
+          writer!.cell(kind, dst, day, n)
+        })
         const item = event.user === undefined ? undefined : this.catalog(site, event.item)
-        if (item && event.user !== undefined) {
-          const record: ProfileRecord = { type: 'profile', site, user: event.user, day, item, ts: event.ts, from: this.partition, offset, k: k++ }
-          out.add(`${site}\0user\0${event.user}`, record)
-        }
+        if (item && event.user !== undefined) out.to(site, `user\0${event.user}`).profile(site, event.user, day, item, event.ts, offset, k++)
       }
     }
-    for (const [sessionKey, { site, session }] of touched) {
+    for (const [sessionKey, [site, { session }]] of touched) {
       // A session that only saw impressions has no items yet, only event ids to remember.
       const point = this.#linksOf(site).get(session) ?? { items: [], ts: 0 }
-      const state: SessionState = { ...point, ids: this.#ids.get(sessionKey) ?? [] }
+      const state: SessionState = { items: point.items, ts: point.ts, ids: this.#ids.get(sessionKey) ?? [] }
       changelog.push({ key: `s\0${site}\0${session}`, value: pack(state) })
     }
-    return { outputs: out.records(), changelog, events }
+    return { outputs: out.drain(), changelog, events }
   }
 
   #linksOf(site: string): SessionLinks {

@@ -88,11 +88,17 @@ export class EdgeTable {
     for (const [day, cells] of this.#days) {
       const { delta, changed } = cells
       if (!delta || !changed) continue
-      for (let k = 0; k < cells.changedLength; k++) {
-        const e = cells.edge[changed[k]!]!
-        visit(this.#src[e]!, this.#dst[e]!, day, delta[changed[k]!]!)
+      if (cells.changedLength === 0) {
+        // Quiet since the last drain: let go of the arrays (a day that still changes keeps them).
+        cells.delta = cells.changed = undefined
+        continue
       }
-      cells.delta = cells.changed = undefined
+      for (let k = 0; k < cells.changedLength; k++) {
+        const cell = changed[k]!
+        const e = cells.edge[cell]!
+        visit(this.#src[e]!, this.#dst[e]!, day, delta[cell]!)
+        delta[cell] = 0
+      }
       cells.changedLength = 0
     }
   }

@@ -22,6 +22,22 @@ export interface SessionPoint {
 export const FORWARD_WEIGHTS = [30, 15, 10] as const
 export const BACKWARD_WEIGHTS = [6, 3, 2] as const
 
+const NO_ITEMS: readonly string[] = []
+
+/**
+ * Calls `visit` with each increment an interaction with `item` links, after the session's `previous`
+ * items (most recent last): the transition from the last one (`next`) and the co-occurrence with the
+ * last three (`related`, both ways). Increments of one source come one after another.
+ */
+export function forEachLink(previous: readonly string[], item: string, visit: (src: string, kind: Kind, dst: string, n: number) => void): void {
+  for (let d = 1; d <= previous.length; d++) {
+    const before = previous[previous.length - d]!
+    if (d === 1) visit(before, 'next', item, 1)
+    visit(before, 'related', item, FORWARD_WEIGHTS[d - 1]!)
+  }
+  for (let d = 1; d <= previous.length; d++) visit(item, 'related', previous[previous.length - d]!, BACKWARD_WEIGHTS[d - 1]!)
+}
+
 /**
  * Follows sessions and turns each interaction into the increments it links: the transition from the
  * session's previous item (`next`) and the co-occurrence with its last three (`related`). A session
@@ -54,16 +70,22 @@ export class SessionLinks {
 
   /** Records that `session` interacted with `item` at `ts` (on `day`); returns the increments it links. */
   observe(session: string, item: string, ts: number, day: number): Increment[] {
-    const previous = this.#sessions.get(session)?.items ?? []
-    this.#sessions.set(session, { items: [...previous.slice(-(FORWARD_WEIGHTS.length - 1)), item], ts })
-    if (previous.length === 0) return []
-    const out: Increment[] = [{ kind: 'next', src: previous[previous.length - 1]!, dst: item, day, n: 1 }]
-    for (let d = 1; d <= previous.length; d++) {
-      const before = previous[previous.length - d]!
-      out.push({ kind: 'related', src: before, dst: item, day, n: FORWARD_WEIGHTS[d - 1]! })
-      out.push({ kind: 'related', src: item, dst: before, day, n: BACKWARD_WEIGHTS[d - 1]! })
-    }
+    const out: Increment[] = []
+    forEachLink(this.step(session, item, ts), item, (src, kind, dst, n) => out.push({ kind, src, dst, day, n }))
     return out
+  }
+
+  /** Records that `session` interacted with `item` at `ts`; returns its items before (most recent last). */
+  step(session: string, item: string, ts: number): readonly string[] {
+    const point = this.#sessions.get(session)
+    if (!point) {
+      this.#sessions.set(session, { items: [item], ts })
+      return NO_ITEMS
+    }
+    const previous = point.items
+    point.items = previous.length < FORWARD_WEIGHTS.length ? [...previous, item] : [...previous.slice(1 - FORWARD_WEIGHTS.length), item]
+    point.ts = ts
+    return previous
   }
 
   /** A session's latest items. */

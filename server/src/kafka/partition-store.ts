@@ -1,20 +1,35 @@
 import { openDb, type Db } from '../state/sqlite'
 import { unbundle, type ChangelogRecord } from './stage'
 
+/** How often a store writes what it was given, and how many keys it holds back at most. */
+export interface PartitionStoreOptions {
+  flushEveryMs?: number
+  maxPending?: number
+}
+
 /**
  * A stage's state for one input partition in an embedded SQLite file: the latest value of every
  * changelog key, and the changelog offset it reflects. A new owner loads it and replays the changelog
- * only from there; it is written after each committed transaction, so at worst it lags and the replay
- * is longer (applying a changelog record twice sets the same value).
+ * only from there. It is given each committed transaction's writes but writes them behind, about once
+ * a second, each key once at its latest value (a hot key changes in many transactions): so it lags,
+ * and at worst the replay is longer, since applying a changelog record twice sets the same value.
  */
 export class PartitionStore {
   readonly #db: Db
+  /** Writes not in the file yet: the latest value of each key (`null` deletes it), up to `#pendingNext`. */
+  readonly #pending = new Map<string, Buffer | null>()
+  #pendingNext = -1
+  #flushedAt = performance.now()
+  readonly #flushEveryMs: number
+  readonly #maxPending: number
   readonly #put
   readonly #delete
   readonly #setCheckpoint
   readonly #apply
 
-  constructor(file: string) {
+  constructor(file: string, { flushEveryMs = 1000, maxPending = 100_000 }: PartitionStoreOptions = {}) {
+    this.#flushEveryMs = flushEveryMs
+    this.#maxPending = maxPending
     this.#db = openDb(file)
     // The changelog in Kafka is the durable copy: this file may lose its last writes on power loss.
     this.#db.pragma('synchronous = NORMAL')
@@ -26,12 +41,10 @@ export class PartitionStore {
     this.#setCheckpoint = this.#db.prepare(
       'INSERT INTO checkpoint (id, next) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET next = excluded.next',
     )
-    this.#apply = this.#db.transaction((records: readonly ChangelogRecord[], next: number) => {
-      for (const record of records) {
-        for (const { key, value } of unbundle(record)) {
-          if (value) this.#put.run(key, value)
-          else this.#delete.run(key)
-        }
+    this.#apply = this.#db.transaction((writes: Map<string, Buffer | null>, next: number) => {
+      for (const [key, value] of writes) {
+        if (value) this.#put.run(key, value)
+        else this.#delete.run(key)
       }
       this.#setCheckpoint.run(next)
     })
@@ -39,25 +52,45 @@ export class PartitionStore {
 
   /** The next changelog offset to replay from (0 when the store is empty). */
   checkpoint(): number {
+    if (this.#pendingNext >= 0) return this.#pendingNext
     return (this.#db.prepare('SELECT next FROM checkpoint WHERE id = 1').pluck().get() as number | undefined) ?? 0
   }
 
   /** Every stored key with its value. */
   entries(): Iterable<{ key: string; value: Buffer }> {
+    this.flush()
     return this.#db.prepare('SELECT key, value FROM state').iterate() as Iterable<{ key: string; value: Buffer }>
   }
 
-  /** Applies changelog records in order and moves the checkpoint to `next`, in one transaction. */
+  /**
+   * Takes changelog records in order (bundles as the writes they hold) that bring the state to
+   * changelog offset `next`; they reach the file, with `next`, at the next flush.
+   */
   apply(records: readonly ChangelogRecord[], next: number): void {
-    this.#apply(records, next)
+    for (const record of records) for (const { key, value } of unbundle(record)) this.#pending.set(key, value)
+    this.#pendingNext = next
+    if (this.#pending.size >= this.#maxPending || performance.now() - this.#flushedAt >= this.#flushEveryMs) this.flush()
+  }
+
+  /** Writes what it holds back, and the checkpoint it reaches, in one SQLite transaction. */
+  flush(): void {
+    this.#flushedAt = performance.now()
+    if (this.#pendingNext < 0) return
+    this.#apply(this.#pending, this.#pendingNext)
+    this.#pending.clear()
+    this.#pendingNext = -1
   }
 
   /** Forgets everything (the changelog no longer reaches back to the checkpoint). */
   wipe(): void {
+    this.#pending.clear()
+    this.#pendingNext = -1
     this.#db.exec('DELETE FROM state; DELETE FROM checkpoint;')
   }
 
+  /** Writes what it holds back, then closes the file. */
   close(): void {
+    this.flush()
     this.#db.close()
   }
 }

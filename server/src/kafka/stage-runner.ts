@@ -111,7 +111,6 @@ export class StageRunner {
     })
     await consumer.connect()
     await consumer.subscribe({ topic: input, fromBeginning: true })
-    await this.#consumer.subscribe({ topic: input, fromBeginning: true })
     await consumer.run({
       autoCommit: false,
       // Partitions have their own task and producer: their transactions may run side by side.
@@ -204,7 +203,7 @@ export class StageRunner {
       throw error
     }
     // Committed: the embedded store follows (the changelog offsets of this batch are base, base + 1, ...).
-    if (base >= 0) open.store.apply(log, base + log.length)
+    if (base >= 0) open.store.apply(writes, base + log.length)
   }
 
   async #open(partition: number, heartbeat: () => Promise<void>): Promise<OpenTask> {

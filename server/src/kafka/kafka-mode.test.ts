@@ -201,6 +201,8 @@ describe('Kafka mode against a real broker', () => {
     const first = sessions(30)
     await post(edge.url, first)
     await expect.poll(() => rows(edge.url), { timeout: 60_000, interval: 250 }).toEqual(offline(first))
+    // The embedded stores write behind, within a second.
+    await new Promise((r) => setTimeout(r, 1500))
     await processor.kill('SIGKILL')
     const second = sessions(30)
     await post(edge.url, second)

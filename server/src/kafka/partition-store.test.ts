@@ -62,4 +62,15 @@ describe('PartitionStore', () => {
     expect([...reader.entries()].map(({ key }) => key)).toEqual(['a'])
     reader.close()
   })
+
+  it('writes what it holds back within its interval when no more writes come', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-store-')), 'p3.db')
+    const store = new PartitionStore(file, { flushEveryMs: 50 })
+    const reader = new PartitionStore(file)
+    store.apply([{ key: 'a', value: Buffer.from('1') }], 2)
+    expect(reader.checkpoint()).toBe(0)
+    await expect.poll(() => reader.checkpoint(), { timeout: 2000, interval: 20 }).toBe(2)
+    store.close()
+    reader.close()
+  })
 })

@@ -1,7 +1,7 @@
 import { openDb, type Db } from '../state/sqlite'
 import { unbundle, type ChangelogRecord } from './stage'
 
-/** How often a store writes what it was given, and how many keys it holds back at most. */
+/** How long a store holds back what it was given at most, and how many keys. */
 export interface PartitionStoreOptions {
   flushEveryMs?: number
   maxPending?: number
@@ -10,16 +10,17 @@ export interface PartitionStoreOptions {
 /**
  * A stage's state for one input partition in an embedded SQLite file: the latest value of every
  * changelog key, and the changelog offset it reflects. A new owner loads it and replays the changelog
- * only from there. It is given each committed transaction's writes but writes them behind, about once
- * a second, each key once at its latest value (a hot key changes in many transactions): so it lags,
- * and at worst the replay is longer, since applying a changelog record twice sets the same value.
+ * only from there. It is given each committed transaction's writes but writes them behind, within a
+ * second, each key once at its latest value (a hot key changes in many transactions): so it lags, and
+ * a new owner after a crash replays a second more, since applying a changelog record twice sets the
+ * same value.
  */
 export class PartitionStore {
   readonly #db: Db
   /** Writes not in the file yet: the latest value of each key (`null` deletes it), up to `#pendingNext`. */
   readonly #pending = new Map<string, Buffer | null>()
   #pendingNext = -1
-  #flushedAt = performance.now()
+  #timer: NodeJS.Timeout | undefined
   readonly #flushEveryMs: number
   readonly #maxPending: number
   readonly #put
@@ -69,12 +70,17 @@ export class PartitionStore {
   apply(records: readonly ChangelogRecord[], next: number): void {
     for (const record of records) for (const { key, value } of unbundle(record)) this.#pending.set(key, value)
     this.#pendingNext = next
-    if (this.#pending.size >= this.#maxPending || performance.now() - this.#flushedAt >= this.#flushEveryMs) this.flush()
+    if (this.#pending.size >= this.#maxPending) this.flush()
+    else if (!this.#timer && Number.isFinite(this.#flushEveryMs)) {
+      this.#timer = setTimeout(() => this.flush(), this.#flushEveryMs)
+      this.#timer.unref()
+    }
   }
 
   /** Writes what it holds back, and the checkpoint it reaches, in one SQLite transaction. */
   flush(): void {
-    this.#flushedAt = performance.now()
+    clearTimeout(this.#timer)
+    this.#timer = undefined
     if (this.#pendingNext < 0) return
     this.#apply(this.#pending, this.#pendingNext)
     this.#pending.clear()

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { DEFAULT_KAFKA_PARTITIONS } from '../server/src/config'
 import { startLocalBroker } from '../server/src/kafka/local-broker'
 import { spawnNode } from '../server/src/kafka/test-cluster'
 import { appliedEvents, probeFreshness, processCpuSeconds, runLoad, serverCpuSeconds } from './clients.mts'
@@ -17,6 +18,7 @@ const concurrency = 64
 const batch = 50
 const items = 10_000
 
+const partitions = process.env.SEQUITUR_KAFKA_PARTITIONS ?? String(DEFAULT_KAFKA_PARTITIONS)
 const broker = await startLocalBroker()
 const prefix = `bench${Date.now()}`
 const env = (role: string) => ({ SEQUITUR_KAFKA_BROKERS: broker.brokers, SEQUITUR_ROLE: role, SEQUITUR_KAFKA_PREFIX: prefix })
@@ -80,7 +82,7 @@ await load
 report(
   'kafka',
   [
-    `Kafka mode: 1 edge + 1 processor (2 stages) + 1 local broker (KRaft, 4 partitions), all on this machine, 127.0.0.1.`,
+    `Kafka mode: 1 edge + 1 processor (2 stages) + 1 local broker (KRaft, ${partitions} partitions), all on this machine, 127.0.0.1.`,
     `Load: bench/load.mts as its own process, ${concurrency} keep-alive connections posting msgpack batches of ${batch} clicks`,
     `(sessions of 5 over ${items} items), ${rounds} round(s) of ${seconds} s after 2 s of warm-up; end to end = events / (start → both`,
     `stages applied all of them). Freshness: ${freshness.length} probes over ${seconds * 2} s under ~${Math.round(background)} events/s of background load.`,

@@ -10,6 +10,14 @@ const int = (min: number, max: number, fallback: number) =>
     v.maxValue(max, `must be at most ${max}`),
   )
 
+/**
+ * Partitions of the Kafka topics Sequitur creates: the most processors that can share the work. Each
+ * partition has its own transactions, so one processor carries ~20 % fewer events with 4 than with 2
+ * (docs/performance.md); the count is fixed once the topics exist, since keys decide which
+ * partition, and so which processor, holds a session's and a row's state.
+ */
+export const DEFAULT_KAFKA_PARTITIONS = 2
+
 const EnvSchema = v.object({
   PORT: int(0, 65535, 8787),
   HOST: v.optional(v.string()),
@@ -29,7 +37,7 @@ const EnvSchema = v.object({
       v.array(v.pipe(v.string(), v.regex(/^[^:\s]+:\d{1,5}$/, 'must list host:port pairs separated by commas'))),
     ),
   ),
-  SEQUITUR_KAFKA_PARTITIONS: int(1, 1024, 4),
+  SEQUITUR_KAFKA_PARTITIONS: int(1, 1024, DEFAULT_KAFKA_PARTITIONS),
   SEQUITUR_KAFKA_PREFIX: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')),
     'sequitur',
@@ -58,7 +66,7 @@ export interface Config {
   logRetentionDays: number
   /** Kafka bootstrap brokers (`SEQUITUR_KAFKA_BROKERS`); embedded mode when absent. */
   kafkaBrokers: string[] | undefined
-  /** Partitions of the events, increments and changelog topics when created (`SEQUITUR_KAFKA_PARTITIONS`, default 4). */
+  /** Partitions of the events, increments and changelog topics when created (`SEQUITUR_KAFKA_PARTITIONS`, default 2). */
   kafkaPartitions: number
   /** Prefix of topic names, consumer groups and transactional ids (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
   kafkaPrefix: string

@@ -91,9 +91,9 @@ export class StageRunner {
       maxWaitTimeInMs: 50,
       // Let the broker gather a few KB per fetch: one transaction then carries more records.
       minBytes: 16 * 1024,
-      // A transaction's cost is mostly fixed (five round trips), so a backlog goes in large ones. The
-      // stages write one record per partition per batch: kafkajs's grouping of a send's messages,
-      // quadratic in their number, stays cheap.
+      // A transaction's cost is mostly fixed (five round trips), so a backlog goes in large ones. Its
+      // thousands of session and row records are grouped in linear time since kafkajs is patched
+      // (patches/kafkajs+2.2.4.patch).
       maxBytesPerPartition: 2 * 1024 * 1024,
       readUncommitted: false,
       sessionTimeout: 10_000,

@@ -129,19 +129,19 @@ export class StageRunner {
         }
         if (records.length === 0) return debug(`${this.#o.groupId} p${partition}: batch ${first} already applied`)
         const next = Number(batch.messages[batch.messages.length - 1]!.offset) + 1
-        const result = open.task.process(records)
-        debug(`${this.#o.groupId} p${partition}: commit ${first}..${next} (${records.length} records)`)
         try {
+          const result = open.task.process(records)
+          debug(`${this.#o.groupId} p${partition}: commit ${first}..${next} (${records.length} records)`)
           await this.#commit(open, partition, result, next)
+          open.next = next
+          debug(`${this.#o.groupId} p${partition}: committed ${next}`)
+          this.#o.onCommit?.({ partition, records: records.length, result, next })
         } catch (error) {
-          // The state holds a batch Kafka does not: rebuild it from the changelog before going on.
-          this.#o.log?.(`${this.#o.groupId}: partition ${partition}: transaction failed (${(error as Error).message}); restoring`)
+          // The state holds (part of) a batch Kafka does not: rebuild it from the changelog before going on.
+          this.#o.log?.(`${this.#o.groupId}: partition ${partition}: batch failed (${(error as Error).message}); restoring`)
           await this.#close(partition)
           throw error
         }
-        open.next = next
-        debug(`${this.#o.groupId} p${partition}: committed ${next}`)
-        this.#o.onCommit?.({ partition, records: records.length, result, next })
       },
     })
   }

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pack, unpack } from 'msgpackr'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createKafka } from './client'
+import { startLocalBroker, type LocalBroker } from './local-broker'
+import type { InputRecord, StageResult, StageTask } from './stage'
+import { StageRunner } from './stage-runner'
+
+let broker: LocalBroker
+beforeAll(async () => {
+  broker = await startLocalBroker()
+}, 180_000)
+afterAll(async () => {
+  await broker?.stop()
+}, 60_000)
+
+/** Counts its input records in its state (and changelog); throws once, after counting, when told to. */
+class CountingTask implements StageTask {
+  count = 0
+  constructor(readonly failOnce: { armed: boolean }) {}
+  restore(key: string, value: Buffer | null): void {
+    if (key === 'count' && value) this.count = unpack(value) as number
+  }
+  restored(): void {}
+  process(records: readonly InputRecord[]): StageResult {
+    this.count += records.length
+    if (this.failOnce.armed) {
+      this.failOnce.armed = false
+      throw new Error('failed in the middle of a batch')
+    }
+    return { outputs: [], changelog: [{ key: 'count', value: pack(this.count) }] }
+  }
+}
+
+describe('a stage runner', () => {
+  it('whose task fails in the middle of a batch restores its state from the changelog before the batch comes again', async () => {
+    const prefix = `sr${randomUUID().slice(0, 8)}`
+    const kafka = createKafka([broker.brokers], 'stage-runner-test', () => {})
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({
+      topics: [
+        { topic: `${prefix}.in`, numPartitions: 1 },
+        { topic: `${prefix}.changelog`, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+      ],
+      waitForLeaders: true,
+    })
+    const producer = kafka.producer()
+    await producer.connect()
+    const send = (n: number) => producer.send({ topic: `${prefix}.in`, messages: Array.from({ length: n }, () => ({ value: 'x' })) })
+    const failOnce = { armed: true }
+    const logs: string[] = []
+    let count = 0
+    const runner = new StageRunner({
+      kafka,
+      groupId: `${prefix}-counter`,
+      transactionalIdPrefix: `${prefix}-counter`,
+      input: `${prefix}.in`,
+      changelog: `${prefix}.changelog`,
+      stateDir: mkdtempSync(join(tmpdir(), 'sequitur-runner-')),
+      createTask: () => new CountingTask(failOnce),
+      onCommit: ({ result }) => (count = unpack(result.changelog[0]!.value!) as number),
+      log: (line) => logs.push(line),
+    })
+    try {
+      await send(10)
+      void runner.start()
+      // The failed attempt counted the batch in the task's state: a task kept as it was would say 20.
+      await expect.poll(() => count, { timeout: 60_000, interval: 100 }).toBe(10)
+      expect(failOnce.armed).toBe(false)
+      expect(logs.some((line) => /batch failed \(failed in the middle of a batch\); restoring/.test(line))).toBe(true)
+      await send(5)
+      await expect.poll(() => count, { timeout: 30_000, interval: 100 }).toBe(15)
+    } finally {
+      await runner.stop()
+      await producer.disconnect()
+      await admin.disconnect()
+    }
+  }, 180_000)
+})

@@ -66,6 +66,8 @@ export class SessionizerTask implements StageTask {
   readonly #ids = new Map<string, string[]>()
   readonly #watermarks = new Map<string, number>()
   readonly #out: StageTwoBatches
+  /** Changelog keys of the sessions the restore found over, deleted with the next batch. */
+  readonly #endedOnRestore: string[] = []
 
   constructor(
     readonly incrementsTopic: string,
@@ -90,19 +92,26 @@ export class SessionizerTask implements StageTask {
       return
     }
     const state = unpack(value) as SessionState
-    if (state.items.length > 0) this.#linksOf(site).restore(session, { items: state.items, ts: state.ts })
+    // Every session, with items or not: each ends when idle, and its ids with it.
+    this.#linksOf(site).restore(session, { items: state.items, ts: state.ts })
     this.#ids.set(sessionKey, state.ids)
   }
 
   restored(): void {
-    for (const [site, day] of this.#watermarks) this.#linksOf(site).advance(day)
+    for (const [site, day] of this.#watermarks) {
+      for (const ended of this.#linksOf(site).advance(day)) {
+        this.#ids.delete(`${site}\0${ended}`)
+        this.#endedOnRestore.push(`s\0${site}\0${ended}`)
+      }
+    }
   }
 
   process(records: readonly InputRecord[]): StageResult {
     const tomorrow = dayOf(this.clock()) + 1
     const out = this.#out
     const touched = new Map<string, SiteEvent>()
-    const changelog: ChangelogRecord[] = []
+    // Sessions the restore found over (states of earlier versions) leave the changelog now.
+    const changelog: ChangelogRecord[] = this.#endedOnRestore.splice(0).map((key) => ({ key, value: null }))
     let events = 0
     for (const { offset, value } of records) {
       // `k` numbers the outputs of one input record (which may carry many events): with the
@@ -113,19 +122,7 @@ export class SessionizerTask implements StageTask {
         events++
         const day = dayOf(event.ts)
         if (day > tomorrow) continue
-        const sessionKey = `${site}\0${event.session}`
-        let ids = this.#ids.get(sessionKey)
-        if (!ids) this.#ids.set(sessionKey, (ids = []))
-        else if (ids.includes(event.id)) continue
-        ids.push(event.id)
-        if (ids.length > IDS_PER_SESSION) ids.shift()
-        touched.set(sessionKey, siteEvent)
-        // Impressions and clicks from a list go to the take-rate join, keyed like the item's row.
-        if (!isItemEvent(event)) {
-          for (const item of event.items) out.to(site, item).take(site, 'impression', item, event.list, event.ts, offset, k++)
-          continue
-        }
-        if (event.type === 'click') out.to(site, event.item).take(site, 'click', event.item, event.list, event.ts, offset, k++)
+        // A later day ends the idle sessions (this event's own too, if idle: it then starts afresh).
         const links = this.#linksOf(site)
         if (day > links.watermark) {
           for (const ended of links.advance(day)) {
@@ -135,6 +132,20 @@ export class SessionizerTask implements StageTask {
           }
           changelog.push({ key: `w\0${site}`, value: pack(day) })
         }
+        const sessionKey = `${site}\0${event.session}`
+        let ids = this.#ids.get(sessionKey)
+        if (!ids) this.#ids.set(sessionKey, (ids = []))
+        else if (ids.includes(event.id)) continue
+        ids.push(event.id)
+        if (ids.length > IDS_PER_SESSION) ids.shift()
+        touched.set(sessionKey, siteEvent)
+        // Impressions and clicks from a list go to the take-rate join, keyed like the item's row.
+        if (!isItemEvent(event)) {
+          links.touch(event.session, event.ts)
+          for (const item of event.items) out.to(site, item).take(site, 'impression', item, event.list, event.ts, offset, k++)
+          continue
+        }
+        if (event.type === 'click') out.to(site, event.item).take(site, 'click', event.item, event.list, event.ts, offset, k++)
         // One record per row the interaction grows (a source's increments come together).
         let writer: StageTwoWriter | undefined
         let row: string | undefined
@@ -147,7 +158,7 @@ export class SessionizerTask implements StageTask {
       }
     }
     for (const [sessionKey, [site, { session }]] of touched) {
-      // A session that only saw impressions has no items yet, only event ids to remember.
+      // A session that only saw impressions has no items, only event ids to remember.
       const point = this.#linksOf(site).get(session) ?? { items: [], ts: 0 }
       const state: SessionState = { items: point.items, ts: point.ts, ids: this.#ids.get(sessionKey) ?? [] }
       changelog.push({ key: `s\0${site}\0${session}`, value: pack(state) })

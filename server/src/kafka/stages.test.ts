@@ -127,4 +127,31 @@ describe('the Kafka stages', () => {
     p.run([click('t', 'X'), click('t', 'Y')])
     expect(p.rows.get('A')).toBeNull()
   })
+
+  it('end a session that only saw impressions once idle, as any other, and forget its event ids', () => {
+    const p = pipeline()
+    p.run([{ id: 'i1', type: 'impression', items: ['A', 'B'], session: 'browsing', ts: T }])
+    expect(p.logs.s.some((r) => r.key === 's\0demo\0browsing' && r.value !== null)).toBe(true)
+    // Two days later someone else clicks: the browsing session has been idle for a whole day.
+    p.run([click('t', 'X', T + 2 * DAY_MS)])
+    expect(p.logs.s).toContainEqual({ key: 's\0demo\0browsing', value: null })
+  })
+
+  it('keep the new state of a session whose own event, on a later day, ended it', () => {
+    const p = pipeline()
+    p.run([click('s', 'A')])
+    p.run([click('s', 'B', T + 2 * DAY_MS)])
+    const writes = p.logs.s.filter((r) => r.key === 's\0demo\0s')
+    expect(writes.at(-1)!.value && (unpack(writes.at(-1)!.value!) as { items: string[] }).items).toEqual(['B'])
+  })
+
+  it('delete, with their next batch, the sessions a restore finds over (states of earlier versions)', () => {
+    const restored = restoreInto(new SessionizerTask('inc', clock), [
+      { key: 's\0demo\0old', value: pack({ items: [], ts: 0, ids: ['x'] }) },
+      { key: 'w\0demo', value: pack(Math.floor(T / DAY_MS)) },
+    ])
+    const p = pipeline(restored)
+    p.run([click('u', 'A')])
+    expect(p.logs.s).toContainEqual({ key: 's\0demo\0old', value: null })
+  })
 })

@@ -88,6 +88,16 @@ export class SessionLinks {
     return previous
   }
 
+  /**
+   * Records that `session` was active at `ts` without an item (an impression): a session that only
+   * ever sees impressions ends, as any other, once idle.
+   */
+  touch(session: string, ts: number): void {
+    const point = this.#sessions.get(session)
+    if (point) point.ts = ts
+    else this.#sessions.set(session, { items: [], ts })
+  }
+
   /** A session's latest items. */
   get(session: string): SessionPoint | undefined {
     return this.#sessions.get(session)

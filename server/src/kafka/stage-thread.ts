@@ -17,6 +17,15 @@ import { SessionizerTask } from './sessionizer'
 import { StageRunner } from './stage-runner'
 import { topicsOf } from './topics'
 
+/**
+ * A stage allocates its batches' objects (decoded events, records, buffers) at a high rate, and all
+ * die young. A 96 MB young generation instead of V8's default for a thread means fewer scavenges:
+ * 56,464 and 57,619 events/s end to end against 49,448 with the default in back-to-back runs of the
+ * Kafka suite (processor 18.1 against 19.2 µs of CPU per event; 48 MB: 54,233, 192 MB: 57,121). It
+ * costs up to that much memory per stage thread.
+ */
+const STAGE_YOUNG_GENERATION_MB = 96
+
 /** What a stage thread needs: plain data, since it crosses to the thread. */
 export interface StageThreadOptions {
   stage: 'sessionizer' | 'aggregator'
@@ -118,7 +127,7 @@ export async function startStageThread(
   const start = () =>
     new Promise<void>((resolve, reject) => {
       if (stopping) return resolve()
-      worker = startTsWorker(import.meta.url, { stageThread: options })
+      worker = startTsWorker(import.meta.url, { stageThread: options }, { maxYoungGenerationSizeMb: STAGE_YOUNG_GENERATION_MB })
       running = true
       worker.on('message', (message: StageMessage) => {
         if (message[0] === 'log') log(message[1])

@@ -1,21 +1,29 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const MAIN = join(import.meta.dirname, '../main.ts')
 
-/** Children still running, killed when the test process exits (one listener for all of them). */
+/**
+ * Children still running, killed when the test process exits, and the nodes' data folders, deleted
+ * then (a restarted node finds its folder again until that exit). One listener for all of them.
+ */
 const running = new Set<ChildProcess>()
+const dataDirs = new Set<string>()
 let exitHookInstalled = false
-function killOnExit(child: ChildProcess): void {
-  running.add(child)
-  child.once('exit', () => running.delete(child))
+function cleanUpOnExit(): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.once('exit', () => {
     for (const c of running) c.kill('SIGKILL')
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true })
   })
+}
+function killOnExit(child: ChildProcess): void {
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  cleanUpOnExit()
 }
 
 /** A Sequitur server running as its own process, for integration tests of Kafka mode. */
@@ -38,6 +46,8 @@ export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags
   let actualPort = port
   // One data folder for the node's whole life: a restart finds its embedded stores again.
   const dataDir = mkdtempSync(join(tmpdir(), 'sequitur-node-'))
+  dataDirs.add(dataDir)
+  cleanUpOnExit()
   const start = () =>
     new Promise<void>((resolve, reject) => {
       child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', MAIN], {

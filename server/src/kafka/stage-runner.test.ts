@@ -3,19 +3,13 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pack, unpack } from 'msgpackr'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createKafka } from './client'
-import { startLocalBroker, type LocalBroker } from './local-broker'
 import type { InputRecord, StageResult, StageTask } from './stage'
 import { StageRunner } from './stage-runner'
+import { useLocalBroker } from './test-broker'
 
-let broker: LocalBroker
-beforeAll(async () => {
-  broker = await startLocalBroker()
-}, 180_000)
-afterAll(async () => {
-  await broker?.stop()
-}, 60_000)
+const broker = useLocalBroker()
 
 /** Counts its input records in its state (and changelog); throws once, after counting, when told to. */
 class CountingTask implements StageTask {
@@ -38,7 +32,7 @@ class CountingTask implements StageTask {
 describe('a stage runner', () => {
   it('whose task fails in the middle of a batch restores its state from the changelog before the batch comes again', async () => {
     const prefix = `sr${randomUUID().slice(0, 8)}`
-    const kafka = createKafka([broker.brokers], 'stage-runner-test', () => {})
+    const kafka = createKafka([broker().brokers], 'stage-runner-test', () => {})
     const admin = kafka.admin()
     await admin.connect()
     await admin.createTopics({

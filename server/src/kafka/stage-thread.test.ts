@@ -3,20 +3,14 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
-import { startLocalBroker, type LocalBroker } from './local-broker'
 import { startStageThread } from './stage-thread'
+import { useLocalBroker } from './test-broker'
 import { ensureTopics, topicsOf } from './topics'
 
-let broker: LocalBroker
-beforeAll(async () => {
-  broker = await startLocalBroker()
-}, 180_000)
-afterAll(async () => {
-  await broker?.stop()
-}, 60_000)
+const broker = useLocalBroker()
 
 const clicks = (n: number): Event[] =>
   Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'click', item: `I${i % 7}`, session: `s${i % 3}`, ts: Date.now() }))
@@ -25,14 +19,14 @@ describe('a stage thread', () => {
   it('that dies is started again and goes on from its last commit, counting every event once', async () => {
     const prefix = `st${randomUUID().slice(0, 8)}`
     const topics = topicsOf(prefix)
-    const kafka = createKafka([broker.brokers], 'stage-thread-test', () => {})
+    const kafka = createKafka([broker().brokers], 'stage-thread-test', () => {})
     const admin = kafka.admin()
     await admin.connect()
     await ensureTopics(admin, topics, 2, 60)
     const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: 2 })
     let events = 0
     const logs: string[] = []
-    const options = { stage: 'sessionizer' as const, brokers: [broker.brokers], prefix, dataDir: mkdtempSync(join(tmpdir(), 'sequitur-stage-')), windowDays: 60, topK: 20, trending: {} }
+    const options = { stage: 'sessionizer' as const, brokers: [broker().brokers], prefix, dataDir: mkdtempSync(join(tmpdir(), 'sequitur-stage-')), windowDays: 60, topK: 20, trending: {} }
     const thread = await startStageThread(options, (commit) => (events += commit.events), (line) => logs.push(line))
     try {
       await sink.append('demo', clicks(30))

@@ -23,7 +23,6 @@ function cleanUpOnExit(): void {
 function killOnExit(child: ChildProcess): void {
   running.add(child)
   child.once('exit', () => running.delete(child))
-  cleanUpOnExit()
 }
 
 /** A Sequitur server running as its own process, for integration tests of Kafka mode. */

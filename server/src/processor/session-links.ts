@@ -39,9 +39,8 @@ export function forEachLink(previous: readonly string[], item: string, visit: (s
 }
 
 /**
- * Follows sessions and turns each interaction into the increments it links: the transition from the
- * session's previous item (`next`) and the co-occurrence with its last three (`related`). A session
- * idle for a whole day of event time is over.
+ * Follows sessions (their last items) and turns each interaction into the increments it links
+ * (`forEachLink`). A session idle for a whole day of event time is over.
  */
 export class SessionLinks {
   readonly #sessions = new Map<string, SessionPoint>()

@@ -15,7 +15,7 @@ test.describe('Kafka mode, edge restart', () => {
     broker = await startLocalBroker()
   })
   test.afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.kill('SIGKILL').catch(() => {})))
+    await Promise.all(nodes.map((n) => n.remove().catch(() => {})))
     await broker?.stop()
   })
 

@@ -5,7 +5,7 @@ import { clickSessions, offlineRows, postUntilAccepted, servedRows } from './tes
 
 let server: NodeProcess | undefined
 afterAll(async () => {
-  await server?.kill('SIGKILL').catch(() => {})
+  await server?.remove().catch(() => {})
 })
 
 describe('embedded mode, crashed under load', () => {

@@ -24,7 +24,7 @@ afterAll(async () => {
     )
     writeFileSync(process.env.SEQUITUR_DUMP, dumps.join('\n'))
   }
-  await Promise.all(nodes.map((n) => n.kill('SIGKILL').catch(() => {})))
+  await Promise.all(nodes.map((n) => n.remove().catch(() => {})))
   await broker?.stop()
 }, 60_000)
 

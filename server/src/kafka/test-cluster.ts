@@ -6,8 +6,10 @@ import { join } from 'node:path'
 const MAIN = join(import.meta.dirname, '../main.ts')
 
 /**
- * Children still running, killed when the test process exits, and the nodes' data folders, deleted
- * then (a restarted node finds its folder again until that exit). One listener for all of them.
+ * Children still running, killed when the process that spawned them exits, and the nodes' data
+ * folders not removed yet (`remove`), deleted then (a restarted node finds its folder again until
+ * that exit). One listener for all of them. Test runners' workers may end without that event: tests
+ * remove their nodes.
  */
 const running = new Set<ChildProcess>()
 const dataDirs = new Set<string>()
@@ -34,6 +36,8 @@ export interface NodeProcess {
   kill(signal?: NodeJS.Signals): Promise<void>
   /** Starts it again with the same environment and port. */
   restart(): Promise<void>
+  /** Kills it (SIGKILL) and deletes its data folder: the end of its life. */
+  remove(): Promise<void>
   /** Everything it printed. */
   output(): string
 }
@@ -81,6 +85,12 @@ export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags
     },
     async restart() {
       await start()
+    },
+    async remove() {
+      child.kill('SIGKILL')
+      await exited()
+      rmSync(dataDir, { recursive: true, force: true })
+      dataDirs.delete(dataDir)
     },
     output: () => out,
   }

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { spawnNode } from '../server/src/kafka/test-cluster'
+import { spawnNode } from '../server/dev/test-cluster'
 import { SqliteLog } from '../server/src/log/sqlite-log'
 import { appliedEvents, probeFreshness, runLoad, serverCpuSeconds, startBaseline, waitApplied } from './clients.mts'
 import { median, percentile, quick, report, round } from './suite.mts'

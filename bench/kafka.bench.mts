@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { DEFAULT_KAFKA_PARTITIONS } from '../server/src/config'
-import { startLocalBroker } from '../server/src/kafka/local-broker'
-import { spawnNode } from '../server/src/kafka/test-cluster'
+import { startLocalBroker } from '../server/dev/local-broker'
+import { spawnNode } from '../server/dev/test-cluster'
 import { appliedEvents, probeFreshness, processCpuSeconds, runLoad, serverCpuSeconds } from './clients.mts'
 import { median, percentile, quick, report, round } from './suite.mts'
 

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test'
 import type { Event, RowsAnswer } from '@sequitur/sdk'
 import { randomUUID } from 'node:crypto'
-import { startLocalBroker, type LocalBroker } from '../server/src/kafka/local-broker'
-import { spawnNode, type NodeProcess } from '../server/src/kafka/test-cluster'
+import { startLocalBroker, type LocalBroker } from '../server/dev/local-broker'
+import { spawnNode, type NodeProcess } from '../server/dev/test-cluster'
 
 // Kafka mode: a browser subscribed to an edge that restarts reconnects, resumes from its version and
 // misses no row change made while the edge was away.

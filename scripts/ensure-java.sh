@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure a JDK and Maven are installed for the local Kafka broker of the Kafka tests
-# (server/src/kafka/local-broker.ts runs `mvn` once to copy the broker's jars, then `java`).
+# (server/dev/local-broker.ts runs `mvn` once to copy the broker's jars, then `java`).
 set -euo pipefail
 if command -v java >/dev/null && command -v mvn >/dev/null; then exit 0; fi
 echo "ensure-java: java or mvn is missing, installing Debian's default-jdk-headless and maven packages" >&2

@@ -1,6 +1,6 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawnNode, type NodeProcess } from './kafka/test-cluster'
+import { spawnNode, type NodeProcess } from '../dev/test-cluster'
 import { clickSessions, offlineRows, postUntilAccepted, servedRows } from './testing/traffic'
 
 let server: NodeProcess | undefined

@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { ITEMS, clickSessions as sessions, offlineRows as offline, postUntilAccepted as post, servedRows as rows } from '../testing/traffic'
-import { startLocalBroker, type LocalBroker } from './local-broker'
-import { spawnNode, type NodeProcess } from './test-cluster'
+import { startLocalBroker, type LocalBroker } from '../../dev/local-broker'
+import { spawnNode, type NodeProcess } from '../../dev/test-cluster'
 
 let broker: LocalBroker
 const nodes: NodeProcess[] = []

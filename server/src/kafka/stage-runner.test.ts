@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { createKafka } from './client'
 import type { InputRecord, StageResult, StageTask } from './stage'
 import { StageRunner } from './stage-runner'
-import { useLocalBroker } from './test-broker'
+import { useLocalBroker } from '../../dev/test-broker'
 
 const broker = useLocalBroker()
 

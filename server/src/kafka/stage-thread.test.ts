@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
 import { startStageThread } from './stage-thread'
-import { useLocalBroker } from './test-broker'
+import { useLocalBroker } from '../../dev/test-broker'
 import { ensureTopics, topicsOf } from './topics'
 
 const broker = useLocalBroker()

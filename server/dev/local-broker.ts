@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { Kafka, logLevel } from 'kafkajs'
 
-const kafkaDir = fileURLToPath(new URL('../../../kafka/', import.meta.url))
+const kafkaDir = fileURLToPath(new URL('../../kafka/', import.meta.url))
 const libDir = join(kafkaDir, 'lib')
 const run = promisify(execFile)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { SqliteCatalog } from '../catalog/sqlite-catalog'
 import { StreamHub } from '../edge/stream-hub'
+import { LogUnavailableError, type EventSink } from '../log/event-log'
 import { SqliteLog } from '../log/sqlite-log'
 import { RowTable } from '../state/row-table'
 import { openDb } from '../state/sqlite'
 import { createApp } from './app'
 
-function app(staticDirs = { sdk: '/nonexistent/sdk', demo: '/nonexistent/demo' }) {
+function app(staticDirs = { sdk: '/nonexistent/sdk', demo: '/nonexistent/demo' }, sink: EventSink = new SqliteLog({ file: ':memory:' })) {
   const view = new RowTable(openDb(':memory:'))
   const sites = new Set(['demo'])
-  return createApp({ edge: { sink: new SqliteLog({ file: ':memory:' }), view, hub: new StreamHub({ view, sites }), catalog: new SqliteCatalog(openDb(':memory:')) }, sites, clock: Date.now, staticDirs })
+  return createApp({ edge: { sink, view, hub: new StreamHub({ view, sites }), catalog: new SqliteCatalog(openDb(':memory:')) }, sites, clock: Date.now, staticDirs })
 }
 
 describe('createApp', () => {
@@ -32,6 +33,27 @@ describe('createApp', () => {
     expect(sdk.status).toBe(404)
     expect(await sdk.json()).toMatchObject({ code: 'not_built' })
     expect((await app().request('/')).status).toBe(404)
+  })
+
+  it('answers 503 with Retry-After when the log is unavailable', async () => {
+    const down: EventSink = {
+      append: async () => {
+        throw new LogUnavailableError('no acknowledgement within 5000 ms', { retryAfterSeconds: 2, cause: new Error('timeout') })
+      },
+    }
+    const batch = { site: 'demo', events: [{ id: 'e1', type: 'click', item: 'P1', session: 's1', user: 'u1', ts: Date.now() }] }
+    const res = await app(undefined, down).request('/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+    })
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('2')
+    expect(await res.json()).toEqual({
+      error: 'the event log is unavailable; retry later',
+      code: 'log_unavailable',
+      details: 'no acknowledgement within 5000 ms',
+    })
   })
 
   it('reports health with the model version', async () => {

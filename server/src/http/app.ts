@@ -12,7 +12,7 @@ import { trendingRoute } from './trending-route'
 import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
 import { streamRoute } from './stream-route'
-import type { EventSink } from '../log/event-log'
+import { LogUnavailableError, type EventSink } from '../log/event-log'
 
 /** Counts accepted events on their way to the log. */
 function countingSink(sink: EventSink, metrics: Metrics): EventSink {
@@ -23,6 +23,16 @@ function countingSink(sink: EventSink, metrics: Metrics): EventSink {
       return result
     },
   }
+}
+
+/** The HTTP form of an expected failure: the server's own `ApiError`, or a port's typed error. */
+function asApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error
+  if (error instanceof LogUnavailableError) {
+    const headers = { 'retry-after': String(error.retryAfterSeconds) }
+    return new ApiError(503, 'log_unavailable', 'the event log is unavailable; retry later', error.message, headers)
+  }
+  return undefined
 }
 
 /** Everything the HTTP edge is wired to. */
@@ -65,7 +75,8 @@ export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpecte
 
   app.notFound((c) => c.json({ error: 'not found', code: 'not_found' }, 404))
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json(error.toBody(), error.status, error.headers)
+    const api = asApiError(error)
+    if (api) return c.json(api.toBody(), api.status, api.headers)
     if (error instanceof HTTPException && error.status < 500) {
       return c.json({ error: error.message || 'bad request', code: 'bad_request' }, error.status)
     }

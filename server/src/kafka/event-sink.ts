@@ -1,7 +1,6 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import type { Kafka, Producer } from 'kafkajs'
-import { ApiError } from '../errors'
-import type { AppendResult, EventSink } from '../log/event-log'
+import { LogUnavailableError, type AppendResult, type EventSink } from '../log/event-log'
 import { encodeEvents, sessionKey, type SiteEvent } from './event-records'
 import { keyPartitioner } from './key-partitions'
 import { packInChunks, sendWaves } from './record-size'
@@ -25,9 +24,9 @@ export interface KafkaEventSinkOptions {
   topic: string
   /** How many partitions the topic has (read at start-up: adding partitions needs a restart of the edges). */
   partitions: number
-  /** Longest wait for the broker's acknowledgement before answering 503. */
+  /** Longest wait for the broker's acknowledgement before failing with `LogUnavailableError`. */
   timeoutMs?: number
-  /** Seconds a client is told to wait after a 503. */
+  /** Seconds a client is told to wait after a `LogUnavailableError` (its `retryAfterSeconds`). */
   retryAfterSeconds?: number
 }
 
@@ -35,7 +34,7 @@ export interface KafkaEventSinkOptions {
  * The event log on Kafka: an idempotent producer with acks from every in-sync replica. Each event goes
  * to the partition its site and session give, so a session's events stay in order on one partition;
  * the events of one send that share a partition travel as one record (`event-records.ts`). The edge answers 202 only after
- * that acknowledgement; when the broker does not answer in time it answers 503 with `Retry-After`.
+ * that acknowledgement; when the broker does not answer in time `append` fails with `LogUnavailableError` (a 503 with `Retry-After`).
  * A batch that timed out may still land; the client then sends it again and the processor drops the
  * repeated ids, so nothing counts twice. Repeated ids are found by the processor, not here: the
  * answer always reports `duplicates: 0`. The idempotent producer has one request in flight, so the
@@ -67,9 +66,7 @@ export class KafkaEventSink implements EventSink {
     } catch (error) {
       // A producer that failed may hold a broken sequence: start a fresh one for the next batch.
       void this.close()
-      throw new ApiError(503, 'log_unavailable', 'the event log is unavailable; retry later', String((error as Error).message ?? error), {
-        'retry-after': String(this.#o.retryAfterSeconds),
-      })
+      throw new LogUnavailableError(String((error as Error).message ?? error), { retryAfterSeconds: this.#o.retryAfterSeconds, cause: error })
     } finally {
       clearTimeout(timer)
     }

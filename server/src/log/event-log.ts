@@ -13,13 +13,37 @@ export interface LogRecord {
   event: Event
 }
 
+/** Options of `LogUnavailableError`. */
+export interface LogUnavailableOptions {
+  /** Seconds the sender should wait before sending the batch again. */
+  retryAfterSeconds: number
+  /** What made the log refuse or miss the batch. */
+  cause?: unknown
+}
+
+/**
+ * The log could not make a batch durable now (e.g. the broker did not acknowledge in time); sending
+ * it again later is safe, since a log skips event ids it already holds.
+ */
+export class LogUnavailableError extends Error {
+  override name = 'LogUnavailableError'
+  /** Seconds the sender should wait before sending the batch again. */
+  readonly retryAfterSeconds: number
+
+  constructor(message: string, { retryAfterSeconds, cause }: LogUnavailableOptions) {
+    super(message, { cause })
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
 /** The edge's side of the event log: append a validated batch durably. */
 export interface EventSink {
   /**
    * Resolves once the batch is durable; events whose id the log already holds are skipped.
    * `encoded`, when given, is the msgpack request body whose `events` array holds exactly `events`,
    * element by element (each element's bytes decode to that event): a log may store those bytes
-   * instead of encoding the events again.
+   * instead of encoding the events again. Rejects with `LogUnavailableError` when the log cannot take
+   * the batch now.
    */
   append(site: string, events: readonly Event[], encoded?: Uint8Array): Promise<AppendResult>
 }

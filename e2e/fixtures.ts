@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test'
+import { test, type Page } from '@playwright/test'
 import type { Sequitur } from '@sequitur/sdk'
 
 declare global {
@@ -7,8 +7,12 @@ declare global {
   }
 }
 
-/** The base URL of the server the run started (see playwright.config.ts). */
-export const baseUrl = process.env.SEQUITUR_URL ?? 'http://localhost:38787'
+/** The base URL of the server the run started (`use.baseURL` of playwright.config.ts); call it inside a test. */
+export function baseUrl(): string {
+  const url = test.info().project.use.baseURL
+  if (!url) throw new Error('playwright.config.ts must set use.baseURL')
+  return url
+}
 
 /** Opens the storefront and waits until the SDK is ready. */
 export async function openShop(page: Page): Promise<void> {

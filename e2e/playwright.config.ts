@@ -6,7 +6,6 @@ import { join } from 'node:path'
 const port = Number(process.env.SEQUITUR_E2E_PORT ?? 38787)
 const url = `http://localhost:${port}`
 const dataDir = join(tmpdir(), `sequitur-e2e-${port}`)
-process.env.SEQUITUR_URL = url
 
 export default defineConfig({
   testDir: '.',

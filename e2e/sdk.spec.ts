@@ -1,5 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import type { Event, ItemEvent, Row, RowsAnswer, Sequitur } from '@sequitur/sdk'
+import { baseUrl } from './fixtures'
 
 declare global {
   interface Window {
@@ -7,8 +8,7 @@ declare global {
   }
 }
 
-const baseUrl = process.env.SEQUITUR_URL ?? 'http://localhost:38787'
-const eventsUrl = `${baseUrl}/v1/events`
+const eventsUrl = () => `${baseUrl()}/v1/events`
 
 /** Item ids no other test (or earlier run against the same data dir) has clicked. */
 function itemsFor(name: string, count: number): string[] {
@@ -18,10 +18,10 @@ function itemsFor(name: string, count: number): string[] {
 
 /** A bare page at `origin` that loads the SDK the way a shop does, with a re-rankable list. */
 async function openTestPage(page: Page, options: { origin?: string; list?: string[] } = {}): Promise<void> {
-  const origin = options.origin ?? baseUrl
+  const origin = options.origin ?? baseUrl()
   const items = (options.list ?? []).map((item) => `<li data-sq-item="${item}"><button>${item}</button></li>`).join('')
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>sdk test</title>
-    <script src="${baseUrl}/sdk.js" data-site="demo" data-debug async></script></head>
+    <script src="${baseUrl()}/sdk.js" data-site="demo" data-debug async></script></head>
     <body><ul id="list" data-sq-rerank data-sq-list="test-list">${items}</ul></body></html>`
   await page.route(`${origin}/sdk-test`, (route) => route.fulfill({ contentType: 'text/html', body: html }))
   await page.goto(`${origin}/sdk-test`)
@@ -59,15 +59,15 @@ function readStore<T>(page: Page, store: 'outbox' | 'trail' | 'rows' | 'meta'): 
 /** Makes `POST /v1/events` unreachable for the whole context (page, worker and beacons); returns how many tries it saw. */
 async function cutEvents(context: BrowserContext): Promise<{ tries: () => number; restore: () => Promise<void> }> {
   let tries = 0
-  await context.route(eventsUrl, (route) => {
+  await context.route(eventsUrl(), (route) => {
     tries++
     return route.abort('internetdisconnected')
   })
-  return { tries: () => tries, restore: () => context.unroute(eventsUrl) }
+  return { tries: () => tries, restore: () => context.unroute(eventsUrl()) }
 }
 
 async function rows(items: string[]): Promise<RowsAnswer['rows']> {
-  const response = await fetch(`${baseUrl}/v1/rows?site=demo&items=${items.map(encodeURIComponent).join(',')}`)
+  const response = await fetch(`${baseUrl()}/v1/rows?site=demo&items=${items.map(encodeURIComponent).join(',')}`)
   return ((await response.json()) as RowsAnswer).rows
 }
 
@@ -76,7 +76,7 @@ async function otherVisitor(items: string[]): Promise<void> {
   const session = `other-${Math.random().toString(36).slice(2)}`
   const now = Date.now()
   const events: Event[] = items.map((item, i) => ({ id: `${session}-${i}`, type: 'click', item, session, ts: now + i }))
-  const response = await fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'demo', events }) })
+  const response = await fetch(eventsUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'demo', events }) })
   expect(response.status).toBe(202)
 }
 
@@ -203,8 +203,8 @@ test.describe('sdk', () => {
   test('starts the worker from another origin, sends from it and beacons to it', async ({ page, context }) => {
     const [first, second] = [itemsFor('cross-origin', 2), itemsFor('cross-beacon', 2)]
     // A real loopback page (a routed one counts as public to Chromium's local network checks).
-    await page.goto(`${baseUrl.replace('localhost', '127.0.0.1')}/healthz`)
-    await page.setContent(`<!doctype html><script src="${baseUrl}/sdk.js" data-site="demo" async></script>`)
+    await page.goto(`${baseUrl().replace('localhost', '127.0.0.1')}/healthz`)
+    await page.setContent(`<!doctype html><script src="${baseUrl()}/sdk.js" data-site="demo" async></script>`)
     await page.waitForFunction(() => window.sequitur !== undefined)
     await track(page, first)
     await page.evaluate(() => window.sequitur!.flush())

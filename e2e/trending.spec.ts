@@ -10,7 +10,7 @@ test.describe('trending', () => {
     for (let i = 0; i < 3; i++) await clickProduct(pageA, 'P9')
     await pageA.evaluate(() => window.sequitur!.flush())
     await expect
-      .poll(async () => ((await (await fetch(`${baseUrl}/v1/trending?site=demo&limit=1`)).json()) as { items: Array<{ item: string }> }).items[0]?.item)
+      .poll(async () => ((await (await fetch(`${baseUrl()}/v1/trending?site=demo&limit=1`)).json()) as { items: Array<{ item: string }> }).items[0]?.item)
       .toBe('P9')
 
     // Visitor B has clicked nothing: the grid is ranked by trending, and the strip shows it.

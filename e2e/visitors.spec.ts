@@ -12,7 +12,7 @@ test.describe('two visitors', () => {
     }
     await pageA.evaluate(() => window.sequitur!.flush())
     await expect
-      .poll(async () => (await (await fetch(`${baseUrl}/v1/rows?site=demo&items=P1`)).json()) as unknown)
+      .poll(async () => (await (await fetch(`${baseUrl()}/v1/rows?site=demo&items=P1`)).json()) as unknown)
       .toMatchObject({ rows: { P1: { next: [['P7', 3]] } } })
 
     const b = await browser.newContext()

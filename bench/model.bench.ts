@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildModel } from '../server/src/history/offline-model'
 import { readSessionLines, type Session } from '../server/src/history/sessions'
-import { RowCounts } from '../server/src/processor/row-counts'
-import { SessionLinks, type Increment } from '../server/src/processor/session-links'
-import { SiteModel } from '../server/src/processor/site-model'
+import { Model, forEachLink, type Kind } from '../server/src/model'
+import { RowCounts } from '../server/src/model/row-counts'
+import { SessionLinks } from '../server/src/model/session-links'
 import { sessionDrawer } from './sessions.mts'
 import { median, quick, report, round } from './suite.mts'
 
@@ -32,27 +32,20 @@ function synthetic(): Session[] {
 const real = existsSync(yoochoose)
 const sessions: Session[] = real ? readSessionLines(yoochoose) : synthetic()
 const dataset = real ? 'YOOCHOOSE 1/64 train' : 'synthetic sessions (../shared/data absent)'
-const options = { windowDays: 60, topK: 20 }
+const options = { windowDays: 60, topK: 20, relatedK: 50 }
 const runs = quick ? 3 : 7
 const gc = (globalThis as { gc?: () => void }).gc
 if (!gc) throw new Error('run with node --expose-gc')
 
-// 1. The model update: every click through SiteModel.observe (sessions, links, daily counts).
-const clicks = sessions.flatMap((s) => s.items.map((item) => ({ session: s.id, item, ts: 0 })))
+// 1. The model update: every click through the model core (both stages: sessions, links, daily counts).
+const clicks = sessions.map((s) => s.items.map((item, i) => ({ id: `${s.id}:${i}`, type: 'click' as const, session: s.id, item, ts: 0 }))).flat()
 const BATCH = 2000
 function update(withRows: boolean): number {
-  const model = new SiteModel(options)
+  const model = new Model(options, { trackChanges: false })
   const start = performance.now()
-  let dirty = new Set<string>()
   for (let i = 0; i < clicks.length; i++) {
-    const { session, item, ts } = clicks[i]!
-    const increments = model.observe(session, item, ts, 0)
-    if (!withRows) continue
-    for (const inc of increments) dirty.add(inc.src)
-    if (i % BATCH === BATCH - 1 || i === clicks.length - 1) {
-      for (const d of dirty) model.row(d)
-      dirty = new Set()
-    }
+    model.observe('bench', clicks[i]!, 0)
+    if (withRows && (i % BATCH === BATCH - 1 || i === clicks.length - 1)) for (const item of model.drainRows().get('bench')?.keys() ?? []) model.row('bench', item)
   }
   return clicks.length / ((performance.now() - start) / 1000)
 }
@@ -62,8 +55,8 @@ const withRowRates = Array.from({ length: runs }, () => update(true))
 
 // 2. Memory per kept edge: the increments are computed first, then only the store is measured.
 const links = new SessionLinks()
-const increments: Increment[] = []
-for (const { session, item, ts } of clicks) for (const i of links.observe(session, item, ts, 0)) increments.push(i)
+const increments: Array<{ kind: Kind; src: string; dst: string; day: number; n: number }> = []
+for (const { session, item, ts } of clicks) forEachLink(links.step(session, item, ts), item, (src, kind, dst, n) => increments.push({ kind, src, dst, day: 0, n }))
 async function settle(): Promise<void> {
   // Array buffers of collected objects are freed after the collection: give that time.
   for (let i = 0; i < 3; i++) {
@@ -111,7 +104,7 @@ report(
   'model',
   [
     `Data: ${dataset}, ${sessions.length} sessions, ${clicks.length} clicks, window ${options.windowDays} days, top ${options.topK} next / 50 related.`,
-    `Model update: all clicks through SiteModel.observe (sessions, next + related links, daily counts) in memory, ${runs} runs after 1 warm-up, median;`,
+    `Model update: all clicks through the model core's two stages (Model.observe: sessions, next + related links, daily counts) in memory, ${runs} runs after 1 warm-up, median;`,
     `"with rows" also derives the row of every item changed, per ${BATCH} events (what the processor publishes).`,
     `Memory: V8 heap + array buffers after gc, before and after adding every increment (${increments.length}) to an empty store; edges = distinct (item, next item) pairs of both statistics (${stores[0]!.edges}); median of ${stores.length}.`,
     `Runs: update ${updateRates.map(Math.round).join(', ')}; with rows ${withRowRates.map(Math.round).join(', ')} events/s; store ${stores.map((x) => (x.bytes / x.edges).toFixed(1)).join(', ')} bytes/edge.`,

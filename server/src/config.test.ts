@@ -4,12 +4,12 @@ import { ConfigError, loadConfig } from './config'
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({})
-    expect(config).toMatchObject({ port: 8787, windowDays: 60, topK: 20, sites: ['demo'], logRetentionDays: 7 })
+    expect(config).toMatchObject({ port: 8787, model: { windowDays: 60, topK: 20, dedupeDays: 7 }, sites: ['demo'], logRetentionDays: 7 })
     expect(config.dataDir.endsWith('.sequitur')).toBe(true)
   })
 
   it('reads the trending windows in minutes', () => {
-    expect(loadConfig({ SEQUITUR_TRENDING_EPOCH_MINUTES: '10', SEQUITUR_TRENDING_LATENESS_MINUTES: '0' }).trending).toEqual({
+    expect(loadConfig({ SEQUITUR_TRENDING_EPOCH_MINUTES: '10', SEQUITUR_TRENDING_LATENESS_MINUTES: '0' }).model).toMatchObject({
       epochMs: 600_000,
       latenessMs: 0,
     })

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { resolve } from 'node:path'
+import { modelOptions, type ModelOptions } from './model'
 
 const int = (min: number, max: number, fallback: number) =>
   v.pipe(
@@ -45,6 +46,7 @@ const EnvSchema = v.object({
   SEQUITUR_TRENDING_EPOCH_MINUTES: int(1, 24 * 60, 30),
   SEQUITUR_TRENDING_LATENESS_MINUTES: int(0, 24 * 60, 5),
   SEQUITUR_ADMIN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  SEQUITUR_DEBUG_STAGES: v.optional(v.string()),
   SEQUITUR_ROLE: v.optional(v.picklist(['all', 'edge', 'processor'], 'must be one of all, edge, processor'), 'all'),
 })
 
@@ -56,13 +58,15 @@ export interface Config {
   host: string | undefined
   /** Where the embedded log and state live (`SEQUITUR_DATA_DIR`, default `./.sequitur`). */
   dataDir: string
-  /** Days of transitions a row reflects (`SEQUITUR_WINDOW_DAYS`, default 60). */
-  windowDays: number
-  /** Next items kept per row (`SEQUITUR_TOP_K`, default 20). */
-  topK: number
+  /**
+   * The model's options: `SEQUITUR_WINDOW_DAYS` (60), `SEQUITUR_TOP_K` (20), the trending epoch and
+   * lateness (`SEQUITUR_TRENDING_EPOCH_MINUTES` 30, `SEQUITUR_TRENDING_LATENESS_MINUTES` 5), and the
+   * days an event id is remembered, the log's retention (`SEQUITUR_LOG_RETENTION_DAYS`, 7).
+   */
+  model: ModelOptions
   /** Sites that may send events (`SEQUITUR_SITES`, comma-separated, default `demo`). */
   sites: string[]
-  /** Days the embedded log keeps processed events (`SEQUITUR_LOG_RETENTION_DAYS`, default 7). */
+  /** Days the log keeps events, and remembers their ids (`SEQUITUR_LOG_RETENTION_DAYS`, default 7). */
   logRetentionDays: number
   /** Kafka bootstrap brokers (`SEQUITUR_KAFKA_BROKERS`); embedded mode when absent. */
   kafkaBrokers: string[] | undefined
@@ -70,12 +74,12 @@ export interface Config {
   kafkaPartitions: number
   /** Prefix of topic names, consumer groups and transactional ids (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
   kafkaPrefix: string
+  /** Kafka stages trace each batch's transaction in their log (`SEQUITUR_DEBUG_STAGES` set). */
+  debugStages: boolean
   /** What this process runs in Kafka mode (`SEQUITUR_ROLE`: `edge`, `processor` or `all`, the default). */
   role: 'all' | 'edge' | 'processor'
   /** The `demo` site's admin secret (`SEQUITUR_ADMIN_SECRET`); generated and kept in the data dir when unset. */
   adminSecret: string | undefined
-  /** Epochs and allowed lateness of the trending join (`SEQUITUR_TRENDING_EPOCH_MINUTES` 30, `SEQUITUR_TRENDING_LATENESS_MINUTES` 5). */
-  trending: { epochMs: number; latenessMs: number }
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -101,15 +105,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST || undefined,
     dataDir: resolve(e.SEQUITUR_DATA_DIR),
-    windowDays: e.SEQUITUR_WINDOW_DAYS,
-    topK: e.SEQUITUR_TOP_K,
+    model: modelOptions({
+      windowDays: e.SEQUITUR_WINDOW_DAYS,
+      topK: e.SEQUITUR_TOP_K,
+      epochMs: e.SEQUITUR_TRENDING_EPOCH_MINUTES * 60_000,
+      latenessMs: e.SEQUITUR_TRENDING_LATENESS_MINUTES * 60_000,
+      dedupeDays: e.SEQUITUR_LOG_RETENTION_DAYS,
+    }),
     sites: e.SEQUITUR_SITES,
     logRetentionDays: e.SEQUITUR_LOG_RETENTION_DAYS,
     kafkaBrokers: e.SEQUITUR_KAFKA_BROKERS?.length ? e.SEQUITUR_KAFKA_BROKERS : undefined,
     kafkaPartitions: e.SEQUITUR_KAFKA_PARTITIONS,
     kafkaPrefix: e.SEQUITUR_KAFKA_PREFIX,
     role: e.SEQUITUR_ROLE,
+    debugStages: Boolean(e.SEQUITUR_DEBUG_STAGES),
     adminSecret: e.SEQUITUR_ADMIN_SECRET,
-    trending: { epochMs: e.SEQUITUR_TRENDING_EPOCH_MINUTES * 60_000, latenessMs: e.SEQUITUR_TRENDING_LATENESS_MINUTES * 60_000 },
   }
 }

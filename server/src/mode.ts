@@ -4,8 +4,8 @@ import type { Config } from './config'
 import type { StreamHub } from './edge/stream-hub'
 import type { EventSink } from './log/event-log'
 import type { Metrics } from './metrics'
-import type { ProfileView } from './profiles/profile-store'
-import type { TrendingView } from './trending/trending-store'
+import type { ProfileView } from './profiles/profile-view'
+import type { TrendingView } from './trending/trending-view'
 import type { RowView } from './state/row-table'
 
 /** What an edge serves from: where events go and where rows come from. */

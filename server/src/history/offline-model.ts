@@ -1,21 +1,25 @@
-import { dayOf } from '../clock'
-import { SiteModel, type ModelOptions } from '../processor/site-model'
+import type { ModelRow } from '@sequitur/sdk/protocol'
+import { Model, type ModelOptions } from '../model'
 import { clicksInTimeOrder, type Session } from './sessions'
 
+const SITE = 'offline'
+
+/** A model built offline: its rows. */
+export interface OfflineModel {
+  row(item: string): ModelRow | undefined
+}
+
 /**
- * Builds the server's model offline from sessions, exactly as the processor would from their events:
- * in event time when the sessions carry times, else session after session on one day.
+ * Builds the server's model offline from sessions, through the same core as the server's
+ * processor: in event time when the sessions carry times (each click received when it happened),
+ * else session after session at time 0.
  */
-export function buildModel(sessions: readonly Session[], options: ModelOptions): SiteModel {
-  const model = new SiteModel(options)
+export function buildModel(sessions: readonly Session[], options: Partial<ModelOptions>): OfflineModel {
+  const model = new Model(options, { trackChanges: false })
   const timed = sessions.every((s) => s.times)
   const clicks = timed
     ? clicksInTimeOrder(sessions)
     : sessions.flatMap((s) => s.items.map((item) => ({ session: s.id, item, ts: 0 })))
-  for (const { session, item, ts } of clicks) {
-    const day = dayOf(ts)
-    model.advance(day)
-    model.observe(session, item, ts, day)
-  }
-  return model
+  for (const { session, item, ts } of clicks) model.observe(SITE, { id: '', type: 'click', item, session, ts }, ts)
+  return { row: (item) => model.row(SITE, item) ?? undefined }
 }

@@ -1,7 +1,7 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import type { Kafka, Producer } from 'kafkajs'
 import { LogUnavailableError, type AppendResult, type EventSink } from '../log/event-log'
-import { encodeEvents, sessionKey, type SiteEvent } from './event-records'
+import { encodeEvents, siteKey, type SiteEvent } from './event-records'
 import { keyPartitioner } from './key-partitions'
 import { packInChunks, sendWaves } from './record-size'
 
@@ -32,7 +32,7 @@ export interface KafkaEventSinkOptions {
 
 /**
  * The event log on Kafka: an idempotent producer with acks from every in-sync replica. Each event goes
- * to the partition its site and session give, so a session's events stay in order on one partition;
+ * to the partition of its site, so a site's events stay in order on one partition;
  * the events of one send that share a partition travel as one record (`event-records.ts`). The edge answers 202 only after
  * that acknowledgement; when the broker does not answer in time `append` fails with `LogUnavailableError` (a 503 with `Retry-After`).
  * A batch that timed out may still land; the client then sends it again and the processor drops the
@@ -80,18 +80,11 @@ export class KafkaEventSink implements EventSink {
       const sent = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
       this.#waiting.push((group = { partitions: new Map(), events: 0, sent, ...settle }))
     }
-    // A batch mostly holds one session: look its partition up once per session, not per event.
-    let session: string | undefined
-    let list: SiteEvent[] | undefined
-    for (const event of events) {
-      if (event.session !== session || !list) {
-        session = event.session
-        const partition = this.#partitionOf(sessionKey(site, session))
-        list = group.partitions.get(partition)
-        if (!list) group.partitions.set(partition, (list = []))
-      }
-      list.push([site, event])
-    }
+    // A batch is of one site: one partition.
+    const partition = this.#partitionOf(siteKey(site))
+    let list = group.partitions.get(partition)
+    if (!list) group.partitions.set(partition, (list = []))
+    for (const event of events) list.push([site, event])
     group.events += events.length
     if (!this.#sending) setImmediate(() => void this.#next())
     return group.sent

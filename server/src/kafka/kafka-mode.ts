@@ -1,13 +1,12 @@
 import { StreamHub } from '../edge/stream-hub'
-import type { DailyProfile } from '../profiles/daily-profile'
 import { MemoryProfileView } from '../profiles/memory-profile-view'
 import { MemoryTrendingView } from '../trending/memory-trending-view'
-import type { Cell } from '../trending/take-rates'
 import type { ModeContext, RunningMode } from '../mode'
 import { MemoryRowView } from '../state/memory-row-view'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
 import { partitionCount } from './key-partitions'
+import { readProfile, readTrending } from './feed-records'
 import { KafkaCatalog } from './kafka-catalog'
 import { RowMaterializer } from './row-materializer'
 import { startStageThread, type StageCommit } from './stage-thread'
@@ -15,9 +14,10 @@ import { followTopic } from './topic-follower'
 import { ensureTopics, topicsOf } from './topics'
 
 /**
- * Kafka mode: edges append events to the events topic and materialize the rows topic; processors run
- * the two transactional stages (sessionizer, aggregator) as consumer groups, each on its own thread. `SEQUITUR_ROLE` picks
- * which of the two this process is (default both).
+ * Kafka mode: edges append events to the events topic and materialize the rows, profiles and
+ * trending topics; processors run the model's two stages (sessions, counts) as transactional
+ * consumer groups, each on its own thread. `SEQUITUR_ROLE` picks which of the two this process is
+ * (default both).
  */
 export async function startKafka({ config, clock, metrics, log }: ModeContext): Promise<RunningMode> {
   const { kafkaBrokers = [], kafkaPrefix: prefix, role } = config
@@ -25,24 +25,24 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
   const topics = topicsOf(prefix)
   const admin = kafka.admin()
   await admin.connect()
-  await ensureTopics(admin, topics, config.kafkaPartitions, config.windowDays)
+  await ensureTopics(admin, topics, { partitions: config.kafkaPartitions, windowDays: config.model.windowDays, retentionDays: config.logRetentionDays })
   const stops: Array<() => Promise<void>> = [() => admin.disconnect()]
   const groups: Array<{ group: string; topic: string }> = []
 
   if (role !== 'edge') {
     // Each stage on its own thread, so that neither waits for the other's batches.
-    const options = { brokers: kafkaBrokers, prefix, dataDir: config.dataDir, windowDays: config.windowDays, topK: config.topK, trending: config.trending }
+    const options = { brokers: kafkaBrokers, prefix, dataDir: config.dataDir, model: config.model, debug: config.debugStages }
     const onCommit = ({ events, rows, late }: StageCommit) => {
       metrics.eventsOut.inc(events)
       metrics.rowsPublished.inc(rows)
       if (late > 0) metrics.lateEvents.inc(late)
     }
     const [sessionizer, aggregator] = await Promise.all([
-      startStageThread({ ...options, stage: 'sessionizer' }, onCommit, log),
-      startStageThread({ ...options, stage: 'aggregator' }, onCommit, log),
+      startStageThread({ ...options, stage: 'sessions' }, onCommit, log),
+      startStageThread({ ...options, stage: 'counts' }, onCommit, log),
     ])
     stops.unshift(() => sessionizer.stop(), () => aggregator.stop())
-    groups.push({ group: `${prefix}-sessionizer`, topic: topics.events }, { group: `${prefix}-aggregator`, topic: topics.increments })
+    groups.push({ group: `${prefix}-sessions`, topic: topics.events }, { group: `${prefix}-counts`, topic: topics.increments })
   }
 
   let edge: RunningMode['edge']
@@ -67,18 +67,15 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     // Profiles are served from this copy, so they stay up while every processor is down.
     const profiles = new MemoryProfileView()
     const profileFollower = await followTopic(kafka, admin, topics.profiles, ({ key, value }) => {
-      const [site, user, day] = key.split('\0')
-      if (site && user !== undefined && day !== undefined) {
-        profiles.put(site, user, Number(day), value ? (JSON.parse(value.toString()) as DailyProfile) : null)
-      }
+      const { site, user, day, profile } = readProfile(key, value)
+      profiles.put(site, user, day, profile)
     })
-    const trending = new MemoryTrendingView(config.trending)
+    const trending = new MemoryTrendingView(config.model)
     const trendingFollower = await followTopic(kafka, admin, topics.trending, ({ key, value }) => {
-      const [site, item, epoch] = key.split('\0')
-      if (!site || item === undefined || epoch === undefined) return
-      if (epoch.startsWith('m')) {
-        if (value) trending.putMinute(site, item, Number(epoch.slice(1)), (JSON.parse(value.toString()) as { clicks: number }).clicks)
-      } else trending.put(site, item, Number(epoch), value ? (JSON.parse(value.toString()) as Cell) : null)
+      const r = readTrending(key, value)
+      if (r?.kind === 'time') trending.putTime(r.site, r.time)
+      else if (r?.kind === 'cell') trending.put(r.site, r.item, r.epoch, r.cell)
+      else if (r?.kind === 'minute') trending.putMinute(r.site, r.item, r.minute, r.clicks)
     })
     stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => trendingFollower.stop(), () => sink.close())
     edge = { sink, view, hub, catalog, profiles, trending }

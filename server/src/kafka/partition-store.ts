@@ -1,3 +1,4 @@
+import { KvStore } from '../state/kv-store'
 import { openDb, type Db } from '../state/sqlite'
 import { unbundle, type ChangelogRecord } from './stage'
 
@@ -23,8 +24,7 @@ export class PartitionStore {
   #timer: NodeJS.Timeout | undefined
   readonly #flushEveryMs: number
   readonly #maxPending: number
-  readonly #put
-  readonly #delete
+  readonly #kv: KvStore
   readonly #setCheckpoint
   readonly #apply
 
@@ -34,19 +34,13 @@ export class PartitionStore {
     this.#db = openDb(file)
     // The changelog in Kafka is the durable copy: this file may lose its last writes on power loss.
     this.#db.pragma('synchronous = NORMAL')
-    this.#db.exec(`
-      CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);`)
-    this.#put = this.#db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-    this.#delete = this.#db.prepare('DELETE FROM state WHERE key = ?')
+    this.#kv = new KvStore(this.#db)
+    this.#db.exec('CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL)')
     this.#setCheckpoint = this.#db.prepare(
       'INSERT INTO checkpoint (id, next) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET next = excluded.next',
     )
     this.#apply = this.#db.transaction((writes: Map<string, Buffer | null>, next: number) => {
-      for (const [key, value] of writes) {
-        if (value) this.#put.run(key, value)
-        else this.#delete.run(key)
-      }
+      this.#kv.write(writes)
       this.#setCheckpoint.run(next)
     })
   }
@@ -60,7 +54,7 @@ export class PartitionStore {
   /** Every stored key with its value. */
   entries(): Iterable<{ key: string; value: Buffer }> {
     this.flush()
-    return this.#db.prepare('SELECT key, value FROM state').iterate() as Iterable<{ key: string; value: Buffer }>
+    return this.#kv.entries()
   }
 
   /**
@@ -91,7 +85,8 @@ export class PartitionStore {
   wipe(): void {
     this.#pending.clear()
     this.#pendingNext = -1
-    this.#db.exec('DELETE FROM state; DELETE FROM checkpoint;')
+    this.#kv.clear()
+    this.#db.exec('DELETE FROM checkpoint')
   }
 
   /** Writes what it holds back, then closes the file. */

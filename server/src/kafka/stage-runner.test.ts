@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pack, unpack } from 'msgpackr'
 import { describe, expect, it } from 'vitest'
+import { decodeEntry, encodeEntry, type StateEntry } from '../model'
 import { createKafka } from './client'
 import type { InputRecord, StageResult, StageTask } from './stage'
 import { StageRunner } from './stage-runner'
@@ -11,12 +11,12 @@ import { useLocalBroker } from '../../dev/test-broker'
 
 const broker = useLocalBroker()
 
-/** Counts its input records in its state (and changelog); throws once, after counting, when told to. */
+/** Counts its input records in its state (a state entry in its changelog); throws once, after counting, when told to. */
 class CountingTask implements StageTask {
   count = 0
   constructor(readonly failOnce: { armed: boolean }) {}
-  restore(key: string, value: Buffer | null): void {
-    if (key === 'count' && value) this.count = unpack(value) as number
+  restore(entry: StateEntry): void {
+    if (entry.kind === 'clock' && entry.site === 'count') this.count = entry.time
   }
   restored(): void {}
   process(records: readonly InputRecord[]): StageResult {
@@ -25,8 +25,15 @@ class CountingTask implements StageTask {
       this.failOnce.armed = false
       throw new Error('failed in the middle of a batch')
     }
-    return { outputs: [], changelog: [{ key: 'count', value: pack(this.count) }] }
+    const [key, value] = encodeEntry({ kind: 'clock', site: 'count', time: this.count })
+    return { outputs: [], changelog: [{ key, value }] }
   }
+}
+
+/** The count a batch's changelog holds. */
+const countIn = (result: StageResult): number => {
+  const entry = decodeEntry(result.changelog[0]!.key, result.changelog[0]!.value)
+  return entry.kind === 'clock' ? entry.time : -1
 }
 
 describe('a stage runner', () => {
@@ -56,7 +63,7 @@ describe('a stage runner', () => {
       changelog: `${prefix}.changelog`,
       stateDir: mkdtempSync(join(tmpdir(), 'sequitur-runner-')),
       createTask: () => new CountingTask(failOnce),
-      onCommit: ({ result }) => (count = unpack(result.changelog[0]!.value!) as number),
+      onCommit: ({ result }) => (count = countIn(result)),
       log: (line) => logs.push(line),
     })
     try {

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Admin, Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
-import { pack, unpack } from 'msgpackr'
 import { PartitionStore } from './partition-store'
 import { sendWaves } from './record-size'
-import { bundleOf, MARKER_KEY, OFFSET_KEY, unbundle, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
-
-const debug = process.env.SEQUITUR_DEBUG_STAGES ? (line: string) => console.log(`debug ${Date.now() % 100000} ${line}`) : () => {}
+import { decodeEntry, encodeEntry } from '../model'
+import { bundleOf, MARKER_KEY, unbundle, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
 
 /** How long a transaction may stay open; a crashed owner's open transaction is aborted after it. */
 const TRANSACTION_TIMEOUT_MS = 10_000
@@ -45,6 +43,8 @@ export interface StageRunnerOptions {
   /** Called after each committed batch. */
   onCommit?: (info: { partition: number; records: number; result: StageResult; next: number }) => void
   log?: (line: string) => void
+  /** Traces each batch's way through its transaction. */
+  debug?: (line: string) => void
 }
 
 interface OpenTask {
@@ -66,6 +66,7 @@ interface OpenTask {
  */
 export class StageRunner {
   readonly #o: StageRunnerOptions
+  readonly #debug: (line: string) => void
   readonly #tasks = new Map<number, OpenTask>()
   readonly #admin: Admin
   #consumer: Consumer | undefined
@@ -73,6 +74,7 @@ export class StageRunner {
 
   constructor(options: StageRunnerOptions) {
     this.#o = options
+    this.#debug = options.debug ?? (() => {})
     this.#admin = options.kafka.admin()
     mkdirSync(options.stateDir, { recursive: true })
   }
@@ -120,21 +122,21 @@ export class StageRunner {
         const partition = batch.partition
         let open = this.#tasks.get(partition)
         if (!open) this.#tasks.set(partition, (open = await this.#open(partition, heartbeat)))
-        if (isStale()) return debug(`${this.#o.groupId} p${partition}: stale batch at ${batch.firstOffset()}`)
+        if (isStale()) return this.#debug(`${this.#o.groupId} p${partition}: stale batch at ${batch.firstOffset()}`)
         // Offsets have gaps (transaction markers, compaction): only records before `next` were applied.
         const first = Number(batch.messages[0]!.offset)
         const records: InputRecord[] = []
         for (const m of batch.messages) {
-          if (m.value && Number(m.offset) >= open.next) records.push({ offset: Number(m.offset), value: m.value })
+          if (m.value && Number(m.offset) >= open.next) records.push({ offset: Number(m.offset), value: m.value, timestamp: Number(m.timestamp) })
         }
-        if (records.length === 0) return debug(`${this.#o.groupId} p${partition}: batch ${first} already applied`)
+        if (records.length === 0) return this.#debug(`${this.#o.groupId} p${partition}: batch ${first} already applied`)
         const next = Number(batch.messages[batch.messages.length - 1]!.offset) + 1
         try {
           const result = open.task.process(records)
-          debug(`${this.#o.groupId} p${partition}: commit ${first}..${next} (${records.length} records)`)
+          this.#debug(`${this.#o.groupId} p${partition}: commit ${first}..${next} (${records.length} records)`)
           await this.#commit(open, partition, result, next)
           open.next = next
-          debug(`${this.#o.groupId} p${partition}: committed ${next}`)
+          this.#debug(`${this.#o.groupId} p${partition}: committed ${next}`)
           this.#o.onCommit?.({ partition, records: records.length, result, next })
         } catch (error) {
           // The state holds (part of) a batch Kafka does not: rebuild it from the changelog before going on.
@@ -174,7 +176,8 @@ export class StageRunner {
       if (!t) byTopic.set(o.topic, (t = { topic: o.topic, messages: [] }))
       t.messages.push({ key: o.key, value: o.value, ...(o.partition === undefined ? {} : { partition: o.partition }), ...(o.headers ? { headers: o.headers } : {}) })
     }
-    const writes: ChangelogRecord[] = [...result.changelog, { key: OFFSET_KEY, value: pack(next) }]
+    const [key, value] = encodeEntry({ kind: 'position', next })
+    const writes: ChangelogRecord[] = [...result.changelog, { key, value }]
     const log = this.#o.bundleChangelog ? bundleOf(writes, next) : writes
     byTopic.set(changelog, { topic: changelog, messages: log.map((r) => ({ ...r, partition })) })
     const tx = await open.producer.transaction()
@@ -189,11 +192,11 @@ export class StageRunner {
             // Only this producer writes the partition: its records of one transaction are consecutive.
             if (base < 0 && mine) base = Number(mine.baseOffset ?? -1)
           }
-          debug(`${groupId} p${partition}: sent`)
+          this.#debug(`${groupId} p${partition}: sent`)
           // Not while the outputs are sent: the coordinator refuses a second operation on a transaction
           // while one is pending (CONCURRENT_TRANSACTIONS), which kafkajs does not retry here.
           await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] })
-          debug(`${groupId} p${partition}: offsets sent`)
+          this.#debug(`${groupId} p${partition}: offsets sent`)
           await tx.commit()
         })(),
       )
@@ -267,8 +270,9 @@ export class StageRunner {
     let next = -1
     const load = (key: string, value: Buffer | null) => {
       for (const r of unbundle({ key, value })) {
-        if (r.key === OFFSET_KEY) next = r.value ? (unpack(r.value) as number) : next
-        else task.restore(r.key, r.value)
+        const entry = decodeEntry(r.key, r.value)
+        if (entry.kind === 'position') next = entry.next
+        else task.restore(entry)
       }
     }
     let loaded = 0

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { modelOptions } from '../model'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
 import { startStageThread } from './stage-thread'
@@ -22,11 +23,11 @@ describe('a stage thread', () => {
     const kafka = createKafka([broker().brokers], 'stage-thread-test', () => {})
     const admin = kafka.admin()
     await admin.connect()
-    await ensureTopics(admin, topics, 2, 60)
+    await ensureTopics(admin, topics, { partitions: 2, windowDays: 60, retentionDays: 7 })
     const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: 2 })
     let events = 0
     const logs: string[] = []
-    const options = { stage: 'sessionizer' as const, brokers: [broker().brokers], prefix, dataDir: mkdtempSync(join(tmpdir(), 'sequitur-stage-')), windowDays: 60, topK: 20, trending: {} }
+    const options = { stage: 'sessions' as const, brokers: [broker().brokers], prefix, dataDir: mkdtempSync(join(tmpdir(), 'sequitur-stage-')), model: modelOptions() }
     const thread = await startStageThread(options, (commit) => (events += commit.events), (line) => logs.push(line))
     try {
       await sink.append('demo', clicks(30))
@@ -34,7 +35,7 @@ describe('a stage thread', () => {
       await thread.kill()
       await sink.append('demo', clicks(20))
       await expect.poll(() => events, { timeout: 90_000, interval: 250 }).toBe(50)
-      expect(logs.some((line) => /sessionizer thread exited with 1; starting it again/.test(line))).toBe(true)
+      expect(logs.some((line) => /sessions thread exited with 1; starting it again/.test(line))).toBe(true)
     } finally {
       await thread.stop()
       await sink.close()

@@ -1,10 +1,12 @@
 import { pack, unpack } from 'msgpackr'
+import type { StateEntry } from '../model'
 import { packInChunks } from './record-size'
 
-/** A record a stage reads: its offset in the input partition and its value. */
+/** A record a stage reads: its offset in the input partition, its value, and its timestamp (when the log received it). */
 export interface InputRecord {
   offset: number
   value: Buffer
+  timestamp: number
 }
 
 /** A record a stage writes to an output topic. */
@@ -31,6 +33,8 @@ export interface StageResult {
   changelog: ChangelogRecord[]
   /** How many events the batch's records carried, when a record may carry several. */
   events?: number
+  /** How many impressions and clicks came too late for trending. */
+  late?: number
 }
 
 /**
@@ -38,16 +42,14 @@ export interface StageResult {
  * fed batches of input in order.
  */
 export interface StageTask {
-  /** Applies one changelog record while restoring. */
-  restore(key: string, value: Buffer | null): void
+  /** Applies one changelog entry while restoring. */
+  restore(entry: StateEntry): void
   /** Called once every changelog record is restored. */
   restored(): void
   /** Processes records in offset order; mutates the task's state. */
   process(records: readonly InputRecord[]): StageResult
 }
 
-/** Changelog key holding the next input offset the state reflects. */
-export const OFFSET_KEY = '__offset__'
 /** Changelog key of the marker a new owner writes to find the end of the changelog. */
 export const MARKER_KEY = '__marker__'
 

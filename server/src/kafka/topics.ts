@@ -3,13 +3,13 @@ import { DAY_MS } from '../clock'
 
 /** The topics of one Sequitur deployment. */
 export interface Topics {
-  /** Beacon events, keyed by site and session. */
+  /** Beacon events, keyed by site (a site's events are one ordered stream). */
   events: string
   /** Stage 1 → stage 2: row increments keyed by site and source item. */
   increments: string
-  /** Stage 1 state (sessions), compacted. */
+  /** Stage 1 state (site clocks, sessions, the event ids seen), compacted. */
   sessionsChangelog: string
-  /** Stage 2 state (count cells), compacted, and deleted after the window. */
+  /** Stage 2 state (count cells, profiles, trending epochs), compacted, and deleted after the window. */
   countsChangelog: string
   /** The row feed: every changed row keyed by site and item, compacted; one partition, so its offsets are the row versions. */
   rows: string
@@ -35,11 +35,18 @@ export function topicsOf(prefix: string): Topics {
   }
 }
 
+/** How the topics are made: partitions, the model's window, the days the events topic keeps events. */
+export interface TopicSettings {
+  partitions: number
+  windowDays: number
+  retentionDays: number
+}
+
 /** Creates the topics that do not exist yet (existing ones are left as they are). */
-export async function ensureTopics(admin: Admin, topics: Topics, partitions: number, windowDays: number): Promise<void> {
+export async function ensureTopics(admin: Admin, topics: Topics, { partitions, windowDays, retentionDays }: TopicSettings): Promise<void> {
   const compacted = [{ name: 'cleanup.policy', value: 'compact' }]
   const wanted: ITopicConfig[] = [
-    { topic: topics.events, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: String(7 * DAY_MS) }] },
+    { topic: topics.events, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: String(retentionDays * DAY_MS) }] },
     { topic: topics.increments, numPartitions: partitions },
     { topic: topics.sessionsChangelog, numPartitions: partitions, configEntries: compacted },
     {

@@ -11,6 +11,8 @@ export interface LogRecord {
   seq: number
   site: string
   event: Event
+  /** When the log received the event (ms): the model bounds the event's time by it. */
+  receivedAt: number
 }
 
 /** Options of `LogUnavailableError`. */

@@ -35,10 +35,10 @@ export function appendResult(seqs: Float64Array): AppendResult {
 }
 
 /** The records of a batch the log took, given each event's position (0: not taken). */
-export function recordsOf(site: string, events: readonly Event[], seqs: Float64Array): LogRecord[] {
+export function recordsOf(site: string, events: readonly Event[], seqs: Float64Array, receivedAt: number): LogRecord[] {
   const records: LogRecord[] = []
   events.forEach((event, i) => {
-    if (seqs[i]! > 0) records.push({ seq: seqs[i]!, site, event })
+    if (seqs[i]! > 0) records.push({ seq: seqs[i]!, site, event, receivedAt })
   })
   return records
 }
@@ -74,7 +74,7 @@ export class SqliteLog implements EventSink, EventSource {
         UNIQUE (site, id)
       )`)
     this.#insert = this.#db.prepare('INSERT OR IGNORE INTO log (site, id, appended_at, body) VALUES (?, ?, ?, ?)')
-    this.#read = this.#db.prepare('SELECT seq, site, body FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
+    this.#read = this.#db.prepare('SELECT seq, site, body, appended_at FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
     this.#trim = this.#db.prepare('DELETE FROM log WHERE seq <= ? AND appended_at < ?')
     this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number) =>
       group.map(({ site, ids, body }) =>
@@ -113,13 +113,14 @@ export class SqliteLog implements EventSink, EventSource {
     const group = this.#pending
     this.#pending = []
     let seqs: Float64Array[]
+    const now = this.#clock()
     try {
-      seqs = this.#appendAll(group, this.#clock()) as Float64Array[]
+      seqs = this.#appendAll(group, now) as Float64Array[]
     } catch (error) {
       for (const append of group) append.reject(error)
       return
     }
-    if (this.#tail) this.#tail.push(group.flatMap(({ site, events = [] }, i) => recordsOf(site, events, seqs[i]!)))
+    if (this.#tail) this.#tail.push(group.flatMap(({ site, events = [] }, i) => recordsOf(site, events, seqs[i]!, now)))
     group.forEach((append, i) => append.resolve(seqs[i]!))
     if (seqs.some((positions) => positions.some((seq) => seq > 0))) for (const listener of this.#listeners) listener()
   }
@@ -127,8 +128,8 @@ export class SqliteLog implements EventSink, EventSource {
   read(after: number, max: number): LogRecord[] {
     const held = this.#tail?.read(after, max)
     if (held) return held
-    const rows = this.#read.all(after, max) as Array<{ seq: number; site: string; body: Buffer }>
-    return rows.map(({ seq, site, body }) => ({ seq, site, event: unpack(body) as Event }))
+    const rows = this.#read.all(after, max) as Array<{ seq: number; site: string; body: Buffer; appended_at: number }>
+    return rows.map(({ seq, site, body, appended_at }) => ({ seq, site, event: unpack(body) as Event, receivedAt: appended_at }))
   }
 
   onAppend(listener: () => void): () => void {

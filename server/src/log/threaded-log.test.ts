@@ -19,8 +19,8 @@ describe('ThreadedLog', () => {
     await expect(log.append('demo', [click('f')])).rejects.toThrow(/closed/)
 
     const reopened = new SqliteLog({ file })
-    expect(reopened.read(0, 10)).toEqual([...fromMemory, { seq: 7, site: 'demo', event: click('e') }])
-    // The main thread's clock stamps the records, so retention follows it.
+    expect(reopened.read(0, 10)).toEqual([...fromMemory, { seq: 7, site: 'demo', event: click('e'), receivedAt: 1_000 }])
+    // The main thread's clock stamps the records (their receive time, the model's bound on event time), so retention follows it.
     expect(reopened.trim(10, 1_001)).toBe(6)
     reopened.close()
   })

@@ -51,7 +51,7 @@ export class ThreadedLog implements EventSink, EventSource {
     }
     const { seqs } = await answer
     // Answers come in commit order, so the tail's positions keep rising.
-    const records = recordsOf(site, events, seqs)
+    const records = recordsOf(site, events, seqs, now)
     this.#tail.push(records)
     if (records.length > 0) for (const listener of this.#listeners) listener()
     return appendResult(seqs)

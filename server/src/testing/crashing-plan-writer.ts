@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 const { file } = workerData as { file: string }
 const marker = `${file}.crashed`
 if (existsSync(marker)) {
-  await import('../processor/plan-writer-thread')
+  await import('../embedded/plan-writer-thread')
 } else {
   parentPort!.once('message', () => {
     writeFileSync(marker, '')

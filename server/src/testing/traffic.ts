@@ -6,7 +6,7 @@
 import type { Event, ModelRow, RowsAnswer } from '@sequitur/sdk/protocol'
 import { randomUUID } from 'node:crypto'
 import { expect } from 'vitest'
-import { SiteModel } from '../processor/site-model'
+import { Model } from '../model'
 
 /** The catalogue the sessions click in. */
 export const ITEMS = Array.from({ length: 24 }, (_, i) => `I${i}`)
@@ -47,15 +47,11 @@ export async function postUntilAccepted(url: string, events: Event[]): Promise<n
 
 /** The rows an offline build over `events` gives, for every item of `ITEMS`. */
 export function offlineRows(events: Event[]): Record<string, ModelRow> {
-  const model = new SiteModel({ windowDays: 60, topK: 20 })
-  for (const e of events) {
-    if (e.type === 'impression') continue
-    model.advance(Math.floor(e.ts / 86_400_000))
-    model.observe(e.session, e.item, e.ts, Math.floor(e.ts / 86_400_000))
-  }
+  const model = new Model({}, { trackChanges: false })
+  for (const e of events) model.observe('demo', e, e.ts)
   const rows: Record<string, ModelRow> = {}
   for (const item of ITEMS) {
-    const row = model.row(item)
+    const row = model.row('demo', item)
     if (row) rows[item] = row
   }
   return rows

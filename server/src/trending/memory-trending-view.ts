@@ -1,46 +1,56 @@
-import { rankTrending, sumRecent, TakeRates, type Cell, type TakeRateOptions, type TrendingItem } from './take-rates'
-import type { TrendingView } from './trending-store'
+import { getOrAdd } from '../model/get-or-add'
+import { MINUTE_MS, rankTrending, sumRecent, type Cell, type ModelOptions, type TrendingItem } from '../model'
+import type { TrendingView } from './trending-view'
 
-/** Take-rate cells held in memory: what a Kafka-mode edge materializes from the trending topic. */
+interface SiteTrending {
+  time: number
+  cells: Map<number, Map<string, Cell>>
+  minutes: Map<number, Map<string, number>>
+}
+
+/**
+ * Take-rate cells, minutes of clicks and each site's event time held in memory: what a Kafka-mode
+ * edge materializes from the trending topic. Ranks as the count stage does (`rankTrending`,
+ * `sumRecent`), at the site's time.
+ */
 export class MemoryTrendingView implements TrendingView {
-  readonly #sites = new Map<string, { cells: Map<number, Map<string, Cell>>; last: number }>()
-  readonly #minutes = new Map<string, { clicks: Map<number, Map<string, number>>; last: number }>()
-  readonly #options: Readonly<Required<TakeRateOptions>>
+  readonly #sites = new Map<string, SiteTrending>()
 
-  constructor(options: TakeRateOptions = {}) {
-    this.#options = new TakeRates(options).options
+  constructor(readonly options: Pick<ModelOptions, 'epochMs' | 'horizonEpochs' | 'prior'>) {}
+
+  /** Stores a site's event time. */
+  putTime(site: string, time: number): void {
+    const s = this.#site(site)
+    if (time <= s.time) return
+    s.time = time
+    const keep = Math.floor(time / this.options.epochMs) - this.options.horizonEpochs
+    for (const epoch of s.cells.keys()) if (epoch < keep) s.cells.delete(epoch)
+    for (const minute of s.minutes.keys()) if (minute <= Math.floor(time / MINUTE_MS) - 10) s.minutes.delete(minute)
   }
 
   /** Stores (or, with `null`, forgets) one item's cell of one epoch. */
   put(site: string, item: string, epoch: number, cell: Cell | null): void {
-    let s = this.#sites.get(site)
-    if (!s) this.#sites.set(site, (s = { cells: new Map(), last: -Infinity }))
-    let byItem = s.cells.get(epoch)
-    if (!byItem) s.cells.set(epoch, (byItem = new Map()))
-    if (cell) byItem.set(item, cell)
-    else byItem.delete(item)
-    s.last = Math.max(s.last, epoch)
-    for (const e of s.cells.keys()) if (e <= s.last - this.#options.horizonEpochs - 1) s.cells.delete(e)
+    const cells = getOrAdd(this.#site(site).cells, epoch, () => new Map())
+    if (cell) cells.set(item, cell)
+    else cells.delete(item)
   }
 
-  /** Stores one item's clicks of one minute (the recent-clicks feature). */
+  /** Stores one item's clicks of one minute. */
   putMinute(site: string, item: string, minute: number, clicks: number): void {
-    let s = this.#minutes.get(site)
-    if (!s) this.#minutes.set(site, (s = { clicks: new Map(), last: -Infinity }))
-    let byItem = s.clicks.get(minute)
-    if (!byItem) s.clicks.set(minute, (byItem = new Map()))
-    byItem.set(item, clicks)
-    s.last = Math.max(s.last, minute)
-    for (const m of s.clicks.keys()) if (m <= s.last - 10) s.clicks.delete(m)
-  }
-
-  recent(site: string): Record<string, number> {
-    const s = this.#minutes.get(site)
-    return s ? sumRecent(s.clicks, s.last) : {}
+    getOrAdd(this.#site(site).minutes, minute, () => new Map()).set(item, clicks)
   }
 
   trending(site: string, limit: number): TrendingItem[] {
     const s = this.#sites.get(site)
-    return s ? rankTrending(s.cells, s.last, this.#options, limit) : []
+    return s ? rankTrending(s.cells, Math.floor(s.time / this.options.epochMs), this.options, limit) : []
+  }
+
+  recent(site: string): Record<string, number> {
+    const s = this.#sites.get(site)
+    return sumRecent(s?.minutes ?? new Map(), s ? Math.floor(s.time / MINUTE_MS) : 0)
+  }
+
+  #site(site: string): SiteTrending {
+    return getOrAdd(this.#sites, site, () => ({ time: -Infinity, cells: new Map(), minutes: new Map() }))
   }
 }

@@ -2,21 +2,13 @@ import type { ModelRow } from '@sequitur/sdk/protocol'
 import type { Kind } from './session-links'
 import { EdgeTable } from './edge-table'
 import { ItemIds } from './item-ids'
+import { windowStart, type ModelOptions } from './rules'
 
-/** Tuning of the model. */
-export interface ModelOptions {
-  /** Days of event time a row reflects. */
-  windowDays: number
-  /** Next items kept per row. */
-  topK: number
-  /** Related items kept per row. */
-  relatedK?: number
-  /** Remember what was added since the last `drainChanges` (for a processor's checkpoint). */
+/** What the counts of a site keep. */
+export type CountOptions = Pick<ModelOptions, 'windowDays' | 'topK' | 'relatedK'> & {
+  /** Remember what was added since the last `drainChanges` (for a checkpoint or a changelog). */
   trackChanges?: boolean
 }
-
-/** Default number of related items kept per row. */
-export const RELATED_K = 50
 
 /**
  * The counts behind the rows of one site: per item, `next` (exact next clicks) and `related`
@@ -27,11 +19,11 @@ export class RowCounts {
   readonly #ids = new ItemIds()
   readonly #next: EdgeTable
   readonly #related: EdgeTable
-  readonly #options: Required<Omit<ModelOptions, 'trackChanges'>>
+  readonly #options: Omit<CountOptions, 'trackChanges'>
   #watermark = -Infinity
 
-  constructor({ relatedK = RELATED_K, trackChanges = false, ...options }: ModelOptions) {
-    this.#options = { relatedK, ...options }
+  constructor({ trackChanges = false, ...options }: CountOptions) {
+    this.#options = options
     this.#next = new EdgeTable(this.#ids, { trackChanges })
     this.#related = new EdgeTable(this.#ids, { trackChanges })
   }
@@ -43,18 +35,20 @@ export class RowCounts {
 
   /** The first day inside the window. */
   get windowStart(): number {
-    return this.#watermark - this.#options.windowDays + 1
+    return windowStart(this.#watermark, this.#options.windowDays)
   }
 
   /**
-   * Moves the window so that it ends at `day` if that is later; returns the items whose rows lost
-   * counts (empty when the window did not move).
+   * Moves the window so that it ends at `day` if that is later, telling `dropped` each cell that
+   * left it; returns the items whose rows lost counts (empty when the window did not move).
    */
-  advance(day: number): string[] {
+  advance(day: number, dropped?: (kind: Kind, src: string, dst: string, day: number) => void): string[] {
     if (day <= this.#watermark) return []
     this.#watermark = day
     const start = this.windowStart
-    const changed = new Set([...this.#next.dropBefore(start), ...this.#related.dropBefore(start)])
+    const names = this.#ids
+    const tell = (kind: Kind) => dropped && ((src: number, dst: number, d: number) => dropped(kind, names.name(src), names.name(dst), d))
+    const changed = new Set([...this.#next.dropBefore(start, tell('next')), ...this.#related.dropBefore(start, tell('related'))])
     return [...changed].map((id) => this.#ids.name(id))
   }
 

@@ -1,18 +1,9 @@
-import { DAY_MS } from '../clock'
+import { sessionsIdleBefore } from './rules'
 
 /** The two statistics a row holds. */
 export type Kind = 'next' | 'related'
 
-/** One weighted increment of a row. */
-export interface Increment {
-  kind: Kind
-  src: string
-  dst: string
-  day: number
-  n: number
-}
-
-/** The latest items a session interacted with, most recent last. */
+/** The latest items a session interacted with, most recent last, and when it last did. */
 export interface SessionPoint {
   items: string[]
   ts: number
@@ -38,40 +29,17 @@ export function forEachLink(previous: readonly string[], item: string, visit: (s
   for (let d = 1; d <= previous.length; d++) visit(item, 'related', previous[previous.length - d]!, BACKWARD_WEIGHTS[d - 1]!)
 }
 
-/**
- * Follows sessions (their last items) and turns each interaction into the increments it links
- * (`forEachLink`). A session idle for a whole day of event time is over.
- */
+/** The sessions of one site: each one's last items, until it is idle (`sessionsIdleBefore`). */
 export class SessionLinks {
   readonly #sessions = new Map<string, SessionPoint>()
-  #watermark = -Infinity
 
-  /** Sessions whose last interaction is before this time are over: the start of the day before the latest. */
-  get idleBefore(): number {
-    return (this.#watermark - 1) * DAY_MS
-  }
-
-  /** The latest day of event time seen. */
-  get watermark(): number {
-    return this.#watermark
-  }
-
-  /** Moves event time forward to `day`, ending idle sessions; returns the sessions it ended. */
-  advance(day: number): string[] {
-    if (day <= this.#watermark) return []
-    this.#watermark = day
-    const idleBefore = this.idleBefore
+  /** Ends the sessions idle on `day`; returns them. */
+  endIdle(day: number): string[] {
+    const idleBefore = sessionsIdleBefore(day)
     const ended: string[] = []
     for (const [session, point] of this.#sessions) if (point.ts < idleBefore) ended.push(session)
     for (const session of ended) this.#sessions.delete(session)
     return ended
-  }
-
-  /** Records that `session` interacted with `item` at `ts` (on `day`); returns the increments it links. */
-  observe(session: string, item: string, ts: number, day: number): Increment[] {
-    const out: Increment[] = []
-    forEachLink(this.step(session, item, ts), item, (src, kind, dst, n) => out.push({ kind, src, dst, day, n }))
-    return out
   }
 
   /** Records that `session` interacted with `item` at `ts`; returns its items before (most recent last). */
@@ -83,18 +51,8 @@ export class SessionLinks {
     }
     const previous = point.items
     point.items = previous.length < FORWARD_WEIGHTS.length ? [...previous, item] : [...previous.slice(1 - FORWARD_WEIGHTS.length), item]
-    point.ts = ts
+    point.ts = Math.max(point.ts, ts)
     return previous
-  }
-
-  /**
-   * Records that `session` was active at `ts` without an item (an impression): a session that only
-   * ever sees impressions ends, as any other, once idle.
-   */
-  touch(session: string, ts: number): void {
-    const point = this.#sessions.get(session)
-    if (point) point.ts = ts
-    else this.#sessions.set(session, { items: [], ts })
   }
 
   /** A session's latest items. */

@@ -4,11 +4,9 @@
  * each once it is durable.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { ProfileStore } from '../profiles/profile-store'
-import { ModelStore } from '../state/model-store'
+import { KvStore } from '../state/kv-store'
 import { RowTable } from '../state/row-table'
 import { openDb } from '../state/sqlite'
-import { TrendingStore } from '../trending/trending-store'
 import { applyPlan, refusals, type CommitPlan } from './commit-plan'
 
 /** What the main thread asks. */
@@ -21,7 +19,7 @@ type PlanReply = { id: number; error?: string } | { closed: true }
 
 const port = parentPort!
 const db = openDb((workerData as { file: string }).file)
-const targets = { store: new ModelStore(db), rows: new RowTable(db), profiles: new ProfileStore(db), trending: new TrendingStore(db) }
+const targets = { store: new KvStore(db), rows: new RowTable(db) }
 const refuse = refusals()
 const reply = (message: PlanReply) => port.postMessage([message])
 

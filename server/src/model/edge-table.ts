@@ -119,8 +119,8 @@ export class EdgeTable {
     return src < this.#total.length ? this.#total[src]! : 0
   }
 
-  /** Drops every day before `day`; returns the src items whose edges lost counts. */
-  dropBefore(day: number): Set<number> {
+  /** Drops every day before `day`, telling `dropped` each cell; returns the src items whose edges lost counts. */
+  dropBefore(day: number, dropped?: (src: number, dst: number, day: number) => void): Set<number> {
     const changed = new Set<number>()
     for (const [d, cells] of this.#days) {
       if (d >= day) continue
@@ -132,6 +132,7 @@ export class EdgeTable {
         if (this.#sum[e] === 0) this.#dead++
         if (this.#lastDay[e] === d) this.#lastDay[e] = NONE
         changed.add(src)
+        dropped?.(src, this.#dst[e]!, d)
       }
       this.#days.delete(d)
     }

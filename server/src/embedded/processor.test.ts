@@ -3,20 +3,25 @@ import { describe, expect, it } from 'vitest'
 import { DAY_MS } from '../clock'
 import { MemoryRowFeed, type RowChanges } from '../feed/row-feed'
 import type { EventSource, LogRecord } from '../log/event-log'
-import { ModelStore } from '../state/model-store'
+import { decodeEntry, type EncodedEntry } from '../model'
+import { KvStore } from '../state/kv-store'
 import { RowTable } from '../state/row-table'
 import { openDb, type Db } from '../state/sqlite'
 import { applyPlan, type CommitPlan, type PlanWriter } from './commit-plan'
 import { Processor, type ProcessorOptions } from './processor'
-import type { Kind } from './site-model'
 
 const T0 = 100 * DAY_MS
 
 /** An in-memory log: enough to drive the processor in a unit test. */
 class ArraySource implements EventSource {
   readonly records: LogRecord[] = []
+  /** Appends events, each received when it is stamped. */
   push(site: string, ...events: Event[]) {
-    for (const event of events) this.records.push({ seq: this.records.length + 1, site, event })
+    for (const event of events) this.records.push({ seq: this.records.length + 1, site, event, receivedAt: event.ts })
+  }
+  /** Appends events received at `receivedAt`. */
+  pushAt(receivedAt: number, site: string, ...events: Event[]) {
+    for (const event of events) this.records.push({ seq: this.records.length + 1, site, event, receivedAt })
   }
   read(after: number, max: number) {
     return this.records.filter((r) => r.seq > after).slice(0, max)
@@ -32,12 +37,21 @@ class ArraySource implements EventSource {
 let id = 0
 const click = (session: string, item: string, ts = T0): ItemEvent => ({ id: `e${++id}`, type: 'click', item, session, ts })
 
-function setup(db: Db = openDb(':memory:'), source = new ArraySource(), store = new ModelStore(db), options: Partial<ProcessorOptions> = {}) {
+/** The log position a store's state reflects. */
+function positionOf(store: KvStore): number {
+  for (const { key, value } of store.entries()) {
+    const entry = decodeEntry(key, value)
+    if (entry.kind === 'position') return entry.next
+  }
+  return 0
+}
+
+function setup(db: Db = openDb(':memory:'), source = new ArraySource(), store = new KvStore(db), options: Partial<ProcessorOptions> = {}) {
   const rows = new RowTable(db)
   const feed = new MemoryRowFeed()
   const published: RowChanges[] = []
   feed.subscribe((c) => published.push(c))
-  const processor = new Processor({ source, store, rows, feed, clock: () => T0 + 70 * DAY_MS, windowDays: 60, topK: 20, batchSize: 3, ...options })
+  const processor = new Processor({ source, store, rows, feed, clock: () => T0 + 70 * DAY_MS, batchSize: 3, ...options })
   return { db, source, rows, published, processor }
 }
 
@@ -53,14 +67,14 @@ describe('Processor', () => {
     source.push('demo', ...events)
     const feed = new MemoryRowFeed()
     const rows = new RowTable(db)
-    const store = new ModelStore(db)
-    const live = new Processor({ source, store, rows, feed, clock: () => T0, windowDays: 60, topK: 20, batchSize: 3, commitIntervalMs: 1e9 })
+    const store = new KvStore(db)
+    const live = new Processor({ source, store, rows, feed, clock: () => T0, batchSize: 3, commitIntervalMs: 1e9 })
     live.start()
     await new Promise((resolve) => setImmediate(resolve))
     // The first batch is applied and readable, but neither its counts nor its position are committed.
     expect(live.position).toBe(3)
     expect(rows.rows('demo', ['A'])).toEqual({ A: { total: 1, next: [['B', 1]] } })
-    expect(store.position('log')).toBe(0)
+    expect(positionOf(store)).toBe(0)
 
     // A process that starts on the same files now (as after a crash) replays from position 0.
     const restarted = setup(db, source)
@@ -78,7 +92,7 @@ describe('Processor', () => {
     feed.subscribe((c) => published.push(c))
     const rows = new RowTable(db)
     const wanted = (_site: string, item: string) => item === 'A'
-    const processor = new Processor({ source, store: new ModelStore(db), rows, feed, clock: () => T0, windowDays: 60, topK: 20, wanted })
+    const processor = new Processor({ source, store: new KvStore(db), rows, feed, clock: () => T0, wanted })
     source.push('demo', click('s', 'A'), click('s', 'B'), click('s', 'A'))
     processor.drain()
     expect(published.map((c) => Object.keys(c.rows))).toEqual([['A']])
@@ -98,11 +112,13 @@ describe('Processor', () => {
     expect(published.at(-1)!.rows).toMatchObject({ A: null, B: null, X: { total: 1, next: [['Y', 1]] } })
   })
 
-  it('ignores events stamped after tomorrow', () => {
+  it('gives the model each event\'s receive time from the log: one stamped 80 days ahead counts at its receipt', () => {
     const { source, rows, processor } = setup()
-    source.push('demo', click('s', 'A', T0 + 80 * DAY_MS), click('s', 'B', T0 + 80 * DAY_MS))
+    source.pushAt(T0, 'demo', click('s', 'A', T0 + 80 * DAY_MS), click('s', 'B', T0))
+    source.pushAt(T0, 'demo', click('x', 'Y', T0 - 30 * DAY_MS), click('x', 'Z', T0 - 30 * DAY_MS))
     processor.drain()
-    expect(rows.rows('demo', ['A'])).toEqual({})
+    // Had A's stamp moved the site's time, the window would have dropped Y → Z.
+    expect(rows.rows('demo', ['A', 'Y'])).toEqual({ A: { total: 1, next: [['B', 1]] }, Y: { total: 1, next: [['Z', 1]] } })
   })
 
   it('restarts from its stored position with its stored state', () => {
@@ -123,14 +139,15 @@ describe('Processor', () => {
   })
 
   it('rolls back a failed batch and applies it again exactly once', () => {
-    class FailingOnce extends ModelStore {
+    class FailingOnce extends KvStore {
       failed = false
-      override addCount(site: string, kind: Kind, src: string, dst: string, day: number, n: number) {
-        if (!this.failed && dst === 'C') {
+      override write(writes: Iterable<EncodedEntry>) {
+        const all = [...writes]
+        if (!this.failed && all.some(([key]) => /^c.*1:C\d+;$/.test(key))) {
           this.failed = true
           throw new Error('disk full')
         }
-        super.addCount(site, kind, src, dst, day, n)
+        super.write(all)
       }
     }
     const db = openDb(':memory:')
@@ -151,7 +168,7 @@ describe('Processor', () => {
 
     // A writer that holds each plan until told to write or fail it (as the writer thread answers later).
     const db = openDb(':memory:')
-    const store = new ModelStore(db)
+    const store = new KvStore(db)
     const held: Array<{ plan: CommitPlan; epoch: number; resolve(): void; reject(e: Error): void }> = []
     let failedEpoch = -1
     const writer: PlanWriter = {
@@ -180,12 +197,12 @@ describe('Processor', () => {
     expect(errors.length).toBe(1)
     settle(false) // refused: same epoch as the failed one
     await new Promise((resolve) => setImmediate(resolve))
-    expect(store.position('log')).toBe(0)
+    expect(positionOf(store)).toBe(0)
     expect(processor.position).toBe(0) // reloaded from the last commit
     processor.drain()
     settle(false)
     await new Promise((resolve) => setImmediate(resolve))
-    expect(store.position('log')).toBe(6)
+    expect(positionOf(store)).toBe(6)
     expect(new RowTable(db).rows('demo', ['A', 'B', 'C'], true)).toEqual(once.rows.rows('demo', ['A', 'B', 'C'], true))
   })
 })

@@ -1,0 +1,272 @@
+import { DAY_MS, systemClock, type Clock } from '../clock'
+import type { Catalog } from '../catalog/catalog'
+import type { RowChanges, RowFeed } from '../feed/row-feed'
+import type { EventSource, LogRecord } from '../log/event-log'
+import { decodeEntry, encodeEntry, Model, nullRecord, type EncodedEntry, type ModelOptions, type TrendingItem } from '../model'
+import type { DailyProfile } from '../profiles/daily-profile'
+import type { ProfileView } from '../profiles/profile-view'
+import type { KvStore } from '../state/kv-store'
+import type { RowMap, RowTable } from '../state/row-table'
+import type { TrendingView } from '../trending/trending-view'
+import { writeHere, type PlanWriter } from './commit-plan'
+
+/** Options of the embedded processor. */
+export interface ProcessorOptions {
+  /** The log; each event id appears in it once per site (the embedded log's unique index). */
+  source: EventSource
+  /** The model's stored state (read at start and after a failure; written by `writer`). */
+  store: KvStore
+  rows: RowTable
+  feed: RowFeed
+  /** The model's options (defaults: `DEFAULT_MODEL_OPTIONS`). */
+  model?: Partial<ModelOptions>
+  /** The catalog rows and profiles read attributes from. */
+  catalog?: Pick<Catalog, 'get'>
+  clock?: Clock
+  /** Log records read and applied per step. */
+  batchSize?: number
+  /** Commit at most this often (ms), and at the latest this long after the last record applied. */
+  commitIntervalMs?: number
+  /** Days the embedded log keeps records already applied (and remembers their ids). */
+  logRetentionDays?: number
+  /** Where commits are written (default: on this thread, at once). */
+  writer?: PlanWriter
+  /** Called when applying a batch failed (the state is then reloaded from disk). */
+  onError?: (error: unknown) => void
+  /** Called with each impression or click dropped from trending for arriving too late. */
+  onLate?: () => void
+  /** Called after each applied batch with the number of log records in it. */
+  onApplied?: (records: number) => void
+  /**
+   * Rows pushed to the feed as soon as a batch changed them (those some client holds); every other
+   * changed row is derived when it is first read or at the next commit. Default: every row.
+   */
+  wanted?: (site: string, item: string) => boolean
+}
+
+const TRIM_EVERY_MS = 3_600_000
+
+/**
+ * Embedded mode's runtime of the model: reads the log in order and runs both stages of the model
+ * core (`Model`) in process. Each batch updates the model in memory and sends the changed rows to
+ * the feed at once; the state entries that changed, and the log position, are committed in one
+ * transaction when the log is drained or every `commitIntervalMs`. After a crash the processor
+ * reloads the last commit and replays the log after it: nothing is lost or counted twice.
+ */
+export class Processor implements ProfileView, TrendingView {
+  readonly #o: Omit<ProcessorOptions, 'clock' | 'batchSize' | 'commitIntervalMs' | 'logRetentionDays'>
+  readonly #clock: Clock
+  readonly #batchSize: number
+  readonly #commitIntervalMs: number
+  readonly #logRetentionDays: number
+  #model!: Model
+  /** The last log position applied in memory, and the last committed. */
+  #position = 0
+  #committed = 0
+  #lastCommit = 0
+  #scheduled = false
+  #lastTrim = 0
+  #unsubscribe: (() => void) | undefined
+  readonly #writer: PlanWriter
+  /** The position of the last plan handed to the writer; plans in flight; the last write. */
+  #planned = 0
+  #inFlight = 0
+  #writes: Promise<void> = Promise.resolve()
+  /** Bumped at each reload: answers about plans of an earlier epoch are stale. */
+  #epoch = 0
+  #recovering = false
+  #idleCommit: ReturnType<typeof setTimeout> | undefined
+
+  constructor({ clock = systemClock, batchSize = 5000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
+    this.#o = rest
+    this.#clock = clock
+    this.#batchSize = batchSize
+    this.#commitIntervalMs = commitIntervalMs
+    this.#logRetentionDays = logRetentionDays
+    this.#lastCommit = clock()
+    this.#writer = rest.writer ?? writeHere(rest)
+    rest.rows.deriveWith((site, item) => this.#model.row(site, item))
+    this.#load()
+  }
+
+  /** The last log position applied. */
+  get position(): number {
+    return this.#position
+  }
+
+  /** Applies what the log holds and keeps following it. */
+  start(): void {
+    this.#unsubscribe ??= this.#o.source.onAppend(() => this.#schedule())
+    this.#schedule()
+  }
+
+  /** Stops following the log, committing what was applied; resolves once every plan is written. */
+  async stop(): Promise<void> {
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+    clearTimeout(this.#idleCommit)
+    this.#idleCommit = undefined
+    this.#commit()
+    await this.#writes
+  }
+
+  /** Applies and commits every record after the position, synchronously; returns how many were read. */
+  drain(): number {
+    let read = 0
+    for (;;) {
+      if (this.#recovering) break
+      const records = this.#o.source.read(this.#position, this.#batchSize)
+      if (records.length === 0) break
+      this.#applySafely(records)
+      read += records.length
+    }
+    this.#commit()
+    this.#trim()
+    return read
+  }
+
+  daily(site: string, user: string): Array<{ day: number; profile: DailyProfile }> {
+    return this.#model.daily(site, user)
+  }
+
+  trending(site: string, limit: number): TrendingItem[] {
+    return this.#model.trending(site, limit)
+  }
+
+  recent(site: string): Record<string, number> {
+    return this.#model.recent(site)
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || !this.#unsubscribe) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      if (!this.#unsubscribe || this.#recovering) return undefined
+      const records = this.#o.source.read(this.#position, this.#batchSize)
+      if (records.length > 0) this.#applySafely(records)
+      const wait = this.#commitIntervalMs - (this.#clock() - this.#lastCommit)
+      if (records.length > 0) {
+        if (wait <= 0) this.#commit()
+        return this.#schedule()
+      }
+      // Caught up. Under load the log is often briefly empty: commit when the interval is up, so
+      // that these pauses do not turn into a commit each.
+      if (wait > 0) return this.#commitIn(wait)
+      this.#commit()
+      return this.#trim()
+    })
+  }
+
+  #commitIn(ms: number): void {
+    this.#idleCommit ??= setTimeout(() => {
+      this.#idleCommit = undefined
+      if (!this.#unsubscribe) return
+      this.#commit()
+      this.#trim()
+    }, ms)
+  }
+
+  #applySafely(records: LogRecord[]): void {
+    try {
+      this.#o.feed.publish(this.#apply(records))
+      this.#o.onApplied?.(records.length)
+    } catch (error) {
+      this.#recover(error)
+    }
+  }
+
+  #apply(records: LogRecord[]): RowChanges[] {
+    const model = this.#model
+    for (const { site, event, receivedAt } of records) if (model.observe(site, event, receivedAt) === 'late') this.#o.onLate?.()
+    const version = records[records.length - 1]!.seq
+    const changes: RowChanges[] = []
+    const { rows, wanted } = this.#o
+    for (const [site, items] of model.drainRows()) {
+      const changed: RowMap = nullRecord()
+      let pushed = 0
+      for (const item of items.keys()) {
+        if (wanted && !wanted(site, item)) {
+          rows.stale(site, item, version)
+          continue
+        }
+        const row = model.row(site, item)
+        rows.put(site, item, version, row)
+        changed[item] = row
+        pushed++
+      }
+      if (pushed > 0) changes.push({ site, version, rows: changed })
+    }
+    this.#position = version
+    return changes
+  }
+
+  /** Hands what was applied since the last plan to the writer, as one plan with its position. */
+  #commit(): void {
+    this.#lastCommit = this.#clock()
+    if (this.#position === this.#planned || this.#recovering) return
+    const position = this.#position
+    const epoch = this.#epoch
+    const writes: EncodedEntry[] = []
+    try {
+      this.#model.drainState((entry) => writes.push(encodeEntry(entry)))
+      writes.push(encodeEntry({ kind: 'position', next: position }))
+    } catch (error) {
+      return this.#recover(error)
+    }
+    const taken = this.#o.rows.take()
+    this.#planned = position
+    this.#inFlight++
+    this.#writes = this.#writer.write({ writes, rows: taken.rows, rowsVersion: taken.version }, epoch).then(
+      () => {
+        this.#inFlight--
+        if (epoch !== this.#epoch) return
+        this.#o.rows.written()
+        this.#committed = position
+      },
+      (error: unknown) => {
+        this.#inFlight--
+        if (epoch === this.#epoch) this.#recover(error)
+      },
+    )
+  }
+
+  /**
+   * The in-memory state may hold changes that were not committed: rebuild it from the last commit,
+   * once every plan handed out has been written or refused (the writer refuses the plans after a
+   * failed one), so that the reload sees all that will ever land of them.
+   */
+  #recover(error: unknown): void {
+    this.#o.onError?.(error)
+    this.#epoch++
+    this.#o.rows.discard()
+    if (this.#inFlight === 0) return this.#load()
+    this.#recovering = true
+    void this.#writes.finally(() => {
+      this.#recovering = false
+      this.#load()
+      this.#schedule()
+    })
+  }
+
+  #load(): void {
+    const catalog = this.#o.catalog
+    const model = new Model(this.#o.model, { catalog: catalog && ((site, id) => catalog.get(site, id)) })
+    let position = 0
+    for (const { key, value } of this.#o.store.entries()) {
+      const entry = decodeEntry(key, value)
+      if (entry.kind === 'position') position = entry.next
+      else model.restore(entry)
+    }
+    model.restored()
+    this.#model = model
+    this.#position = this.#committed = this.#planned = position
+  }
+
+  #trim(): void {
+    const now = this.#clock()
+    if (now - this.#lastTrim < TRIM_EVERY_MS) return
+    this.#lastTrim = now
+    this.#o.source.trim(this.#committed, now - this.#logRetentionDays * DAY_MS)
+  }
+}

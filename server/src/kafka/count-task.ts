@@ -1,0 +1,80 @@
+import type { CatalogItem } from '@sequitur/sdk/protocol'
+import { CountStage, encodeEntry, type ModelOptions, type StateEntry } from '../model'
+import { rowRecord, profileRecord, trendingRecord } from './feed-records'
+import { readIncrements } from './increments-codec'
+import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
+
+/** Header carrying the latest event time (ms) behind a row change, for the freshness metric. */
+export const EVENT_TS_HEADER = 'event-ts'
+
+/** The topics stage 2 publishes to, and what it reads attributes from. */
+export interface CountTaskOptions {
+  rowsTopic: string
+  profilesTopic: string
+  trendingTopic: string
+  catalog?: (site: string, item: string) => CatalogItem | undefined
+}
+
+/**
+ * Kafka stage 2, per increments partition (each row, item and user has one): the model's count
+ * stage (`CountStage`) fed from the increments topic, applying each increment's identity once; each
+ * changed row to the rows topic (a tombstone when it empties), profiles and trending to theirs, its
+ * state to the counts changelog.
+ */
+export class CountTask implements StageTask {
+  readonly #stage: CountStage
+  readonly #o: CountTaskOptions
+  /** Per events partition, the identity (event offset, index) of the last increment applied. */
+  readonly #applied = new Map<number, [offset: number, k: number]>()
+
+  constructor(model: ModelOptions, o: CountTaskOptions) {
+    this.#o = o
+    this.#stage = new CountStage(model, { catalog: o.catalog })
+  }
+
+  restore(entry: StateEntry): void {
+    if (entry.kind === 'applied') this.#applied.set(entry.from, [entry.offset, entry.k])
+    else this.#stage.restore(entry)
+  }
+
+  restored(): void {
+    this.#stage.restored()
+  }
+
+  process(records: readonly InputRecord[]): StageResult {
+    const applied = new Set<number>()
+    const fresh = (from: number, offset: number, k: number) => {
+      const last = this.#applied.get(from)
+      if (last && (offset < last[0] || (offset === last[0] && k <= last[1]))) return false
+      this.#applied.set(from, [offset, k])
+      applied.add(from)
+      return true
+    }
+    for (const { value } of records) readIncrements(value, this.#stage, fresh)
+    const { rowsTopic, profilesTopic, trendingTopic } = this.#o
+    const outputs: OutputRecord[] = []
+    const changelog: ChangelogRecord[] = []
+    const write = (entry: StateEntry) => {
+      const [key, value] = encodeEntry(entry)
+      changelog.push({ key, value })
+      // The edges serve profiles from their topic.
+      if (entry.kind === 'profile') outputs.push({ topic: profilesTopic, ...profileRecord(entry.site, entry.user, entry.day, entry.profile) })
+    }
+    for (const from of applied) {
+      const [offset, k] = this.#applied.get(from)!
+      write({ kind: 'applied', from, offset, k })
+    }
+    for (const [site, items] of this.#stage.drainRows()) {
+      for (const [item, ts] of items) {
+        outputs.push({ topic: rowsTopic, ...rowRecord(site, item, this.#stage.rowOf(site, item)), ...(ts > 0 ? { headers: { [EVENT_TS_HEADER]: String(ts) } } : {}) })
+      }
+    }
+    for (const { site, time, cells, minutes } of this.#stage.drainTrending()) {
+      outputs.push({ topic: trendingTopic, ...trendingRecord({ kind: 'time', site, time }) })
+      for (const [item, epoch, cell] of cells) outputs.push({ topic: trendingTopic, ...trendingRecord({ kind: 'cell', site, item, epoch, cell }) })
+      for (const [item, minute, clicks] of minutes) outputs.push({ topic: trendingTopic, ...trendingRecord({ kind: 'minute', site, item, minute, clicks }) })
+    }
+    this.#stage.drainState(write)
+    return { outputs, changelog }
+  }
+}

@@ -1,0 +1,216 @@
+import { pack, unpack } from 'msgpackr'
+import type { Increments, Kind } from '../model'
+import { MAX_RECORD_BYTES, packInChunks } from './record-size'
+import type { OutputRecord } from './stage'
+
+/*
+ * The increments topic's records: what the session stage tells the count stage (`Increments`), one
+ * value per increments partition and stage-1 batch (or a few when large). Each call but `clock` is
+ * identified by `from` (the events partition), the offset of the events record it comes from and
+ * its index among that record's outputs (`k`): stage 2 applies each identity once. `clock` is
+ * idempotent and precedes, in every partition, the records that follow from it.
+ *
+ * On the wire a value is one flat msgpack array, `[LAYOUT, from, ...records]`, each record:
+ *   row      0, site, src, time, offset, k, count, then count × (kind 0 next | 1 related, dst, day, n)
+ *   take     1, site, kind (0 impression, 1 click), item, list | null, time, offset, k
+ *   profile  2, site, user, day, item, offset, k
+ *   clock    3, site, time
+ * A flat array of strings and numbers packs and unpacks without an object per record. Values of
+ * earlier layouts are not read: they need an upgrade that starts the topics afresh (README).
+ */
+const LAYOUT = -2
+const ROW = 0
+const TAKE = 1
+const PROFILE = 2
+const CLOCK = 3
+const KINDS: readonly Kind[] = ['next', 'related']
+
+/** Bytes a string takes in msgpack, near enough (ids are mostly ASCII). */
+const sizeOf = (text: string): number => text.length + 2
+
+/** The values of one partition, cut when their estimated size passes `cut`. */
+class PartitionValues {
+  readonly full: unknown[][] = []
+  values: unknown[]
+  #bytes = 0
+  /** The latest clock written per site. */
+  readonly clocks = new Map<string, number>()
+
+  constructor(readonly from: number, readonly cut: number) {
+    this.values = [LAYOUT, from]
+  }
+
+  /** The values a new record of about `bytes` goes to. */
+  start(bytes: number): unknown[] {
+    if (this.#bytes + bytes > this.cut && this.values.length > 2) {
+      this.full.push(this.values)
+      this.values = [LAYOUT, this.from]
+      this.#bytes = 0
+    }
+    this.#bytes += bytes
+    return this.values
+  }
+
+  grow(bytes: number): void {
+    this.#bytes += bytes
+  }
+}
+
+/**
+ * The session stage's `Increments` as the records of one stage-1 batch, by increments partition:
+ * each record goes to the partition of its row (site and source item), item, or user, so each has
+ * one owner in stage 2; a site's clock goes to every partition.
+ */
+export class IncrementsWriter implements Increments {
+  readonly #parts = new Map<number, PartitionValues>()
+  /** The partition of each site's keys seen lately, found without joining strings. */
+  readonly #partitions = new Map<string, Map<string, number>>()
+  readonly #clocks = new Map<string, number>()
+  #offset = 0
+  #k = 0
+  #row: PartitionValues | undefined
+  #count = -1
+
+  constructor(
+    readonly topic: string,
+    /** The events partition this batch comes from. */
+    readonly from: number,
+    /** How many partitions the increments topic has. */
+    readonly partitions: number,
+    /** The increments partition of a site's key (a source item, an item, or `\u0001` + user). */
+    readonly partitionOf: (site: string, key: string) => number,
+    readonly cut = MAX_RECORD_BYTES / 2,
+  ) {}
+
+  /** The events record the next calls come from: its offset, and its outputs numbered from 0. */
+  at(offset: number): void {
+    this.#offset = offset
+    this.#k = 0
+  }
+
+  clock(site: string, time: number): void {
+    this.#clocks.set(site, time)
+  }
+
+  row(site: string, src: string, time: number): void {
+    const part = (this.#row = this.#to(site, src))
+    part.start(sizeOf(site) + sizeOf(src) + 24).push(ROW, site, src, time, this.#offset, this.#k++, 0)
+    this.#count = part.values.length - 1
+  }
+
+  cell(kind: Kind, dst: string, day: number, n: number): void {
+    const values = this.#row!.values
+    values.push(kind === 'next' ? 0 : 1, dst, day, n)
+    ;(values[this.#count] as number)++
+    this.#row!.grow(sizeOf(dst) + 8)
+  }
+
+  take(site: string, kind: 'impression' | 'click', item: string, list: string | undefined, time: number): void {
+    this.#to(site, item)
+      .start(sizeOf(site) + sizeOf(item) + (list === undefined ? 1 : sizeOf(list)) + 24)
+      .push(TAKE, site, kind === 'impression' ? 0 : 1, item, list ?? null, time, this.#offset, this.#k++)
+  }
+
+  profile(site: string, user: string, day: number, item: string): void {
+    this.#to(site, `\u0001${user}`).start(sizeOf(site) + sizeOf(user) + sizeOf(item) + 24).push(PROFILE, site, user, day, item, this.#offset, this.#k++)
+  }
+
+  /** The batch's records as Kafka records (each under `max` bytes unless a single record is larger), then starts afresh. */
+  drain(max = MAX_RECORD_BYTES): OutputRecord[] {
+    // Every partition learns each site's latest clock, with records or not.
+    for (let p = 0; p < this.partitions; p++) this.#clockTo(this.#part(p))
+    this.#clocks.clear()
+    const out: OutputRecord[] = []
+    for (const [partition, part] of this.#parts) {
+      for (const values of [...part.full, part.values]) {
+        if (values.length <= 2) continue
+        const value = pack(values)
+        // The estimate fell short: cut between records.
+        const parts = value.length <= max ? [value] : packInChunks(recordsOf(values), (r) => pack([LAYOUT, this.from, ...r.flat()]), max)
+        for (const v of parts) out.push({ topic: this.topic, partition, key: String(partition), value: v })
+      }
+      part.full.length = 0
+      part.values = [LAYOUT, this.from]
+    }
+    return out
+  }
+
+  #to(site: string, key: string): PartitionValues {
+    let known = this.#partitions.get(site)
+    if (!known) this.#partitions.set(site, (known = new Map()))
+    let partition = known.get(key)
+    if (partition === undefined) {
+      if (known.size >= 100_000) known.clear()
+      known.set(key, (partition = this.partitionOf(site, key)))
+    }
+    const part = this.#part(partition)
+    this.#clockTo(part, site)
+    return part
+  }
+
+  #part(partition: number): PartitionValues {
+    let part = this.#parts.get(partition)
+    if (!part) this.#parts.set(partition, (part = new PartitionValues(this.from, this.cut)))
+    return part
+  }
+
+  /** Writes to `part` the clocks it has not seen yet (of one site, or of all). */
+  #clockTo(part: PartitionValues, site?: string): void {
+    for (const [s, time] of site === undefined ? this.#clocks : [[site, this.#clocks.get(site)] as const]) {
+      if (time === undefined || (part.clocks.get(s) ?? -Infinity) >= time) continue
+      part.clocks.set(s, time)
+      part.start(sizeOf(s) + 10).push(CLOCK, s, time)
+    }
+  }
+}
+
+/** The records of a flat value, each as its own slice. */
+function recordsOf(v: readonly unknown[]): unknown[][] {
+  const out: unknown[][] = []
+  for (let i = 2; i < v.length; ) {
+    const end = i + (v[i] === ROW ? 7 + 4 * (v[i + 6] as number) : v[i] === CLOCK ? 3 : v[i] === TAKE ? 8 : 7)
+    out.push(v.slice(i, end))
+    i = end
+  }
+  return out
+}
+
+/**
+ * Calls `visit` for each record of an increments value, in order, skipping those whose identity
+ * `fresh` says was applied before (a producer retry, or a batch processed by an old and a new owner).
+ */
+export function readIncrements(value: Buffer, visit: Increments, fresh: (from: number, offset: number, k: number) => boolean): void {
+  const v = unpack(value) as unknown[]
+  if (!Array.isArray(v) || v[0] !== LAYOUT) throw new Error('an increments record of an unknown layout (written by another version?)')
+  const from = v[1] as number
+  for (let i = 2; i < v.length; ) {
+    const site = v[i + 1] as string
+    switch (v[i]) {
+      case ROW: {
+        const count = v[i + 6] as number
+        if (fresh(from, v[i + 4] as number, v[i + 5] as number)) {
+          visit.row(site, v[i + 2] as string, v[i + 3] as number)
+          for (let j = i + 7; j < i + 7 + 4 * count; j += 4) visit.cell(KINDS[v[j] as number]!, v[j + 1] as string, v[j + 2] as number, v[j + 3] as number)
+        }
+        i += 7 + 4 * count
+        break
+      }
+      case TAKE:
+        if (fresh(from, v[i + 6] as number, v[i + 7] as number)) {
+          visit.take(site, v[i + 2] === 0 ? 'impression' : 'click', v[i + 3] as string, (v[i + 4] as string | null) ?? undefined, v[i + 5] as number)
+        }
+        i += 8
+        break
+      case PROFILE:
+        if (fresh(from, v[i + 5] as number, v[i + 6] as number)) visit.profile(site, v[i + 2] as string, v[i + 3] as number, v[i + 4] as string)
+        i += 7
+        break
+      case CLOCK:
+        visit.clock(site, v[i + 2] as number)
+        i += 3
+        break
+      default:
+        throw new Error(`unknown increments record type ${String(v[i])}`)
+    }
+  }
+}

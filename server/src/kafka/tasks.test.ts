@@ -1,0 +1,116 @@
+import type { Event, ModelRow } from '@sequitur/sdk/protocol'
+import { unpack } from 'msgpackr'
+import { describe, expect, it } from 'vitest'
+import { DAY_MS } from '../clock'
+import { decodeEntry, Model, modelOptions } from '../model'
+import { CountTask } from './count-task'
+import { encodeEvents } from './event-records'
+import { readRowKey } from './feed-records'
+import { SessionTask } from './session-task'
+import type { ChangelogRecord, InputRecord, OutputRecord, StageTask } from './stage'
+
+const T = 500 * DAY_MS
+const model = modelOptions()
+const PARTITIONS = 2
+const partitionOf = (_site: string, key: string) => key.length % PARTITIONS
+
+let n = 0
+const click = (session: string, item: string, ts = T): Event => ({ id: `e${++n}`, type: 'click', item, session, ts })
+let offset = 0
+/** Input records at ever-growing offsets, as a partition delivers them, received at `T`. */
+const input = (values: Buffer[]): InputRecord[] => values.map((value) => ({ offset: offset++, value, timestamp: T }))
+const sessionTask = () => new SessionTask(model, { incrementsTopic: 'inc', partitions: PARTITIONS, partition: 0, partitionOf })
+const countTasks = () => Array.from({ length: PARTITIONS }, () => new CountTask(model, { rowsTopic: 'rows', profilesTopic: 'profiles', trendingTopic: 'trending' }))
+
+/** Routes a stage's outputs to the stage-two tasks by partition, keeping the rows they emit. */
+function countAll(tasks: CountTask[], outputs: OutputRecord[], rows: Map<string, ModelRow | null>, logs?: ChangelogRecord[][]): void {
+  tasks.forEach((task, p) => {
+    const result = task.process(input(outputs.filter((o) => o.partition === p).map((o) => o.value!)))
+    logs?.[p]!.push(...result.changelog)
+    for (const o of result.outputs) if (o.topic === 'rows') rows.set(readRowKey(o.key)!.item, o.value ? (unpack(o.value) as ModelRow) : null)
+  })
+}
+
+/** Runs events through both stages the way the runtime does (one batch each), keeping their changelogs. */
+function pipeline(sessions = sessionTask(), counts = countTasks()) {
+  const rows = new Map<string, ModelRow | null>()
+  const logs = { s: [] as ChangelogRecord[], c: counts.map(() => [] as ChangelogRecord[]) }
+  const run = (events: Event[]) => {
+    const first = sessions.process(input([encodeEvents(events.map((e) => ['demo', e] as const))]))
+    logs.s.push(...first.changelog)
+    countAll(counts, first.outputs, rows, logs.c)
+  }
+  return { run, rows, logs, sessions, counts }
+}
+
+/** A fresh task restored from a changelog, as a new owner of the partition would. */
+function restoreInto<T extends StageTask>(task: T, log: ChangelogRecord[]): T {
+  for (const r of log) task.restore(decodeEntry(r.key, r.value))
+  task.restored()
+  return task
+}
+
+describe('the Kafka tasks', () => {
+  const events = [
+    ...['A', 'B', 'C', 'A', 'B'].map((i) => click('s1', i)),
+    ...['B', 'C', 'C', 'D'].map((i) => click('s2', i)),
+    ...['A', 'B'].map((i) => click('s3', i)),
+  ]
+
+  it('give the rows of the model core run in one place', () => {
+    const p = pipeline()
+    p.run(events)
+    const m = new Model(model)
+    for (const e of events) m.observe('demo', e, T)
+    for (const item of ['A', 'B', 'C', 'D']) expect(p.rows.get(item)).toEqual(m.row('demo', item))
+  })
+
+  it('drop a repeated event id, in a later batch and after its session ended', () => {
+    const p = pipeline()
+    p.run(events.slice(0, 3))
+    p.run([click('later', 'X', T + 2 * DAY_MS)]) // s1 is over
+    p.run([events[2]!, events[1]!])
+    const once = pipeline()
+    once.run([...events.slice(0, 3), click('later', 'X', T + 2 * DAY_MS)])
+    for (const item of ['A', 'B', 'C']) expect(p.rows.get(item)).toEqual(once.rows.get(item))
+  })
+
+  it('restore from their changelogs and go on as if nothing happened', () => {
+    const whole = pipeline()
+    whole.run(events)
+    const split = pipeline()
+    split.run(events.slice(0, 6))
+    const resumed = pipeline(
+      restoreInto(sessionTask(), split.logs.s),
+      countTasks().map((t, p) => restoreInto(t, split.logs.c[p]!)),
+    )
+    resumed.run([...events.slice(6), events[0]!])
+    for (const item of ['A', 'B', 'C', 'D']) expect(resumed.rows.get(item) ?? split.rows.get(item)).toEqual(whole.rows.get(item))
+  })
+
+  it('skip increments delivered twice (a producer retry), and count each event once when an old and a new owner both processed it', () => {
+    const records = input([encodeEvents(events.map((e) => ['demo', e] as const))])
+    const once = pipeline()
+    once.run(events)
+    for (const order of ['old first', 'new first']) {
+      const old = sessionTask().process(records).outputs
+      const fresh = sessionTask().process(records).outputs
+      const rows = new Map<string, ModelRow | null>()
+      countAll(countTasks(), order === 'old first' ? [...old, ...fresh, ...old] : [...fresh, ...old], rows)
+      for (const item of ['A', 'B', 'C', 'D']) expect([order, rows.get(item)]).toEqual([order, once.rows.get(item)])
+    }
+  })
+
+  it('empty a row whose days leave the window, on every partition, with records there or not', () => {
+    const early = new SessionTask(model, { incrementsTopic: 'inc', partitions: PARTITIONS, partition: 0, partitionOf })
+    const counts = countTasks()
+    const rows = new Map<string, ModelRow | null>()
+    const at = (events: Event[], timestamp: number) => early.process([{ offset: offset++, value: encodeEvents(events.map((e) => ['demo', e] as const)), timestamp }])
+    countAll(counts, at([click('s', 'A', T), click('s', 'B', T)], T).outputs, rows)
+    expect(rows.get('A')).toMatchObject({ total: 1 })
+    // Sixty days on, one click of another session, whose one row lands on one partition: A's row
+    // still empties, wherever it lives.
+    countAll(counts, at([click('t', 'XY', T + 60 * DAY_MS)], T + 60 * DAY_MS).outputs, rows)
+    expect(rows.get('A')).toBeNull()
+  })
+})

@@ -1,0 +1,231 @@
+import type { CatalogItem, ModelRow } from '@sequitur/sdk/protocol'
+import { withAttributes } from '../catalog/row-attributes'
+import { dayOf } from '../clock'
+import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
+import { getOrAdd } from './get-or-add'
+import { nullRecord } from './null-record'
+import type { Increments } from './increments'
+import { RowCounts } from './row-counts'
+import type { ModelOptions } from './rules'
+import type { Kind } from './session-links'
+import type { StateEntry } from './state-codec'
+import { MINUTE_MS, TakeRates, type Cell, type TrendingItem } from './take-rates'
+
+/** One site's counts, profiles and take rates, and what changed since the last drain. */
+interface SiteCounts {
+  time: number
+  counts: RowCounts
+  rates: TakeRates
+  /** user → day → profile */
+  profiles: Map<string, Map<number, DailyProfile>>
+  clockMoved: boolean
+  /** Rows that changed: item → latest event time behind the change (0: the window moved). */
+  rows: Map<string, number>
+  /** Cells that left the window. */
+  dropped: Array<[Kind, string, string, number]>
+  /** Profiles that changed (user, day), epochs whose state changed, and trending cells and minutes. */
+  changedProfiles: Map<string, Set<number>>
+  epochs: Set<number>
+  cells: Map<number, Set<string>>
+  minutes: Map<number, Set<string>>
+}
+
+/** What the count stage publishes of trending since the last drain. */
+export interface TrendingChange {
+  site: string
+  time: number
+  cells: Array<[item: string, epoch: number, cell: Cell]>
+  minutes: Array<[item: string, minute: number, clicks: number]>
+}
+
+/** Options of the count stage. */
+export interface CountStageOptions {
+  /** The catalog item behind an id: rows carry their items' attributes, profiles are made of them. */
+  catalog?: (site: string, item: string) => CatalogItem | undefined
+  /** Remember changes for `drainState` (off for an offline build that never persists). */
+  trackChanges?: boolean
+}
+
+/**
+ * Stage 2 of the model: follows what the session stage decided (`Increments`) for the rows, users
+ * and items it owns: count cells in daily buckets over the window, daily profiles that live as long,
+ * and take rates per epoch. Derives rows and serves trending and profiles. Pure and in memory; its
+ * state goes out as `StateEntry`s (`drainState`) and comes back through `restore`.
+ */
+export class CountStage implements Increments {
+  readonly #o: ModelOptions
+  readonly #catalog: NonNullable<CountStageOptions['catalog']>
+  readonly #track: boolean
+  readonly #sites = new Map<string, SiteCounts>()
+  /** The row the next cells go to. */
+  #current: SiteCounts | undefined
+  #src = ''
+
+  constructor(options: ModelOptions, { catalog = () => undefined, trackChanges = true }: CountStageOptions = {}) {
+    this.#o = options
+    this.#catalog = catalog
+    this.#track = trackChanges
+  }
+
+  clock(site: string, time: number): void {
+    const s = this.#site(site)
+    if (time <= s.time) return
+    const before = dayOf(s.time)
+    s.time = time
+    s.clockMoved = true
+    const day = dayOf(time)
+    for (const epoch of s.rates.advance(time)) if (this.#track) s.epochs.add(epoch)
+    if (day <= before) return
+    const dropped = this.#track ? (kind: Kind, src: string, dst: string, d: number) => s.dropped.push([kind, src, dst, d]) : undefined
+    for (const src of s.counts.advance(day, dropped)) if (!s.rows.has(src)) s.rows.set(src, 0)
+    // Daily profiles live as long as the window (their TTL).
+    const start = s.counts.windowStart
+    for (const [user, days] of s.profiles) {
+      for (const d of days.keys()) {
+        if (d >= start) continue
+        days.delete(d)
+        this.#profileChanged(s, user, d)
+      }
+      if (days.size === 0) s.profiles.delete(user)
+    }
+  }
+
+  row(site: string, src: string, time: number): void {
+    const s = (this.#current = this.#site(site))
+    this.#src = src
+    s.rows.set(src, Math.max(s.rows.get(src) ?? 0, time))
+  }
+
+  cell(kind: Kind, dst: string, day: number, n: number): void {
+    this.#current!.counts.add(kind, this.#src, dst, day, n)
+  }
+
+  take(site: string, kind: 'impression' | 'click', item: string, list: string | undefined, time: number): void {
+    const s = this.#site(site)
+    const joined = kind === 'impression' ? (s.rates.impression([item], list, time), true) : s.rates.click(item, list, time)
+    if (!this.#track) return
+    const epoch = s.rates.epochOf(time)
+    s.epochs.add(epoch)
+    if (kind === 'click') getOrAdd(s.minutes, Math.floor(time / MINUTE_MS), () => new Set()).add(item)
+    if (joined) getOrAdd(s.cells, epoch, () => new Set()).add(item)
+  }
+
+  profile(site: string, user: string, day: number, item: string): void {
+    const attributes = this.#catalog(site, item)
+    if (!attributes) return
+    const s = this.#site(site)
+    const days = getOrAdd(s.profiles, user, () => new Map())
+    observeItem(getOrAdd(days, day, emptyProfile), attributes)
+    this.#profileChanged(s, user, day)
+  }
+
+  /** The row of `item` with its items' attributes, or null when nothing was clicked after or near it in the window. */
+  rowOf(site: string, item: string): ModelRow | null {
+    const counted = this.#sites.get(site)?.counts.row(item)
+    return counted ? withAttributes(counted, item, (id) => this.#catalog(site, id)) : null
+  }
+
+  /** The rows that changed since the last call, per site: item → latest event time behind the change (0: the window moved). */
+  drainRows(): Map<string, Map<string, number>> {
+    const out = new Map<string, Map<string, number>>()
+    for (const [site, s] of this.#sites) {
+      if (s.rows.size === 0) continue
+      out.set(site, s.rows)
+      s.rows = new Map()
+    }
+    return out
+  }
+
+  /** Every day of a user's profile, oldest first. */
+  daily(site: string, user: string): Array<{ day: number; profile: DailyProfile }> {
+    const days = this.#sites.get(site)?.profiles.get(user)
+    return days ? [...days].sort((a, b) => a[0] - b[0]).map(([day, profile]) => ({ day, profile })) : []
+  }
+
+  /** The profiles that changed since the last call (null: past the window). */
+  drainProfiles(visit: (site: string, user: string, day: number, profile: DailyProfile | null) => void): void {
+    for (const [site, s] of this.#sites) {
+      for (const [user, days] of s.changedProfiles) for (const day of days) visit(site, user, day, s.profiles.get(user)?.get(day) ?? null)
+      s.changedProfiles.clear()
+    }
+  }
+
+  /** The items with the highest smoothed take rate in a site's recent epochs. */
+  trending(site: string, limit: number): TrendingItem[] {
+    return this.#sites.get(site)?.rates.trending(limit) ?? []
+  }
+
+  /** Clicks per item in the site's last 10 minutes. */
+  recent(site: string): Record<string, number> {
+    return this.#sites.get(site)?.rates.recentClicks() ?? nullRecord()
+  }
+
+  /** The trending cells and minutes that changed since the last call, with each site's time. */
+  drainTrending(): TrendingChange[] {
+    const out: TrendingChange[] = []
+    for (const [site, s] of this.#sites) {
+      if (s.cells.size === 0 && s.minutes.size === 0 && !s.clockMoved) continue
+      const change: TrendingChange = { site, time: s.rates.time, cells: [], minutes: [] }
+      for (const [epoch, items] of s.cells) for (const item of items) change.cells.push([item, epoch, s.rates.cell(epoch, item)])
+      for (const [minute, items] of s.minutes) for (const item of items) change.minutes.push([item, minute, s.rates.minuteClicks(minute, item)])
+      s.cells.clear()
+      s.minutes.clear()
+      out.push(change)
+    }
+    return out
+  }
+
+  /** The state written since the last drain, as entries to store. */
+  drainState(write: (entry: StateEntry) => void): void {
+    for (const [site, s] of this.#sites) {
+      if (s.clockMoved) write({ kind: 'clock', site, time: s.time })
+      s.clockMoved = false
+      for (const [stat, src, dst, day] of s.dropped) write({ kind: 'cell', site, stat, src, dst, day, n: 0 })
+      s.dropped.length = 0
+      // Each cell that grew, at its new count (a cell of a day that left the window meanwhile is gone).
+      s.counts.drainChanges((stat, src, dst, day) => write({ kind: 'cell', site, stat, src, dst, day, n: s.counts.count(stat, src, dst, day) }))
+      for (const epoch of s.epochs) write({ kind: 'epoch', site, epoch, state: s.rates.exportEpoch(epoch) })
+      s.epochs.clear()
+    }
+    this.drainProfiles((site, user, day, profile) => write({ kind: 'profile', site, user, day, profile }))
+  }
+
+  /** Puts back one stored entry of this stage (others are ignored); `restored` completes it. */
+  restore(entry: StateEntry): void {
+    if (entry.kind === 'clock') this.#site(entry.site).time = Math.max(this.#site(entry.site).time, entry.time)
+    else if (entry.kind === 'cell' && entry.n !== 0) this.#site(entry.site).counts.restore(entry.stat, entry.src, entry.dst, entry.day, entry.n)
+    else if (entry.kind === 'profile' && entry.profile) getOrAdd(this.#site(entry.site).profiles, entry.user, () => new Map()).set(entry.day, entry.profile)
+    else if (entry.kind === 'epoch' && entry.state) this.#site(entry.site).rates.importEpoch(entry.epoch, entry.state)
+  }
+
+  /** Once every entry is back: what the restored clocks put outside the window goes (as when they moved). */
+  restored(): void {
+    for (const [site, s] of this.#sites) {
+      const time = s.time
+      s.time = -Infinity
+      this.clock(site, time)
+      s.rows.clear()
+      s.clockMoved = false
+    }
+  }
+
+  #profileChanged(s: SiteCounts, user: string, day: number): void {
+    if (this.#track) getOrAdd(s.changedProfiles, user, () => new Set()).add(day)
+  }
+
+  #site(site: string): SiteCounts {
+    return getOrAdd(this.#sites, site, () => ({
+      time: -Infinity,
+      counts: new RowCounts({ ...this.#o, trackChanges: this.#track }),
+      rates: new TakeRates(this.#o),
+      profiles: new Map(),
+      clockMoved: false,
+      rows: new Map(),
+      dropped: [],
+      changedProfiles: new Map(),
+      epochs: new Set(),
+      cells: new Map(),
+      minutes: new Map(),
+    }))
+  }
+}

@@ -1,0 +1,139 @@
+import type { Event } from '@sequitur/sdk/protocol'
+import { dayOf } from '../clock'
+import { getOrAdd } from './get-or-add'
+import type { Increments } from './increments'
+import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions } from './rules'
+import { SeenIds } from './seen-ids'
+import { forEachLink, SessionLinks } from './session-links'
+import type { StateEntry } from './state-codec'
+
+/** What became of an event: counted (`applied`), a repeated id, or too late for trending (counted otherwise). */
+export type Outcome = 'applied' | 'repeated' | 'late'
+
+/** One site's clock and sessions, and what changed since the last drain. */
+interface SiteSessions {
+  time: number
+  links: SessionLinks
+  clockMoved: boolean
+  /** Sessions that moved (written) and ended (deleted) since the last drain. */
+  moved: Set<string>
+  ended: Set<string>
+}
+
+/**
+ * Stage 1 of the model, for the sites whose events it sees in log order: drops a repeated event id
+ * (when `dedupe` is on: Kafka's log keeps repeats, the embedded log refuses them), gives each event
+ * its time (`eventTime`), moves the site's event time, ends idle sessions, decides lateness, and
+ * hands the count stage what each event links (`Increments`). Pure and in memory; its state goes
+ * out as `StateEntry`s (`drainState`) and comes back through `restore`.
+ */
+export class SessionStage {
+  readonly #o: ModelOptions
+  readonly #sites = new Map<string, SiteSessions>()
+  readonly #seen: SeenIds | undefined
+  /** The latest receive time, and the stored parts of seen ids per receive day. */
+  #received = -Infinity
+  readonly #parts = new Map<number, number[]>()
+  readonly #forgotten: Array<[day: number, part: number]> = []
+  #nextPart = 0
+
+  constructor(options: ModelOptions, { dedupe = false }: { dedupe?: boolean } = {}) {
+    this.#o = options
+    this.#seen = dedupe ? new SeenIds() : undefined
+  }
+
+  /** Decides one event the log received at `receivedAt`, telling `out` what it counts. */
+  observe(site: string, event: Event, receivedAt: number, out: Increments): Outcome {
+    if (this.#seen) {
+      if (dayOf(receivedAt) > dayOf(this.#received)) this.#forgetSeen(dedupeFrom(receivedAt, this.#o))
+      this.#received = Math.max(this.#received, receivedAt)
+      if (!this.#seen.add(site, event.id, receivedAt)) return 'repeated'
+    }
+    const s = this.#site(site)
+    const time = eventTime(event.ts, receivedAt)
+    if (time > s.time) {
+      const day = dayOf(time)
+      if (day > dayOf(s.time)) {
+        for (const ended of s.links.endIdle(day)) {
+          s.moved.delete(ended)
+          s.ended.add(ended)
+        }
+      }
+      s.time = time
+      s.clockMoved = true
+      out.clock(site, time)
+    }
+    const late = (event.type === 'impression' || event.type === 'click') && isLate(time, s.time, this.#o)
+    if (event.type === 'impression') {
+      if (!late) for (const item of event.items) out.take(site, 'impression', item, event.list, time)
+      return late ? 'late' : 'applied'
+    }
+    if (event.type === 'click' && !late) out.take(site, 'click', event.item, event.list, time)
+    const previous = s.links.step(event.session, event.item, time)
+    s.moved.add(event.session)
+    s.ended.delete(event.session)
+    const day = dayOf(time)
+    if (day >= windowStart(dayOf(s.time), this.#o.windowDays)) {
+      let row: string | undefined
+      forEachLink(previous, event.item, (src, kind, dst, n) => {
+        if (src !== row) out.row(site, (row = src), time)
+        out.cell(kind, dst, day, n)
+      })
+      if (event.user !== undefined) out.profile(site, event.user, day, event.item)
+    }
+    return late ? 'late' : 'applied'
+  }
+
+  /** The state written since the last drain, as entries to store. */
+  drainState(write: (entry: StateEntry) => void): void {
+    for (const [site, s] of this.#sites) {
+      if (s.clockMoved) write({ kind: 'clock', site, time: s.time })
+      for (const session of s.moved) write({ kind: 'session', site, session, point: s.links.get(session) ?? null })
+      for (const session of s.ended) write({ kind: 'session', site, session, point: null })
+      s.clockMoved = false
+      s.moved.clear()
+      s.ended.clear()
+    }
+    for (const [day, part] of this.#forgotten.splice(0)) write({ kind: 'seen', day, part, hashes: null })
+    for (const [day, hashes] of this.#seen?.drain() ?? []) {
+      const part = this.#nextPart++
+      getOrAdd(this.#parts, day, () => []).push(part)
+      write({ kind: 'seen', day, part, hashes })
+    }
+  }
+
+  /** Puts back one stored entry of this stage (others are ignored). */
+  restore(entry: StateEntry): void {
+    if (entry.kind === 'clock') this.#site(entry.site).time = entry.time
+    else if (entry.kind === 'session' && entry.point) this.#site(entry.site).links.restore(entry.session, entry.point)
+    else if (entry.kind === 'seen' && entry.hashes) {
+      this.#seen?.restore(entry.day, entry.hashes)
+      getOrAdd(this.#parts, entry.day, () => []).push(entry.part)
+      this.#nextPart = Math.max(this.#nextPart, entry.part + 1)
+    }
+  }
+
+  /**
+   * Once every entry is back. The stored state is exactly what was in memory (ended sessions were
+   * deleted), so nothing ends here: a session ends at the next day of the site's time, as it would have.
+   */
+  restored(): void {}
+
+  /** A site's event time (ms), -Infinity before its first event. */
+  time(site: string): number {
+    return this.#sites.get(site)?.time ?? -Infinity
+  }
+
+  #forgetSeen(fromDay: number): void {
+    this.#seen!.forgetBefore(fromDay)
+    for (const [day, parts] of this.#parts) {
+      if (day >= fromDay) continue
+      for (const part of parts) this.#forgotten.push([day, part])
+      this.#parts.delete(day)
+    }
+  }
+
+  #site(site: string): SiteSessions {
+    return getOrAdd(this.#sites, site, () => ({ time: -Infinity, links: new SessionLinks(), clockMoved: false, moved: new Set(), ended: new Set() }))
+  }
+}

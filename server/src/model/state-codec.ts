@@ -1,0 +1,113 @@
+import { pack, unpack } from 'msgpackr'
+import type { DailyProfile } from '../profiles/daily-profile'
+import type { Kind, SessionPoint } from './session-links'
+import type { EpochState } from './take-rates'
+
+/**
+ * Every kind of state the model keeps, one type each: what the embedded store's table and the Kafka
+ * changelogs hold alike, through the one codec below. A `null` value deletes the entry.
+ */
+export type StateEntry =
+  /** A site's event time (ms). */
+  | { kind: 'clock'; site: string; time: number }
+  /** A session's latest items; null once it ended. */
+  | { kind: 'session'; site: string; session: string; point: SessionPoint | null }
+  /** Hashes of event ids the log received on `day` (part `part` of that day); null once forgotten. */
+  | { kind: 'seen'; day: number; part: number; hashes: Uint32Array | null }
+  /** What a day added to one statistic of a row; 0 deletes it. */
+  | { kind: 'cell'; site: string; stat: Kind; src: string; dst: string; day: number; n: number }
+  /** A user's profile of one day; null past the window. */
+  | { kind: 'profile'; site: string; user: string; day: number; profile: DailyProfile | null }
+  /** A trending epoch of a site; null once forgotten. */
+  | { kind: 'epoch'; site: string; epoch: number; state: EpochState | null }
+  /** Kafka stage 2: the identity of the last increment applied from an events partition. */
+  | { kind: 'applied'; from: number; offset: number; k: number }
+  /** The input position the state reflects (embedded: the log's; Kafka: the next input offset). */
+  | { kind: 'position'; next: number }
+
+/** A state entry as stored: its key and its value (`null` deletes the key). */
+export type EncodedEntry = readonly [key: string, value: Buffer | null]
+
+const STATS: readonly Kind[] = ['next', 'related']
+
+/*
+ * Keys are a letter, then each field: a string as its length, ':' and itself; a number and ';'.
+ * Ids are any string (a length prefix needs no escaping); equal entries give equal keys, so a
+ * compacted changelog keeps the latest.
+ */
+const s = (text: string): string => `${text.length}:${text}`
+
+/** The key and value of an entry. */
+export function encodeEntry(e: StateEntry): EncodedEntry {
+  switch (e.kind) {
+    case 'clock':
+      return [`w${s(e.site)}`, pack(e.time)]
+    case 'session':
+      return [`s${s(e.site)}${s(e.session)}`, e.point && pack([e.point.items, e.point.ts])]
+    case 'seen':
+      return [`d${e.day};${e.part};`, e.hashes && Buffer.from(e.hashes.buffer, e.hashes.byteOffset, e.hashes.byteLength)]
+    case 'cell':
+      return [`c${s(e.site)}${e.stat === 'next' ? 0 : 1};${s(e.src)}${s(e.dst)}${e.day};`, e.n === 0 ? null : pack(e.n)]
+    case 'profile':
+      return [`p${s(e.site)}${s(e.user)}${e.day};`, e.profile && pack(e.profile)]
+    case 'epoch':
+      return [`t${s(e.site)}${e.epoch};`, e.state && pack(e.state)]
+    case 'applied':
+      return [`a${e.from};`, pack([e.offset, e.k])]
+    case 'position':
+      return ['o', pack(e.next)]
+  }
+}
+
+/** Reads the fields of a key after its letter. */
+class KeyReader {
+  #at = 1
+  constructor(readonly key: string) {}
+
+  string(): string {
+    const colon = this.key.indexOf(':', this.#at)
+    const length = Number(this.key.slice(this.#at, colon))
+    this.#at = colon + 1 + length
+    return this.key.slice(colon + 1, this.#at)
+  }
+
+  number(): number {
+    const end = this.key.indexOf(';', this.#at)
+    const n = Number(this.key.slice(this.#at, end))
+    this.#at = end + 1
+    return n
+  }
+}
+
+/** The entry a stored key and value stand for; throws on a key no version of Sequitur wrote. */
+export function decodeEntry(key: string, value: Buffer | null): StateEntry {
+  const r = new KeyReader(key)
+  // Seen ids are raw bytes; every other value is msgpack.
+  const v = value === null || key[0] === 'd' ? null : unpack(value)
+  switch (key[0]) {
+    case 'w':
+      return { kind: 'clock', site: r.string(), time: v as number }
+    case 's': {
+      const point = v as [string[], number] | null
+      return { kind: 'session', site: r.string(), session: r.string(), point: point && { items: point[0], ts: point[1] } }
+    }
+    case 'd':
+      return { kind: 'seen', day: r.number(), part: r.number(), hashes: value && new Uint32Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)) }
+    case 'c': {
+      const site = r.string()
+      return { kind: 'cell', site, stat: STATS[r.number()]!, src: r.string(), dst: r.string(), day: r.number(), n: (v as number | null) ?? 0 }
+    }
+    case 'p':
+      return { kind: 'profile', site: r.string(), user: r.string(), day: r.number(), profile: v as DailyProfile | null }
+    case 't':
+      return { kind: 'epoch', site: r.string(), epoch: r.number(), state: v as EpochState | null }
+    case 'a': {
+      const [offset, k] = v as [number, number]
+      return { kind: 'applied', from: r.number(), offset, k }
+    }
+    case 'o':
+      return { kind: 'position', next: v as number }
+    default:
+      throw new Error(`unknown state key ${JSON.stringify(key.slice(0, 40))}`)
+  }
+}

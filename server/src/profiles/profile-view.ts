@@ -1,0 +1,7 @@
+import type { DailyProfile } from './daily-profile'
+
+/** Where an edge reads users' daily profiles from. */
+export interface ProfileView {
+  /** Every stored day of a user's profile, oldest first. */
+  daily(site: string, user: string): Array<{ day: number; profile: DailyProfile }>
+}

@@ -13,9 +13,12 @@ export type {
   HelloMessage,
   ImpressionEvent,
   ItemEvent,
+  ProfileAnswer,
   Row,
   RowsAnswer,
   RowsMessage,
   ServerMessage,
   Subscribe,
+  TrendingAnswer,
+  TrendingItem,
 } from './protocol'

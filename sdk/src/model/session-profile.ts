@@ -1,4 +1,4 @@
-import type { ItemAttributes } from '../protocol'
+import { dict, type ItemAttributes } from '../protocol'
 
 /** The session's own profile: what it has been looking at (computed on the device). */
 export interface SessionProfile {
@@ -16,7 +16,8 @@ export type AttributeLookup = (item: string) => ItemAttributes | undefined
 /** The profile of the session's last `depth` distinct items. */
 export function sessionProfile(trail: readonly string[], attributes: AttributeLookup, depth = 10): SessionProfile {
   const seen = new Set<string>()
-  const categories: Record<string, number> = {}
+  // Categories come from the catalog: `constructor` or `__proto__` must count like any other.
+  const categories = dict<number>()
   const prices: number[] = []
   let items = 0
   for (let i = trail.length - 1; i >= 0 && seen.size < depth; i--) {
@@ -44,7 +45,9 @@ export function sessionProfile(trail: readonly string[], attributes: AttributeLo
 /** How well an item fits the profile, from 0 to 1: its category's share and its price's closeness. */
 export function affinity(profile: SessionProfile, attrs: ItemAttributes): number {
   const parts: number[] = []
-  if (attrs.category !== undefined && Object.keys(profile.categories).length > 0) parts.push(profile.categories[attrs.category] ?? 0)
+  const { categories } = profile
+  // The profile may have crossed to the page (a plain object again): read own keys only.
+  if (attrs.category !== undefined && Object.keys(categories).length > 0) parts.push(Object.hasOwn(categories, attrs.category) ? categories[attrs.category]! : 0)
   if (attrs.price !== undefined && profile.price) {
     const z = (attrs.price - profile.price.mean) / profile.price.spread
     parts.push(Math.exp(-0.5 * z * z))

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { dictSchema } from './dict-schema'
 import { IdSchema } from './event'
 
 const text = v.pipe(v.string('must be a string'), v.maxLength(200, 'must be at most 200 characters'))
@@ -13,7 +14,11 @@ export const CatalogItemSchema = v.object({
   /** Further attributes: text values are categorical, numbers numeric. */
   attrs: v.optional(
     v.pipe(
-      v.record(v.pipe(v.string(), v.maxLength(64, 'attribute names must be at most 64 characters')), v.union([text, v.pipe(v.number(), v.finite())], 'must be a string or a number')),
+      dictSchema(
+        v.pipe(v.string(), v.maxLength(64, 'attribute names must be at most 64 characters')),
+        v.union([text, v.pipe(v.number(), v.finite())], 'must be a string or a number'),
+        'must be an object of attributes',
+      ),
       v.check((r) => Object.keys(r).length <= 32, 'must hold at most 32 attributes'),
     ),
   ),

@@ -23,3 +23,6 @@ export type {
 } from './stream'
 export { CatalogItemSchema, CatalogUpsertSchema } from './catalog'
 export type { CatalogItem } from './catalog'
+export type { TrendingAnswer, TrendingItem } from './trending'
+export type { ProfileAnswer } from './profiles'
+export { dict, dictOf, fromMaps } from './dict'

@@ -33,7 +33,10 @@ export interface ItemAttributes {
   price?: number
 }
 
-/** The answer of `GET /v1/rows`. An unknown item has no entry. */
+/**
+ * The answer of `GET /v1/rows`. An unknown item has no entry. Maps keyed by ids (`rows`, `attrs`) may
+ * hold any id, `__proto__` included: read them with own-key iteration or as `dict()`s, never `{}`.
+ */
 export interface RowsAnswer {
   /** The model version the answer reflects; pass it as `since` when subscribing to the stream. */
   version: number

@@ -1,13 +1,13 @@
 import { contextOf, rank, recommend, sessionFeatures, sessionProfile, type Ranked, type SessionProfile } from '../model'
-import type { ItemAttributes, ModelRow as Row, RowsMessage } from '../protocol'
+import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
 import { decode, encode } from './codec'
-import { openSequiturDb, type CachedRow, type SequiturDb } from './db'
+import { openSequiturDb, type SequiturDb } from './db'
 import { NotStartedError, StorageError } from './errors'
 import { idbOutbox } from './idb-outbox'
 import { Outbox } from './outbox'
 import type { Clock, HttpTransport, OpenSocket } from './ports'
-import { isRow } from './server-message'
+import { RowCache } from './row-cache'
 import { touchSession } from './session'
 import { openSession, recordEvent, saveRows, type Touch } from './session-store'
 import { StreamClient } from './stream-client'
@@ -61,8 +61,7 @@ export class SequiturWorker implements WorkerApi {
   /** Clicks per item in the last 10 minutes, from the trending answer. */
   #recent = new Map<string, number>()
   #wanted: string[] = []
-  #rows = new Map<string, Row>()
-  #attributeIndex = new Map<string, ItemAttributes>()
+  readonly #rows = new RowCache()
   /** Take rates of trending items: how a visitor with no signal yet is ranked. */
   #trending = new Map<string, number>()
   #version: number | undefined
@@ -113,15 +112,7 @@ export class SequiturWorker implements WorkerApi {
 
   /** An item's catalog attributes, from whichever cached row carries them. */
   #attributes(item: string): ItemAttributes | undefined {
-    return this.#attributeIndex.get(item)
-  }
-
-  /** Re-indexes the attributes the cached rows carry; called whenever the rows change, not per lookup. */
-  #indexAttributes(): void {
-    this.#attributeIndex = new Map()
-    for (const row of this.#rows.values()) {
-      for (const [item, attrs] of Object.entries(row.attrs ?? {})) if (!this.#attributeIndex.has(item)) this.#attributeIndex.set(item, attrs)
-    }
+    return this.#rows.attributes(item)
   }
 
   recommend(k: number): Ranked[] {
@@ -151,8 +142,7 @@ export class SequiturWorker implements WorkerApi {
     this.#trail = stored.trail
     this.#times = stored.times
     this.#version = stored.meta.version
-    for (const { item, row } of stored.rows) this.#rows.set(item, row)
-    this.#indexAttributes()
+    this.#rows.load(stored.rows)
     const outbox = new Outbox({
       url: `${config.endpoint}/v1/events`,
       site: config.site,
@@ -187,8 +177,9 @@ export class SequiturWorker implements WorkerApi {
   async #refreshTrending(): Promise<void> {
     const { config, events } = this.#parts!
     const { getJson = fetchJson, clock } = this.#deps
+    // A `TrendingAnswer` once checked: until then any field may be missing or of another type.
     const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200`)) as
-      | { items?: Array<{ item?: unknown; rate?: unknown }>; recent?: Record<string, unknown> }
+      | { items?: Array<Partial<Record<keyof TrendingItem, unknown>>>; recent?: Record<string, unknown> }
       | undefined
     if (answer?.recent && typeof answer.recent === 'object') {
       this.#recent = new Map(Object.entries(answer.recent).filter((e): e is [string, number] => typeof e[1] === 'number'))
@@ -212,9 +203,7 @@ export class SequiturWorker implements WorkerApi {
   #syncRows(): void {
     const { db, stream } = this.#parts!
     this.#wanted = contextOf(this.#trail, this.#deps.depth ?? 10)
-    const gone = [...this.#rows.keys()].filter((item) => !this.#wanted.includes(item))
-    for (const item of gone) this.#rows.delete(item)
-    if (gone.length > 0) this.#indexAttributes()
+    const gone = this.#rows.keep(this.#wanted)
     if (gone.length > 0) this.#persist(() => saveRows(db, [], gone))
     stream.want(this.#wanted)
   }
@@ -222,26 +211,17 @@ export class SequiturWorker implements WorkerApi {
   #applyRows(message: RowsMessage): void {
     const { db, config, events } = this.#parts!
     if (message.site !== config.site) return
-    const put: CachedRow[] = []
-    const removed: string[] = []
-    for (const [item, row] of Object.entries(message.rows)) {
-      if (!this.#wanted.includes(item)) continue
-      if (row === null) {
-        if (this.#rows.delete(item)) removed.push(item)
-      } else if (isRow(row)) {
-        this.#rows.set(item, row)
-        put.push({ item, row })
-      } else this.#log(`ignoring a malformed row for ${item}`, row)
-    }
+    const { put, removed } = this.#rows.apply(
+      message.rows,
+      (item) => this.#wanted.includes(item),
+      (item, row) => this.#log(`ignoring a malformed row for ${item}`, row),
+    )
     const advanced = message.version > (this.#version ?? -1)
     if (advanced) this.#version = message.version
     if (put.length > 0 || removed.length > 0 || advanced) {
       this.#persist(() => saveRows(db, put, removed, advanced ? message.version : undefined))
     }
-    if (put.length > 0 || removed.length > 0) {
-      this.#indexAttributes()
-      void events.change({ reason: 'rows' })
-    }
+    if (put.length > 0 || removed.length > 0) void events.change({ reason: 'rows' })
   }
 
   #persist(write: () => Promise<void>): void {

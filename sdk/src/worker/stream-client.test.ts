@@ -84,6 +84,21 @@ describe('StreamClient', () => {
     expect(received).toEqual([{ type: 'rows', site: 'demo', version: 4, rows: { a: { total: 2, next: [['b', 2]] } } }])
   })
 
+  it('hands on rows keyed by ids that name Object.prototype members or message fields, each under its own key', () => {
+    const { client, last, received, held } = setup()
+    const items = ['__proto__', 'constructor', 'toString', 'type', 'rows', 'version']
+    client.want(items)
+    last().handlers.open()
+    // `Object.fromEntries` makes `__proto__` an own key, as the server's JSON or msgpack would.
+    const rows = Object.fromEntries(items.map((item, i) => [item, i % 2 ? null : { total: i + 1, next: [[item, i + 1]] }]))
+    last().push({ type: 'rows', site: 'demo', version: 5, rows })
+    expect(received).toHaveLength(1)
+    expect(received[0]!.version).toBe(5)
+    expect(Object.keys(received[0]!.rows)).toEqual(items)
+    expect(new Map(Object.entries(received[0]!.rows))).toEqual(new Map(Object.entries(rows)))
+    expect([...held].sort()).toEqual(['__proto__', 'toString', 'rows'].sort())
+  })
+
   it('reconnects with backoff and resumes held rows since the last version', async () => {
     const { clock, sockets, client, last } = setup()
     client.want(['a', 'b'])

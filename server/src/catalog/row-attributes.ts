@@ -1,11 +1,12 @@
-import type { CatalogItem, ItemAttributes, ModelRow } from '@sequitur/sdk/protocol'
+import { dict, type CatalogItem, type ItemAttributes, type ModelRow } from '@sequitur/sdk/protocol'
 
 /**
  * Adds to a row the catalog attributes (category, price) of its own item and of every item it names,
  * so the device can build the session's profile and score candidates by it.
  */
 export function withAttributes(row: ModelRow, item: string, lookup: (item: string) => CatalogItem | undefined): ModelRow {
-  const attrs: Record<string, ItemAttributes> = {}
+  // Keyed by item ids: on a plain `{}`, `'constructor' in attrs` holds from the start and `__proto__` sets a prototype.
+  const attrs = dict<ItemAttributes>()
   const add = (id: string) => {
     if (id in attrs) return
     const found = lookup(id)

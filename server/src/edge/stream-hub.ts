@@ -1,5 +1,6 @@
 import {
   ClientMessageSchema,
+  dict,
   LIMITS,
   PROTOCOL_VERSION,
   type ServerMessage,
@@ -58,11 +59,13 @@ export class StreamHub {
   /** Pushes changed rows to their subscribers, one message per connection. */
   publish({ site, version, rows }: RowChanges): void {
     const out = new Map<Subscriber, RowMap>()
-    for (const item in rows) {
+    // Own keys only: `for…in` also walks a prototype, and a map built as `{}` whose `__proto__` row was
+    // assigned has that row as its prototype, so its fields (`total`, `next`, …) would go out as rows.
+    for (const [item, row] of Object.entries(rows)) {
       for (const subscriber of this.#subscribers.get(keyOf(site, item)) ?? []) {
         let batch = out.get(subscriber)
-        if (!batch) out.set(subscriber, (batch = {}))
-        batch[item] = rows[item]!
+        if (!batch) out.set(subscriber, (batch = dict()))
+        batch[item] = row
       }
     }
     for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch })

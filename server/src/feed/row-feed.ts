@@ -4,6 +4,7 @@ import type { RowMap } from '../state/row-table'
 export interface RowChanges {
   site: string
   version: number
+  /** A `dict()`: an item may be called `__proto__`. */
   rows: RowMap
 }
 

@@ -1,11 +1,11 @@
-import { IdSchema } from '@sequitur/sdk/protocol'
+import { IdSchema, type ProfileAnswer } from '@sequitur/sdk/protocol'
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { dayOf, type Clock } from '../clock'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
 import { combine } from '../profiles/combine'
-import type { ProfileView } from '../profiles/profile-store'
+import type { ProfileView } from '../profiles/profile-view'
 import { adminOnly } from './admin-only'
 
 const number = (min: number, max: number, fallback: number) =>
@@ -32,7 +32,8 @@ export function profilesRoute({ profiles, secrets, clock }: { profiles: ProfileV
     const user = v.safeParse(IdSchema, c.req.param('user'))
     if (!user.success) throw new ApiError(400, 'invalid_user', 'the user id is invalid', fieldIssues(user.issues))
     const { site, days, halfLife } = parsed.output
-    return c.json(combine(user.output, profiles.daily(site, user.output), { today: dayOf(clock()), days, halfLife }))
+    const answer: ProfileAnswer = combine(user.output, profiles.daily(site, user.output), { today: dayOf(clock()), days, halfLife })
+    return c.json(answer)
   })
   return app
 }

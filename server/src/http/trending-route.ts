@@ -1,9 +1,9 @@
-import { IdSchema } from '@sequitur/sdk/protocol'
+import { dict, IdSchema, type TrendingAnswer } from '@sequitur/sdk/protocol'
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
-import type { TrendingView } from '../trending/trending-store'
+import type { TrendingView } from '../trending/trending-view'
 
 const QuerySchema = v.object({
   site: IdSchema,
@@ -26,9 +26,11 @@ export function trendingRoute({ trending, sites }: { trending: TrendingView; sit
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
     const { site, limit } = parsed.output
     if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
+    const answer: TrendingAnswer = { items: trending.trending(site, limit), recent: dict() }
     const recent = Object.entries(trending.recent(site))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 500)
-    return c.json({ items: trending.trending(site, limit), recent: Object.fromEntries(recent) })
+    for (const [item, clicks] of recent) answer.recent[item] = clicks
+    return c.json(answer)
   })
 }

@@ -1,10 +1,11 @@
-import type { ModelRow } from '@sequitur/sdk/protocol'
+import { dict, type ModelRow } from '@sequitur/sdk/protocol'
 import { randomUUID } from 'node:crypto'
 import type { Consumer, Kafka } from 'kafkajs'
-import { unpack } from 'msgpackr'
 import type { RowChanges } from '../feed/row-feed'
+import { unpackExact } from '../http/codec'
 import type { MemoryRowView } from '../state/memory-row-view'
-import { EVENT_TS_HEADER } from './aggregator'
+import { EVENT_TS_HEADER } from './count-task'
+import { readRowKey } from './feed-records'
 
 /** Options of the edge's row materializer. */
 export interface RowMaterializerOptions {
@@ -64,13 +65,15 @@ export class RowMaterializer {
         const bySite = new Map<string, RowChanges>()
         let eventTs = 0
         for (const m of batch.messages) {
-          const [site, item] = (m.key?.toString() ?? '').split('\0')
-          if (!site || item === undefined) continue
+          const key = m.key && readRowKey(m.key.toString())
+          if (!key) continue
+          const { site, item } = key
           const version = Number(m.offset) + 1
-          const row = m.value ? (unpack(m.value) as ModelRow) : null
+          // A row's `attrs` are keyed by item ids, `__proto__` included: msgpackr's plain `unpack` renames it.
+          const row = m.value ? (unpackExact(m.value) as ModelRow) : null
           view.put(site, item, version, row)
           let changes = bySite.get(site)
-          if (!changes) bySite.set(site, (changes = { site, version, rows: {} }))
+          if (!changes) bySite.set(site, (changes = { site, version, rows: dict() }))
           changes.version = version
           changes.rows[item] = row
           eventTs = Math.max(eventTs, Number(m.headers?.[EVENT_TS_HEADER]?.toString() ?? 0))

@@ -1,17 +1,5 @@
+import { dict, type ProfileAnswer } from '@sequitur/sdk/protocol'
 import type { DailyProfile } from './daily-profile'
-
-/** A user's profile over several days, as `GET /v1/profiles/:user` answers it. */
-export interface ProfileAnswer {
-  user: string
-  days: number
-  halfLife: number
-  /** The decayed number of interactions behind the profile. */
-  weight: number
-  /** Per categorical dimension, the likelihood of each value (they sum to 1). */
-  likelihoods: Record<string, Record<string, number>>
-  /** Per numeric dimension, the decayed mean and variance. */
-  numbers: Record<string, { mean: number; variance: number; weight: number }>
-}
 
 /**
  * Combines daily profiles of the `days` days up to `today`, each weighted 0.5^(age / halfLife):
@@ -22,8 +10,9 @@ export function combine(
   daily: ReadonlyArray<{ day: number; profile: DailyProfile }>,
   { today, days, halfLife }: { today: number; days: number; halfLife: number },
 ): ProfileAnswer {
-  const counts: Record<string, Record<string, number>> = {}
-  const sums: Record<string, { w: number; mean: number; m2: number }> = {}
+  // Keyed by catalog attribute names and values: `dict()`s, so `__proto__` or `constructor` are data.
+  const counts = dict<Record<string, number>>()
+  const sums = dict<{ w: number; mean: number; m2: number }>()
   let weight = 0
   for (const { day, profile } of daily) {
     const age = today - day
@@ -31,7 +20,7 @@ export function combine(
     const w = 0.5 ** (age / halfLife)
     let interactions = 0
     for (const [dimension, values] of Object.entries(profile.counts)) {
-      const out = (counts[dimension] ??= {})
+      const out = (counts[dimension] ??= dict())
       let total = 0
       for (const [value, n] of Object.entries(values)) {
         out[value] = (out[value] ?? 0) + w * n
@@ -52,12 +41,13 @@ export function combine(
     }
     weight += w * interactions
   }
-  const likelihoods: ProfileAnswer['likelihoods'] = {}
+  const likelihoods: ProfileAnswer['likelihoods'] = dict()
   for (const [dimension, values] of Object.entries(counts)) {
     const total = Object.values(values).reduce((a, b) => a + b, 0)
-    likelihoods[dimension] = Object.fromEntries(Object.entries(values).map(([v, n]) => [v, n / total]))
+    const shares = (likelihoods[dimension] = dict())
+    for (const [value, n] of Object.entries(values)) shares[value] = n / total
   }
-  const numbers: ProfileAnswer['numbers'] = {}
+  const numbers: ProfileAnswer['numbers'] = dict()
   for (const [dimension, s] of Object.entries(sums)) numbers[dimension] = { mean: s.mean, variance: s.w > 0 ? s.m2 / s.w : 0, weight: s.w }
   return { user, days, halfLife, weight, likelihoods, numbers }
 }

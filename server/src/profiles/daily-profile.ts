@@ -1,4 +1,4 @@
-import type { CatalogItem } from '@sequitur/sdk/protocol'
+import { dict, dictOf, type CatalogItem } from '@sequitur/sdk/protocol'
 
 /** Running count, mean and sum of squared deviations (Welford) of a numeric attribute. */
 export interface Moments {
@@ -7,7 +7,10 @@ export interface Moments {
   m2: number
 }
 
-/** One user's interactions of one day, by attribute (mobile.de's daily profile). */
+/**
+ * One user's interactions of one day, by attribute (mobile.de's daily profile). Its maps are keyed by
+ * catalog attribute names and values: `dict()`s (see `withDicts` for one read back from storage).
+ */
 export interface DailyProfile {
   /** Categorical attributes: dimension → value → count. */
   counts: Record<string, Record<string, number>>
@@ -16,7 +19,21 @@ export interface DailyProfile {
 }
 
 /** A profile with nothing in it. */
-export const emptyProfile = (): DailyProfile => ({ counts: {}, numbers: {} })
+export const emptyProfile = (): DailyProfile => ({ counts: dict(), numbers: dict() })
+
+/**
+ * The profile, its maps made `dict()`s in place. One read back from JSON or msgpack holds plain
+ * objects, where `counts['__proto__'] = …` would set a prototype and `numbers['constructor']` read `Object`.
+ */
+export function withDicts(profile: DailyProfile): DailyProfile {
+  if (Object.getPrototypeOf(profile.counts) !== null) {
+    const counts = dict<Record<string, number>>()
+    for (const [dimension, values] of Object.entries(profile.counts)) counts[dimension] = dictOf(values)
+    profile.counts = counts
+  }
+  if (Object.getPrototypeOf(profile.numbers) !== null) profile.numbers = dictOf(profile.numbers)
+  return profile
+}
 
 /** The attributes of an item as (dimension, value) pairs: text is categorical, numbers numeric. */
 export function attributesOf(item: CatalogItem): Array<[string, string | number]> {
@@ -31,16 +48,17 @@ export function attributesOf(item: CatalogItem): Array<[string, string | number]
 
 /** Adds one interaction with `item` to the day's profile. */
 export function observeItem(profile: DailyProfile, item: CatalogItem): void {
+  const { counts, numbers } = withDicts(profile)
   for (const [dimension, value] of attributesOf(item)) {
     if (typeof value === 'number') {
-      const m = (profile.numbers[dimension] ??= { n: 0, mean: 0, m2: 0 })
+      const m = (numbers[dimension] ??= { n: 0, mean: 0, m2: 0 })
       m.n += 1
       const delta = value - m.mean
       m.mean += delta / m.n
       m.m2 += delta * (value - m.mean)
     } else {
-      const counts = (profile.counts[dimension] ??= {})
-      counts[value] = (counts[value] ?? 0) + 1
+      const values = (counts[dimension] ??= dict())
+      values[value] = (values[value] ?? 0) + 1
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { ModelRow, Row } from '@sequitur/sdk/protocol'
+import { dict, type ModelRow, type Row } from '@sequitur/sdk/protocol'
 import type { RowMap, RowView } from './row-table'
 
 /**
@@ -20,7 +20,7 @@ export class MemoryRowView implements RowView {
   }
 
   rows(site: string, items: readonly string[], related = false): Record<string, ModelRow> {
-    const out: Record<string, ModelRow> = {}
+    const out = dict<ModelRow>()
     for (const item of items) {
       const row = this.#rows.get(`${site}\0${item}`)?.row
       if (!row || (!related && row.total === 0)) continue
@@ -30,7 +30,7 @@ export class MemoryRowView implements RowView {
   }
 
   changedSince(site: string, items: readonly string[], since?: number): RowMap {
-    const out: RowMap = {}
+    const out: RowMap = dict()
     for (const item of items) {
       const stored = this.#rows.get(`${site}\0${item}`)
       if (!stored) continue

@@ -1,7 +1,10 @@
-import type { ModelRow, Row } from '@sequitur/sdk/protocol'
+import { dict, dictOf, type ModelRow, type Row } from '@sequitur/sdk/protocol'
 import type { Db } from './sqlite'
 
-/** Rows of the model keyed by item, as an edge serves them. `null` marks a row that became empty. */
+/**
+ * Rows of the model keyed by item, as an edge serves them. `null` marks a row that became empty. Any
+ * id is a key, `__proto__` included: make one with `dict()` and read it by own keys, never as `{}`.
+ */
 export type RowMap = Record<string, ModelRow | null>
 
 /** The edge's read side of the model. */
@@ -128,7 +131,7 @@ export class RowTable implements RowView {
   }
 
   rows(site: string, items: readonly string[], related = false): Record<string, ModelRow> {
-    const out: Record<string, ModelRow> = {}
+    const out = dict<ModelRow>()
     for (const s of this.#select(site, items)) {
       if (related ? isLive(s) : s.total > 0) out[s.item] = related ? toRow(s) : { total: s.total, next: toRow(s).next }
     }
@@ -136,7 +139,7 @@ export class RowTable implements RowView {
   }
 
   changedSince(site: string, items: readonly string[], since?: number): RowMap {
-    const out: RowMap = {}
+    const out: RowMap = dict()
     for (const s of this.#select(site, items)) {
       if (since === undefined ? isLive(s) : s.version > since) out[s.item] = isLive(s) ? toRow(s) : null
     }
@@ -189,6 +192,6 @@ const isLive = (s: Stored) => s.total > 0 || s.related !== null
 function toRow(s: Stored): ModelRow {
   const row: ModelRow = { total: s.total, next: JSON.parse(s.next) as Row['next'] }
   if (s.related !== null) row.related = JSON.parse(s.related) as NonNullable<ModelRow['related']>
-  if (s.attrs !== null) row.attrs = JSON.parse(s.attrs) as NonNullable<ModelRow['attrs']>
+  if (s.attrs !== null) row.attrs = dictOf(JSON.parse(s.attrs) as NonNullable<ModelRow['attrs']>)
   return row
 }

@@ -45,7 +45,7 @@ function update(withRows: boolean): number {
   const start = performance.now()
   for (let i = 0; i < clicks.length; i++) {
     model.observe('bench', clicks[i]!, 0)
-    if (withRows && (i % BATCH === BATCH - 1 || i === clicks.length - 1)) for (const item of model.drainRows().get('bench')?.keys() ?? []) model.row('bench', item)
+    if (withRows && (i % BATCH === BATCH - 1 || i === clicks.length - 1)) for (const item of model.counts.drainRows().get('bench')?.keys() ?? []) model.counts.rowOf('bench', item)
   }
   return clicks.length / ((performance.now() - start) / 1000)
 }

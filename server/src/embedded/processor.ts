@@ -1,8 +1,10 @@
+import { dict, type TrendingItem } from '@sequitur/sdk/protocol'
 import { DAY_MS, systemClock, type Clock } from '../clock'
 import type { Catalog } from '../catalog/catalog'
 import type { RowChanges, RowFeed } from '../feed/row-feed'
 import type { EventSource, LogRecord } from '../log/event-log'
-import { decodeEntry, encodeEntry, Model, nullRecord, type EncodedEntry, type ModelOptions, type TrendingItem } from '../model'
+
+import { decodeEntry, encodeEntry, Model, type EncodedEntry, type ModelOptions } from '../model'
 import type { DailyProfile } from '../profiles/daily-profile'
 import type { ProfileView } from '../profiles/profile-view'
 import type { KvStore } from '../state/kv-store'
@@ -85,7 +87,7 @@ export class Processor implements ProfileView, TrendingView {
     this.#logRetentionDays = logRetentionDays
     this.#lastCommit = clock()
     this.#writer = rest.writer ?? writeHere(rest)
-    rest.rows.deriveWith((site, item) => this.#model.row(site, item))
+    rest.rows.deriveWith((site, item) => this.#model.counts.rowOf(site, item))
     this.#load()
   }
 
@@ -126,15 +128,15 @@ export class Processor implements ProfileView, TrendingView {
   }
 
   daily(site: string, user: string): Array<{ day: number; profile: DailyProfile }> {
-    return this.#model.daily(site, user)
+    return this.#model.counts.daily(site, user)
   }
 
   trending(site: string, limit: number): TrendingItem[] {
-    return this.#model.trending(site, limit)
+    return this.#model.counts.trending(site, limit)
   }
 
   recent(site: string): Record<string, number> {
-    return this.#model.recent(site)
+    return this.#model.counts.recent(site)
   }
 
   #schedule(): void {
@@ -182,15 +184,15 @@ export class Processor implements ProfileView, TrendingView {
     const version = records[records.length - 1]!.seq
     const changes: RowChanges[] = []
     const { rows, wanted } = this.#o
-    for (const [site, items] of model.drainRows()) {
-      const changed: RowMap = nullRecord()
+    for (const [site, items] of model.counts.drainRows()) {
+      const changed: RowMap = dict()
       let pushed = 0
       for (const item of items.keys()) {
         if (wanted && !wanted(site, item)) {
           rows.stale(site, item, version)
           continue
         }
-        const row = model.row(site, item)
+        const row = model.counts.rowOf(site, item)
         rows.put(site, item, version, row)
         changed[item] = row
         pushed++

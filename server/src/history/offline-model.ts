@@ -21,5 +21,5 @@ export function buildModel(sessions: readonly Session[], options: Partial<ModelO
     ? clicksInTimeOrder(sessions)
     : sessions.flatMap((s) => s.items.map((item) => ({ session: s.id, item, ts: 0 })))
   for (const { session, item, ts } of clicks) model.observe(SITE, { id: '', type: 'click', item, session, ts }, ts)
-  return { row: (item) => model.row(SITE, item) ?? undefined }
+  return { row: (item) => model.counts.rowOf(SITE, item) ?? undefined }
 }

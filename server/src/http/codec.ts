@@ -1,28 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { fromMaps } from '@sequitur/sdk/protocol'
-import { Packr, Unpackr } from 'msgpackr'
 import { ApiError } from '../errors'
+import { packExact, unpackExact } from '../msgpack'
 
 /** The media type of msgpack bodies. */
 export const MSGPACK = 'application/msgpack'
-
-// Plain msgpack only: no record extensions or shared structures from untrusted peers.
-const objects = new Unpackr({ useRecords: false, mapsAsObjects: true })
-const maps = new Unpackr({ useRecords: false, mapsAsObjects: false })
-// A map keyed by ids may hold `toJSON`: msgpackr would call it (and throw) instead of packing it.
-const packr = new Packr({ useRecords: false, useToJSON: false })
-const PROTO = Buffer.from('__proto__')
-
-/**
- * Decodes msgpack with every map key as sent. msgpackr's objects decoder renames a `__proto__` key to
- * `__proto_`; bytes that spell `__proto__` anywhere are decoded into Maps and then `dict()`s instead
- * (slower, so only then). Throws on malformed input.
- */
-export function unpackExact(bytes: Uint8Array): unknown {
-  const spelled = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(PROTO)
-  return spelled ? fromMaps(maps.unpack(bytes)) : objects.unpack(bytes)
-}
 
 /** Decodes untrusted msgpack (see `unpackExact`); a malformed body is a `400`. */
 export function decodeMsgpack(bytes: Uint8Array): unknown {
@@ -35,7 +17,7 @@ export function decodeMsgpack(bytes: Uint8Array): unknown {
 
 /** Encodes a value as msgpack. */
 export function encodeMsgpack(value: unknown): Uint8Array {
-  return packr.pack(value)
+  return packExact(value)
 }
 
 /** Reads a JSON or msgpack body by its content type: `415` for any other type, `400` when malformed. */

@@ -1,5 +1,5 @@
 import type { ModelRow } from '@sequitur/sdk/protocol'
-import { pack } from 'msgpackr'
+import { packExact } from '../msgpack'
 import type { Cell } from '../model'
 import type { DailyProfile } from '../profiles/daily-profile'
 
@@ -9,7 +9,7 @@ import type { DailyProfile } from '../profiles/daily-profile'
  */
 
 /** A record of the rows topic: an item's row, null when it emptied. */
-export const rowRecord = (site: string, item: string, row: ModelRow | null) => ({ key: JSON.stringify([site, item]), value: row && pack(row) })
+export const rowRecord = (site: string, item: string, row: ModelRow | null) => ({ key: JSON.stringify([site, item]), value: row && packExact(row) })
 
 /** The site and item of a rows record's key (undefined for a key of another layout). */
 export function readRowKey(key: string): { site: string; item: string } | undefined {

@@ -62,7 +62,7 @@ describe('the Kafka tasks', () => {
     p.run(events)
     const m = new Model(model)
     for (const e of events) m.observe('demo', e, T)
-    for (const item of ['A', 'B', 'C', 'D']) expect(p.rows.get(item)).toEqual(m.row('demo', item))
+    for (const item of ['A', 'B', 'C', 'D']) expect(p.rows.get(item)).toEqual(m.counts.rowOf('demo', item))
   })
 
   it('drop a repeated event id, in a later batch and after its session ended', () => {

@@ -1,15 +1,14 @@
-import type { CatalogItem, ModelRow } from '@sequitur/sdk/protocol'
+import { dict, type CatalogItem, type ModelRow, type TrendingItem } from '@sequitur/sdk/protocol'
 import { withAttributes } from '../catalog/row-attributes'
 import { dayOf } from '../clock'
 import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
 import { getOrAdd } from './get-or-add'
-import { nullRecord } from './null-record'
 import type { Increments } from './increments'
 import { RowCounts } from './row-counts'
 import type { ModelOptions } from './rules'
 import type { Kind } from './session-links'
 import type { StateEntry } from './state-codec'
-import { MINUTE_MS, TakeRates, type Cell, type TrendingItem } from './take-rates'
+import { MINUTE_MS, TakeRates, type Cell } from './take-rates'
 
 /** One site's counts, profiles and take rates, and what changed since the last drain. */
 interface SiteCounts {
@@ -157,7 +156,7 @@ export class CountStage implements Increments {
 
   /** Clicks per item in the site's last 10 minutes. */
   recent(site: string): Record<string, number> {
-    return this.#sites.get(site)?.rates.recentClicks() ?? nullRecord()
+    return this.#sites.get(site)?.rates.recentClicks() ?? dict()
   }
 
   /** The trending cells and minutes that changed since the last call, with each site's time. */

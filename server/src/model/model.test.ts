@@ -22,47 +22,47 @@ describe('Model', () => {
     const m = new Model({ windowDays: 3 })
     run(m, ['A', 'B', 'B'].map((i) => click('s1', i)))
     run(m, ['A', 'B'].map((i) => click('s2', i)))
-    expect(m.row('s', 'A')).toMatchObject({ total: 2, next: [['B', 2]] })
-    expect(m.row('s', 'B')).toMatchObject({ total: 1, next: [['B', 1]] })
+    expect(m.counts.rowOf('s', 'A')).toMatchObject({ total: 2, next: [['B', 2]] })
+    expect(m.counts.rowOf('s', 'B')).toMatchObject({ total: 1, next: [['B', 1]] })
     const w = new Model()
     run(w, ['A', 'B', 'C', 'D', 'E'].map((i) => click('s', i)))
     // A: B one step later (30), C two (15), D three (10); E is four steps away and not counted.
-    expect(w.row('s', 'A')!.related).toEqual({ total: 55, items: [['B', 30], ['C', 15], ['D', 10]] })
-    expect(w.row('s', 'E')).toEqual({ total: 0, next: [], related: { total: 11, items: [['D', 6], ['C', 3], ['B', 2]] } })
+    expect(w.counts.rowOf('s', 'A')!.related).toEqual({ total: 55, items: [['B', 30], ['C', 15], ['D', 10]] })
+    expect(w.counts.rowOf('s', 'E')).toEqual({ total: 0, next: [], related: { total: 11, items: [['D', 6], ['C', 3], ['B', 2]] } })
   })
 
   it('drops days that leave the window, reporting the rows that changed, and never counts a day already out', () => {
     const m = new Model({ windowDays: 3 })
     run(m, [click('s', 'A'), click('s', 'B')])
     run(m, [click('s', 'A', T + DAY_MS)])
-    m.drainRows()
+    m.counts.drainRows()
     run(m, [click('x', 'Z', T + 3 * DAY_MS)])
-    expect([...m.drainRows().get('s')!.keys()].sort()).toEqual(['A', 'B'])
+    expect([...m.counts.drainRows().get('s')!.keys()].sort()).toEqual(['A', 'B'])
     // Day 1 keeps what the second A linked: B → A, and A two steps after A.
-    expect(m.row('s', 'A')).toEqual({ total: 0, next: [], related: { total: 24, items: [['A', 18], ['B', 6]] } })
-    expect(m.row('s', 'B')).toMatchObject({ total: 1, next: [['A', 1]] })
+    expect(m.counts.rowOf('s', 'A')).toEqual({ total: 0, next: [], related: { total: 24, items: [['A', 18], ['B', 6]] } })
+    expect(m.counts.rowOf('s', 'B')).toMatchObject({ total: 1, next: [['A', 1]] })
     // Ten days old: outside the window. The session still moves (P → Q is not counted either).
     run(m, [click('old', 'P', T - 10 * DAY_MS), click('old', 'Q', T - 10 * DAY_MS)])
-    expect(m.row('s', 'P')).toBeNull()
+    expect(m.counts.rowOf('s', 'P')).toBeNull()
   })
 
   it('ends a session idle for a whole day of the site time; impressions do not keep it alive', () => {
     const m = new Model()
     run(m, [click('s', 'A'), shown('s', T + DAY_MS, 'L', 'X'), shown('other', T + 2 * DAY_MS, 'L', 'X'), click('s', 'B', T + 2 * DAY_MS)])
-    expect(m.row('s', 'A')).toBeNull()
+    expect(m.counts.rowOf('s', 'A')).toBeNull()
     // Within a day it goes on.
     run(m, [click('t', 'C', T + 2 * DAY_MS), click('t', 'D', T + 3 * DAY_MS - 1)])
-    expect(m.row('s', 'C')).toMatchObject({ next: [['D', 1]] })
+    expect(m.counts.rowOf('s', 'C')).toMatchObject({ next: [['D', 1]] })
   })
 
   it('bounds an event stamped ahead by its receipt: one client a day ahead does not age out everyone else', () => {
     const m = new Model()
     m.observe('s', shown('a', T, 'L', 'X'), T)
     m.observe('s', click('b', 'X', T + 23 * 3_600_000, { list: 'L' }), T)
-    expect(m.time('s')).toBe(T + MAX_AHEAD_MS)
+    expect(m.sessions.time('s')).toBe(T + MAX_AHEAD_MS)
     // Events stamped now still count for trending, and sessions carry on.
     m.observe('s', click('a', 'X', T + MIN, { list: 'L' }), T + MIN)
-    expect(m.trending('s', 5)).toEqual([{ item: 'X', impressions: 1, clicks: 2, rate: expect.any(Number) }])
+    expect(m.counts.trending('s', 5)).toEqual([{ item: 'X', impressions: 1, clicks: 2, rate: expect.any(Number) }])
   })
 
   it('drops an impression or click from trending once the site time passed its epoch end by the lateness', () => {
@@ -73,7 +73,7 @@ describe('Model', () => {
     run(m, [click('z', 'Y', epoch + 36 * MIN)])
     expect(m.observe('s', click('a', 'X', epoch + 3 * MIN, { list: 'L' }), epoch + 36 * MIN)).toBe('late')
     // Late for trending only: the row counts it (X, then X again).
-    expect(m.row('s', 'X')).toMatchObject({ total: 1, next: [['X', 1]] })
+    expect(m.counts.rowOf('s', 'X')).toMatchObject({ total: 1, next: [['X', 1]] })
   })
 
   it('with dedupe: counts a repeated id once, after its session ended too, for as long as ids are remembered', () => {
@@ -84,7 +84,7 @@ describe('Model', () => {
     run(m, [click('later', 'X', T + 3 * DAY_MS)]) // the session of a and b is over
     expect(m.observe('s', b, T + 3 * DAY_MS)).toBe('repeated')
     expect(m.observe('s', { ...b, id: 'other' }, T + 3 * DAY_MS)).not.toBe('repeated')
-    expect(m.row('s', 'A')).toMatchObject({ total: 1, next: [['B', 1]] })
+    expect(m.counts.rowOf('s', 'A')).toMatchObject({ total: 1, next: [['B', 1]] })
     // Received eight days later, the id is new again.
     expect(m.observe('s', a, T + 8 * DAY_MS)).not.toBe('repeated')
     // Another site's id is its own.
@@ -113,9 +113,9 @@ describe('Model', () => {
     for (const [key, value] of stored) second.restore(decodeEntry(key, value))
     second.restored()
     run(second, [...events.slice(cut), events[3]!, events[cut + 2]!])
-    for (const item of ['__proto__', 'constructor', 'L:1', '3;x', 'a\0b', 'total', 'next']) expect(second.row('s', item)).toEqual(whole.row('s', item))
-    expect(second.trending('s', 10)).toEqual(whole.trending('s', 10))
-    expect(second.daily('s', '__proto__')).toEqual(whole.daily('s', '__proto__'))
+    for (const item of ['__proto__', 'constructor', 'L:1', '3;x', 'a\0b', 'total', 'next']) expect(second.counts.rowOf('s', item)).toEqual(whole.counts.rowOf('s', item))
+    expect(second.counts.trending('s', 10)).toEqual(whole.counts.trending('s', 10))
+    expect(second.counts.daily('s', '__proto__')).toEqual(whole.counts.daily('s', '__proto__'))
   })
 })
 

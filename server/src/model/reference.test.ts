@@ -147,8 +147,8 @@ describe('the model core against a plain reference', () => {
       for (const { site, event, receivedAt } of events.slice(cut)) model.observe(site, event, receivedAt)
       const ref = reference(events)
       for (const site of ['shop', 'other']) {
-        for (const item of ITEMS) expect(model.row(site, item), `seed ${seed}, ${site}, row ${JSON.stringify(item)}`).toEqual(ref.rows(site, item))
-        expect(model.trending(site, 50), `seed ${seed}, ${site}, trending`).toEqual(ref.trending(site))
+        for (const item of ITEMS) expect(model.counts.rowOf(site, item), `seed ${seed}, ${site}, row ${JSON.stringify(item)}`).toEqual(ref.rows(site, item))
+        expect(model.counts.trending(site, 50), `seed ${seed}, ${site}, trending`).toEqual(ref.trending(site))
       }
     }
   })

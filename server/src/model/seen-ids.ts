@@ -51,13 +51,7 @@ export class SeenIds {
 
   /** Forgets the ids received before `day`. */
   forgetBefore(day: number): void {
-    const lo = this.#lo
-    const hi = this.#hi
-    const days = this.#day
-    let kept = 0
-    for (let i = 0; i < lo.length; i++) if ((lo[i] !== EMPTY || hi[i] !== EMPTY) && days[i]! >= day) kept++
-    if (kept === this.#size) return
-    this.#rebuild(Math.max(1024, nextPow2(kept * 2)), (_, d) => d >= day)
+    this.#rebuild(this.#lo.length, (d) => d >= day)
     for (const d of this.#fresh.keys()) if (d < day) this.#fresh.delete(d)
   }
 
@@ -80,13 +74,13 @@ export class SeenIds {
     this.#size++
   }
 
-  #rebuild(slots: number, keep: (index: number, day: number) => boolean): void {
+  #rebuild(slots: number, keep: (day: number) => boolean): void {
     const [lo, hi, day] = [this.#lo, this.#hi, this.#day]
     this.#lo = new Uint32Array(slots)
     this.#hi = new Uint32Array(slots)
     this.#day = new Int32Array(slots)
     this.#size = 0
-    for (let i = 0; i < lo.length; i++) if ((lo[i] !== EMPTY || hi[i] !== EMPTY) && keep(i, day[i]!)) this.#insert(lo[i]!, hi[i]!, day[i]!)
+    for (let i = 0; i < lo.length; i++) if ((lo[i] !== EMPTY || hi[i] !== EMPTY) && keep(day[i]!)) this.#insert(lo[i]!, hi[i]!, day[i]!)
   }
 
   /** Two independent 32-bit hashes of site and id (never both 0, the empty slot). */
@@ -113,10 +107,4 @@ function fmix(h: number): number {
   h ^= h >>> 13
   h = Math.imul(h, 0xc2b2ae35)
   return h ^ (h >>> 16)
-}
-
-function nextPow2(n: number): number {
-  let p = 1
-  while (p < n) p *= 2
-  return p
 }

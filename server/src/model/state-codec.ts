@@ -1,4 +1,4 @@
-import { pack, unpack } from 'msgpackr'
+import { packExact as pack, unpackExact as unpack } from '../msgpack'
 import type { DailyProfile } from '../profiles/daily-profile'
 import type { Kind, SessionPoint } from './session-links'
 import type { EpochState } from './take-rates'

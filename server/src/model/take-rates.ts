@@ -1,20 +1,11 @@
 import type { ModelOptions } from './rules'
 import { getOrAdd } from './get-or-add'
-import { nullRecord } from './null-record'
+import { dict, type TrendingItem } from '@sequitur/sdk/protocol'
 
 /** Impressions and clicks of one item in one epoch. */
 export interface Cell {
   impressions: number
   clicks: number
-}
-
-/** One item of `GET /v1/trending`. */
-export interface TrendingItem {
-  item: string
-  impressions: number
-  clicks: number
-  /** (clicks + prior × site rate) / (impressions + prior). */
-  rate: number
 }
 
 /** The persisted state of one epoch: its cells, what each list showed, and its minutes' clicks. */
@@ -168,7 +159,7 @@ export function rankTrending(
 
 /** Sums clicks per item over the 10 minutes up to `now` (a minute number). */
 export function sumRecent(minutes: ReadonlyMap<number, ReadonlyMap<string, number>>, now: number): Record<string, number> {
-  const out = nullRecord<number>()
+  const out = dict<number>()
   for (const [minute, clicks] of minutes) {
     if (minute <= now - RECENT_MINUTES || minute > now) continue
     for (const [item, n] of clicks) out[item] = (out[item] ?? 0) + n

@@ -1,5 +1,5 @@
 import type { DailyProfile } from './daily-profile'
-import type { ProfileView } from './profile-store'
+import type { ProfileView } from './profile-view'
 
 /** Users' daily profiles held in memory: what a Kafka-mode edge materializes from the profiles topic. */
 export class MemoryProfileView implements ProfileView {

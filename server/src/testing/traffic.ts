@@ -3,7 +3,7 @@
  * catalogue, a client that posts until it gets a 202, the rows an offline build of the same events
  * gives, and the rows a server serves.
  */
-import type { Event, ModelRow, RowsAnswer } from '@sequitur/sdk/protocol'
+import { dict, type Event, type ModelRow, type RowsAnswer } from '@sequitur/sdk/protocol'
 import { randomUUID } from 'node:crypto'
 import { expect } from 'vitest'
 import { Model } from '../model'
@@ -49,9 +49,9 @@ export async function postUntilAccepted(url: string, events: Event[]): Promise<n
 export function offlineRows(events: Event[]): Record<string, ModelRow> {
   const model = new Model({}, { trackChanges: false })
   for (const e of events) model.observe('demo', e, e.ts)
-  const rows: Record<string, ModelRow> = {}
+  const rows = dict<ModelRow>()
   for (const item of ITEMS) {
-    const row = model.row('demo', item)
+    const row = model.counts.rowOf('demo', item)
     if (row) rows[item] = row
   }
   return rows

@@ -1,5 +1,6 @@
 import { getOrAdd } from '../model/get-or-add'
-import { MINUTE_MS, rankTrending, sumRecent, type Cell, type ModelOptions, type TrendingItem } from '../model'
+import type { TrendingItem } from '@sequitur/sdk/protocol'
+import { MINUTE_MS, rankTrending, sumRecent, type Cell, type ModelOptions } from '../model'
 import type { TrendingView } from './trending-view'
 
 interface SiteTrending {

@@ -1,4 +1,4 @@
-import type { TrendingItem } from '../model'
+import type { TrendingItem } from '@sequitur/sdk/protocol'
 
 /** Where an edge reads trending items from. */
 export interface TrendingView {

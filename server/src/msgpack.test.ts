@@ -1,7 +1,8 @@
 import { dict } from '@sequitur/sdk/protocol'
 import { Packr } from 'msgpackr'
 import { describe, expect, it } from 'vitest'
-import { decodeMsgpack, encodeMsgpack, unpackExact } from './codec'
+import { decodeMsgpack, encodeMsgpack } from './http/codec'
+import { unpackExact } from './msgpack'
 
 const packr = new Packr({ useRecords: false })
 

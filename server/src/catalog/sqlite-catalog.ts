@@ -1,5 +1,5 @@
 import type { CatalogItem } from '@sequitur/sdk/protocol'
-import type { Db } from '../state/sqlite'
+import type { Db } from '../state'
 import type { Catalog } from './catalog'
 
 /** Items kept parsed in memory (a miss is kept too); the cache starts over when it is full. */

@@ -7,8 +7,8 @@ import {
   type Subscribe,
 } from '@sequitur/sdk/protocol'
 import * as v from 'valibot'
-import type { RowChanges } from '../feed/row-feed'
-import type { RowMap, RowView } from '../state/row-table'
+import type { RowChanges } from '../feed'
+import type { RowMap, RowView } from '../state'
 import { fieldIssues } from '../field-issues'
 
 /** Where a connection's messages go; the transport encodes them. */

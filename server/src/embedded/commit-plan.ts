@@ -1,6 +1,5 @@
 import type { EncodedEntry } from '../model/state-codec'
-import type { KvStore } from '../state/kv-store'
-import type { RowTable, StoredRow } from '../state/row-table'
+import type { KvStore, RowTable, StoredRow } from '../state'
 
 /**
  * Everything one commit writes, as plain data (it may cross to a writer thread): the model's state

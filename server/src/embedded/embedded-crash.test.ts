@@ -1,7 +1,7 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawnNode, type NodeProcess } from '../../dev/test-cluster'
-import { clickSessions, offlineRows, postUntilAccepted, servedRows } from '../testing/traffic'
+import { clickSessions, offlineRows, postUntilAccepted, servedRows } from '../testing'
 
 let server: NodeProcess | undefined
 afterAll(async () => {

@@ -4,9 +4,7 @@
  * each once it is durable.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { KvStore } from '../state/kv-store'
-import { RowTable } from '../state/row-table'
-import { openDb } from '../state/sqlite'
+import { KvStore, RowTable, openDb } from '../state'
 import { applyPlan, refusals, type CommitPlan } from './commit-plan'
 
 /** What the main thread asks. */

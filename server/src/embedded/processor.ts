@@ -1,15 +1,13 @@
 import { dict, type TrendingItem } from '@sequitur/sdk/protocol'
 import { DAY_MS, systemClock, type Clock } from '../clock'
-import type { Catalog } from '../catalog/catalog'
-import type { RowChanges, RowFeed } from '../feed/row-feed'
-import type { EventSource, LogRecord } from '../log/event-log'
+import type { Catalog } from '../catalog'
+import type { RowChanges, RowFeed } from '../feed'
+import type { EventSource, LogRecord } from '../log'
 
 import { decodeEntry, encodeEntry, Model, type EncodedEntry, type ModelOptions } from '../model'
-import type { DailyProfile } from '../profiles/daily-profile'
-import type { ProfileView } from '../profiles/profile-view'
-import type { KvStore } from '../state/kv-store'
-import type { RowMap, RowTable } from '../state/row-table'
-import type { TrendingView } from '../trending/trending-view'
+import type { DailyProfile, ProfileView } from '../profiles'
+import type { KvStore, RowMap, RowTable } from '../state'
+import type { TrendingView } from '../trending'
 import { writeHere, type PlanWriter } from './commit-plan'
 
 /** Options of the embedded processor. */

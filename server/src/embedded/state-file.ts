@@ -1,8 +1,7 @@
 import { DAY_MS } from '../clock'
 import { encodeEntry, type StateEntry } from '../model'
-import type { DailyProfile } from '../profiles/daily-profile'
-import { KvStore } from '../state/kv-store'
-import { openDb, type Db } from '../state/sqlite'
+import type { DailyProfile } from '../profiles'
+import { KvStore, openDb, type Db } from '../state'
 
 /** The layout of the model's state: 3 is the state codec's entries in one table. */
 const LAYOUT = 3

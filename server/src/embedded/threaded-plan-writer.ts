@@ -1,4 +1,4 @@
-import { ThreadCalls } from '../threads/thread-calls'
+import { ThreadCalls } from '../threads'
 import type { CommitPlan, PlanWriter } from './commit-plan'
 import type { PlanCall } from './plan-writer-thread'
 

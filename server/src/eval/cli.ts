@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { evaluate } from './evaluate'
 import { markov, popularity, sequentialRules, shipped, SHIPPED_NAME } from './models'
 import { htmlReport, summary, table } from './report'
-import { readClickLog, readSessionLines, splitByDays, type Session } from '../history/sessions'
+import { readClickLog, readSessionLines, splitByDays, type Session } from '../history'
 
 const USAGE = `usage:
   npm run eval -- --train FILE --test FILE [--k 20] [--json] [--report FILE.html]

@@ -1,6 +1,6 @@
 import { MetricSum, aucOf, rankOf, topOf } from './metrics'
 import type { ModelFactory } from './models'
-import type { Session } from '../history/sessions'
+import type { Session } from '../history'
 import { mulberry32 } from '../random'
 
 /** The evaluation of one model. */

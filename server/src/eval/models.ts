@@ -1,8 +1,7 @@
 import { candidatesOf, rank, type ScoreOptions } from '@sequitur/sdk/model'
 import type { ModelRow } from '@sequitur/sdk/protocol'
-import { buildModel } from '../history/offline-model'
+import { buildModel, type Session } from '../history'
 import { predictionOf, type Prediction } from './metrics'
-import type { Session } from '../history/sessions'
 
 /** A model under evaluation: trained once, then asked for each prefix of each test session. */
 export interface Model {

@@ -1,4 +1,4 @@
-import type { RowMap } from '../state/row-table'
+import type { RowMap } from '../state'
 
 /** Rows of one site that changed together, at one version. */
 export interface RowChanges {

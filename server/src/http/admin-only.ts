@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import { secretMatches } from '../catalog/admin-secret'
+import { secretMatches } from '../catalog'
 import { ApiError } from '../errors'
 
 /** Lets a request through only with `Authorization: Bearer <the admin secret of ?site=>`. */

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { SqliteCatalog } from '../catalog/sqlite-catalog'
-import { StreamHub } from '../edge/stream-hub'
-import { LogUnavailableError, type EventSink } from '../log/event-log'
-import { SqliteLog } from '../log/sqlite-log'
-import { RowTable } from '../state/row-table'
-import { openDb } from '../state/sqlite'
+import { SqliteCatalog } from '../catalog'
+import { StreamHub } from '../edge'
+import { LogUnavailableError, type EventSink, SqliteLog } from '../log'
+import { RowTable, openDb } from '../state'
 import { createApp } from './app'
 
 function app(staticDirs = { sdk: '/nonexistent/sdk', demo: '/nonexistent/demo' }, sink: EventSink = new SqliteLog({ file: ':memory:' })) {

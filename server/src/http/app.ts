@@ -12,7 +12,7 @@ import { trendingRoute } from './trending-route'
 import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
 import { streamRoute } from './stream-route'
-import { LogUnavailableError, type EventSink } from '../log/event-log'
+import { LogUnavailableError, type EventSink } from '../log'
 
 /** Counts accepted events on their way to the log. */
 function countingSink(sink: EventSink, metrics: Metrics): EventSink {

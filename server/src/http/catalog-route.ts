@@ -1,7 +1,7 @@
 import { CatalogUpsertSchema, IdSchema } from '@sequitur/sdk/protocol'
 import { Hono } from 'hono'
 import * as v from 'valibot'
-import type { Catalog } from '../catalog/catalog'
+import type { Catalog } from '../catalog'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
 import { adminOnly } from './admin-only'

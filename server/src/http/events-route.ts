@@ -4,7 +4,7 @@ import * as v from 'valibot'
 import { DAY_MS, type Clock } from '../clock'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
-import type { EventSink } from '../log/event-log'
+import type { EventSink } from '../log'
 import { checkBatch } from './batch-check'
 import { limitBody, readBodyAndBytes, respond } from './codec'
 

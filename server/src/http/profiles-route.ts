@@ -4,8 +4,7 @@ import * as v from 'valibot'
 import { dayOf, type Clock } from '../clock'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
-import { combine } from '../profiles/combine'
-import type { ProfileView } from '../profiles/profile-view'
+import { combine, type ProfileView } from '../profiles'
 import { adminOnly } from './admin-only'
 
 const number = (min: number, max: number, fallback: number) =>

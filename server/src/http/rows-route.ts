@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
-import type { RowView } from '../state/row-table'
+import type { RowView } from '../state'
 import { respond } from './codec'
 
 const QuerySchema = v.object({

@@ -1,7 +1,7 @@
 import { upgradeWebSocket } from '@hono/node-server'
 import type { ServerMessage } from '@sequitur/sdk/protocol'
 import type { MiddlewareHandler } from 'hono'
-import type { StreamHub } from '../edge/stream-hub'
+import type { StreamHub } from '../edge'
 import { decodeMsgpack, encodeMsgpack } from './codec'
 
 /** Largest message a client may send on the stream, in bytes. */

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
-import type { TrendingView } from '../trending/trending-view'
+import type { TrendingView } from '../trending'
 
 const QuerySchema = v.object({
   site: IdSchema,

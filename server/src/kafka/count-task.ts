@@ -1,6 +1,5 @@
 import type { CatalogItem } from '@sequitur/sdk/protocol'
 import { CountStage, encodeEntry, type ModelOptions, type StateEntry } from '../model'
-import { rowRecord, profileRecord, trendingRecord } from './feed-records'
 import { readIncrements } from './increments-codec'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
 
@@ -54,25 +53,27 @@ export class CountTask implements StageTask {
     const { rowsTopic, profilesTopic, trendingTopic } = this.#o
     const outputs: OutputRecord[] = []
     const changelog: ChangelogRecord[] = []
+    const publish = (topic: string, entry: StateEntry, headers?: Record<string, string>) => {
+      const [key, value] = encodeEntry(entry)
+      outputs.push({ topic, key, value, ...(headers ? { headers } : {}) })
+    }
     const write = (entry: StateEntry) => {
       const [key, value] = encodeEntry(entry)
       changelog.push({ key, value })
       // The edges serve profiles from their topic.
-      if (entry.kind === 'profile') outputs.push({ topic: profilesTopic, ...profileRecord(entry.site, entry.user, entry.day, entry.profile) })
+      if (entry.kind === 'profile') outputs.push({ topic: profilesTopic, key, value })
     }
     for (const from of applied) {
       const [offset, k] = this.#applied.get(from)!
       write({ kind: 'applied', from, offset, k })
     }
     for (const [site, items] of this.#stage.drainRows()) {
-      for (const [item, ts] of items) {
-        outputs.push({ topic: rowsTopic, ...rowRecord(site, item, this.#stage.rowOf(site, item)), ...(ts > 0 ? { headers: { [EVENT_TS_HEADER]: String(ts) } } : {}) })
-      }
+      for (const [item, ts] of items) publish(rowsTopic, { kind: 'row', site, item, row: this.#stage.rowOf(site, item) }, ts > 0 ? { [EVENT_TS_HEADER]: String(ts) } : undefined)
     }
     for (const { site, time, cells, minutes } of this.#stage.drainTrending()) {
-      outputs.push({ topic: trendingTopic, ...trendingRecord({ kind: 'time', site, time }) })
-      for (const [item, epoch, cell] of cells) outputs.push({ topic: trendingTopic, ...trendingRecord({ kind: 'cell', site, item, epoch, cell }) })
-      for (const [item, minute, clicks] of minutes) outputs.push({ topic: trendingTopic, ...trendingRecord({ kind: 'minute', site, item, minute, clicks }) })
+      publish(trendingTopic, { kind: 'clock', site, time })
+      for (const [item, epoch, cell] of cells) publish(trendingTopic, { kind: 'take', site, item, epoch, cell })
+      for (const [item, minute, clicks] of minutes) publish(trendingTopic, { kind: 'clicks', site, item, minute, clicks })
     }
     this.#stage.drainState(write)
     return { outputs, changelog }

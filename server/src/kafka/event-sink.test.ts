@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
-import { LogUnavailableError } from '../log/event-log'
+import { LogUnavailableError } from '../log'
 import { KafkaEventSink } from './event-sink'
 
 describe('KafkaEventSink', () => {

@@ -1,6 +1,6 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import type { Kafka, Producer } from 'kafkajs'
-import { LogUnavailableError, type AppendResult, type EventSink } from '../log/event-log'
+import { LogUnavailableError, type AppendResult, type EventSink } from '../log'
 import { encodeEvents, siteKey, type SiteEvent } from './event-records'
 import { keyPartitioner } from './key-partitions'
 import { packInChunks, sendWaves } from './record-size'

@@ -1,6 +1,6 @@
 import type { CatalogItem } from '@sequitur/sdk/protocol'
 import type { Admin, Kafka, Producer } from 'kafkajs'
-import type { Catalog } from '../catalog/catalog'
+import type { Catalog } from '../catalog'
 import { followTopic, type TopicFollower } from './topic-follower'
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { ITEMS, clickSessions as sessions, offlineRows as offline, postUntilAccepted as post, servedRows as rows } from '../testing/traffic'
+import { ITEMS, clickSessions as sessions, offlineRows as offline, postUntilAccepted as post, servedRows as rows } from '../testing'
 import { startLocalBroker, type LocalBroker } from '../../dev/local-broker'
 import { spawnNode, type NodeProcess } from '../../dev/test-cluster'
 

@@ -1,12 +1,12 @@
-import { StreamHub } from '../edge/stream-hub'
-import { MemoryProfileView } from '../profiles/memory-profile-view'
-import { MemoryTrendingView } from '../trending/memory-trending-view'
+import { StreamHub } from '../edge'
+import { MemoryProfileView } from '../profiles'
+import { MemoryTrendingView } from '../trending'
 import type { ModeContext, RunningMode } from '../mode'
-import { MemoryRowView } from '../state/memory-row-view'
+import { MemoryRowView } from '../state'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
 import { partitionCount } from './key-partitions'
-import { readProfile, readTrending } from './feed-records'
+import { decodeEntry } from '../model'
 import { KafkaCatalog } from './kafka-catalog'
 import { RowMaterializer } from './row-materializer'
 import { startStageThread, type StageCommit } from './stage-thread'
@@ -67,15 +67,16 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     // Profiles are served from this copy, so they stay up while every processor is down.
     const profiles = new MemoryProfileView()
     const profileFollower = await followTopic(kafka, admin, topics.profiles, ({ key, value }) => {
-      const { site, user, day, profile } = readProfile(key, value)
-      profiles.put(site, user, day, profile)
+      const e = decodeEntry(key, value)
+      if (e.kind === 'profile') profiles.put(e.site, e.user, e.day, e.profile)
     })
     const trending = new MemoryTrendingView(config.model)
     const trendingFollower = await followTopic(kafka, admin, topics.trending, ({ key, value }) => {
-      const r = readTrending(key, value)
-      if (r?.kind === 'time') trending.putTime(r.site, r.time)
-      else if (r?.kind === 'cell') trending.put(r.site, r.item, r.epoch, r.cell)
-      else if (r?.kind === 'minute') trending.putMinute(r.site, r.item, r.minute, r.clicks)
+      // Deleted only by the topic's retention.
+      const e = value && decodeEntry(key, value)
+      if (e?.kind === 'clock') trending.putTime(e.site, e.time)
+      else if (e?.kind === 'take') trending.put(e.site, e.item, e.epoch, e.cell)
+      else if (e?.kind === 'clicks') trending.putMinute(e.site, e.item, e.minute, e.clicks)
     })
     stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => trendingFollower.stop(), () => sink.close())
     edge = { sink, view, hub, catalog, profiles, trending }

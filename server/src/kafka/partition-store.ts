@@ -1,5 +1,4 @@
-import { KvStore } from '../state/kv-store'
-import { openDb, type Db } from '../state/sqlite'
+import { KvStore, openDb, type Db } from '../state'
 import { unbundle, type ChangelogRecord } from './stage'
 
 /** How long a store holds back what it was given at most, and how many keys. */

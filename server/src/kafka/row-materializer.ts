@@ -1,11 +1,10 @@
-import { dict, type ModelRow } from '@sequitur/sdk/protocol'
+import { dict } from '@sequitur/sdk/protocol'
 import { randomUUID } from 'node:crypto'
 import type { Consumer, Kafka } from 'kafkajs'
-import type { RowChanges } from '../feed/row-feed'
-import { unpackExact } from '../msgpack'
-import type { MemoryRowView } from '../state/memory-row-view'
+import type { RowChanges } from '../feed'
+import type { MemoryRowView } from '../state'
 import { EVENT_TS_HEADER } from './count-task'
-import { readRowKey } from './feed-records'
+import { decodeEntry } from '../model'
 
 /** Options of the edge's row materializer. */
 export interface RowMaterializerOptions {
@@ -65,12 +64,11 @@ export class RowMaterializer {
         const bySite = new Map<string, RowChanges>()
         let eventTs = 0
         for (const m of batch.messages) {
-          const key = m.key && readRowKey(m.key.toString())
-          if (!key) continue
-          const { site, item } = key
+          // A row's `attrs` are keyed by item ids, `__proto__` included: the codec keeps every key.
+          const entry = m.key && decodeEntry(m.key.toString(), m.value)
+          if (entry?.kind !== 'row') continue
+          const { site, item, row } = entry
           const version = Number(m.offset) + 1
-          // A row's `attrs` are keyed by item ids, `__proto__` included: msgpackr's plain `unpack` renames it.
-          const row = m.value ? (unpackExact(m.value) as ModelRow) : null
           view.put(site, item, version, row)
           let changes = bySite.get(site)
           if (!changes) bySite.set(site, (changes = { site, version, rows: dict() }))

@@ -3,7 +3,7 @@
  * requests wait for the other stage's batches; on their own threads they also run side by side.
  */
 import type { Worker } from 'node:worker_threads'
-import { startTsWorker } from '../threads/ts-worker'
+import { startTsWorker } from '../threads'
 import type { StageCommit, StageMessage, StageThreadOptions } from './run-stage'
 
 export type { StageCommit, StageThreadOptions } from './run-stage'

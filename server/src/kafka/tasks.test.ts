@@ -1,11 +1,9 @@
 import type { Event, ModelRow } from '@sequitur/sdk/protocol'
-import { unpack } from 'msgpackr'
 import { describe, expect, it } from 'vitest'
 import { DAY_MS } from '../clock'
 import { decodeEntry, Model, modelOptions } from '../model'
 import { CountTask } from './count-task'
 import { encodeEvents } from './event-records'
-import { readRowKey } from './feed-records'
 import { SessionTask } from './session-task'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageTask } from './stage'
 
@@ -27,7 +25,10 @@ function countAll(tasks: CountTask[], outputs: OutputRecord[], rows: Map<string,
   tasks.forEach((task, p) => {
     const result = task.process(input(outputs.filter((o) => o.partition === p).map((o) => o.value!)))
     logs?.[p]!.push(...result.changelog)
-    for (const o of result.outputs) if (o.topic === 'rows') rows.set(readRowKey(o.key)!.item, o.value ? (unpack(o.value) as ModelRow) : null)
+    for (const o of result.outputs) {
+      const entry = decodeEntry(o.key, o.value)
+      if (entry.kind === 'row') rows.set(entry.item, entry.row)
+    }
   })
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { appendSample, click, tempLogFile } from '../testing/log-sample'
+import { appendSample, click, tempLogFile } from '../testing'
 import { SqliteLog } from './sqlite-log'
 
 describe('SqliteLog', () => {

@@ -1,8 +1,7 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { pack, unpack } from 'msgpackr'
-import type { Clock } from '../clock'
-import { systemClock } from '../clock'
-import { openDb, type Db } from '../state/sqlite'
+import { type Clock, systemClock } from '../clock'
+import { openDb, type Db } from '../state'
 import type { AppendResult, EventSink, EventSource, LogRecord } from './event-log'
 import { LogTail } from './log-tail'
 

@@ -1,7 +1,7 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { describe, expect, it } from 'vitest'
-import { encodeMsgpack } from '../http/codec'
-import { appendSample, click, tempLogFile } from '../testing/log-sample'
+import { encodeMsgpack } from '../http'
+import { appendSample, click, tempLogFile } from '../testing'
 import { SqliteLog } from './sqlite-log'
 import { ThreadedLog } from './threaded-log'
 

@@ -1,6 +1,6 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { systemClock, type Clock } from '../clock'
-import { ThreadCalls } from '../threads/thread-calls'
+import { ThreadCalls } from '../threads'
 import type { AppendResult, EventSink, EventSource, LogRecord } from './event-log'
 import type { WriterAnswer, WriterCall } from './log-writer'
 import { LogTail } from './log-tail'

@@ -1,7 +1,7 @@
 import { dict, type CatalogItem, type ModelRow, type TrendingItem } from '@sequitur/sdk/protocol'
-import { withAttributes } from '../catalog/row-attributes'
+import { withAttributes } from '../catalog'
 import { dayOf } from '../clock'
-import { emptyProfile, observeItem, type DailyProfile } from '../profiles/daily-profile'
+import { emptyProfile, observeItem, type DailyProfile } from '../profiles'
 import { getOrAdd } from './get-or-add'
 import type { Increments } from './increments'
 import { RowCounts } from './row-counts'
@@ -141,14 +141,6 @@ export class CountStage implements Increments {
     return days ? [...days].sort((a, b) => a[0] - b[0]).map(([day, profile]) => ({ day, profile })) : []
   }
 
-  /** The profiles that changed since the last call (null: past the window). */
-  drainProfiles(visit: (site: string, user: string, day: number, profile: DailyProfile | null) => void): void {
-    for (const [site, s] of this.#sites) {
-      for (const [user, days] of s.changedProfiles) for (const day of days) visit(site, user, day, s.profiles.get(user)?.get(day) ?? null)
-      s.changedProfiles.clear()
-    }
-  }
-
   /** The items with the highest smoothed take rate in a site's recent epochs. */
   trending(site: string, limit: number): TrendingItem[] {
     return this.#sites.get(site)?.rates.trending(limit) ?? []
@@ -164,7 +156,7 @@ export class CountStage implements Increments {
     const out: TrendingChange[] = []
     for (const [site, s] of this.#sites) {
       if (s.cells.size === 0 && s.minutes.size === 0 && !s.clockMoved) continue
-      const change: TrendingChange = { site, time: s.rates.time, cells: [], minutes: [] }
+      const change: TrendingChange = { site, time: s.time, cells: [], minutes: [] }
       for (const [epoch, items] of s.cells) for (const item of items) change.cells.push([item, epoch, s.rates.cell(epoch, item)])
       for (const [minute, items] of s.minutes) for (const item of items) change.minutes.push([item, minute, s.rates.minuteClicks(minute, item)])
       s.cells.clear()
@@ -186,7 +178,10 @@ export class CountStage implements Increments {
       for (const epoch of s.epochs) write({ kind: 'epoch', site, epoch, state: s.rates.exportEpoch(epoch) })
       s.epochs.clear()
     }
-    this.drainProfiles((site, user, day, profile) => write({ kind: 'profile', site, user, day, profile }))
+    for (const [site, s] of this.#sites) {
+      for (const [user, days] of s.changedProfiles) for (const day of days) write({ kind: 'profile', site, user, day, profile: s.profiles.get(user)?.get(day) ?? null })
+      s.changedProfiles.clear()
+    }
   }
 
   /** Puts back one stored entry of this stage (others are ignored); `restored` completes it. */

@@ -132,6 +132,10 @@ describe('the state codec', () => {
       { kind: 'epoch', site: 's', epoch: 9, state: { cells: [['__proto__', { impressions: 1, clicks: 0 }]], shown: [['l', ['__proto__']]], minutes: [] } },
       { kind: 'applied', from: 1, offset: 7, k: 2 },
       { kind: 'position', next: 42 },
+      { kind: 'row', site: 's', item: 'toJSON', row: { total: 1, next: [['__proto__', 1]], attrs: { ['__proto__']: { category: 'constructor' } } } },
+      { kind: 'row', site: 's', item: '__proto__', row: null },
+      { kind: 'take', site: 's', item: 'a\0b', epoch: 7, cell: { impressions: 3, clicks: 1 } },
+      { kind: 'clicks', site: 's', item: '1:', minute: 99, clicks: 4 },
     ]
     const keys = new Set<string>()
     for (const entry of entries) {

@@ -16,14 +16,13 @@ export interface ModelSetup extends CountStageOptions {
  * two stages with the increments topic between them. Rows, trending and profiles are read from `counts`.
  */
 export class Model {
-  readonly options: ModelOptions
   readonly sessions: SessionStage
   readonly counts: CountStage
 
   constructor(options: Partial<ModelOptions> = {}, { dedupe, ...setup }: ModelSetup = {}) {
-    this.options = modelOptions(options)
-    this.sessions = new SessionStage(this.options, { dedupe })
-    this.counts = new CountStage(this.options, setup)
+    const o = modelOptions(options)
+    this.sessions = new SessionStage(o, { dedupe })
+    this.counts = new CountStage(o, setup)
   }
 
   /** Applies one event the log received at `receivedAt`. */

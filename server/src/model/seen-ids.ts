@@ -18,11 +18,6 @@ export class SeenIds {
   #hashLo = 0
   #hashHi = 0
 
-  /** How many ids are remembered. */
-  get size(): number {
-    return this.#size
-  }
-
   /** Remembers that the log received `id` of `site` at `receivedAt`; false when it was seen before. */
   add(site: string, id: string, receivedAt: number): boolean {
     this.#hash(site, id)

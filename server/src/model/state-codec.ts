@@ -1,11 +1,13 @@
 import { packExact as pack, unpackExact as unpack } from '../msgpack'
-import type { DailyProfile } from '../profiles/daily-profile'
+import type { ModelRow } from '@sequitur/sdk/protocol'
+import type { DailyProfile } from '../profiles'
 import type { Kind, SessionPoint } from './session-links'
-import type { EpochState } from './take-rates'
+import type { Cell, EpochState } from './take-rates'
 
 /**
- * Every kind of state the model keeps, one type each: what the embedded store's table and the Kafka
- * changelogs hold alike, through the one codec below. A `null` value deletes the entry.
+ * Every kind of keyed record the model writes, one type each, through the one codec below: its state
+ * (what the embedded store's table and the Kafka changelogs hold alike) and what Kafka mode publishes
+ * for the edges (rows, profiles, trending). A `null` value deletes the entry.
  */
 export type StateEntry =
   /** A site's event time (ms). */
@@ -24,6 +26,12 @@ export type StateEntry =
   | { kind: 'applied'; from: number; offset: number; k: number }
   /** The input position the state reflects (embedded: the log's; Kafka: the next input offset). */
   | { kind: 'position'; next: number }
+  /** Published: an item's row; null once it emptied. */
+  | { kind: 'row'; site: string; item: string; row: ModelRow | null }
+  /** Published: an item's impressions and clicks in a trending epoch. */
+  | { kind: 'take'; site: string; item: string; epoch: number; cell: Cell }
+  /** Published: an item's clicks in one minute (the recent-clicks feature). */
+  | { kind: 'clicks'; site: string; item: string; minute: number; clicks: number }
 
 /** A state entry as stored: its key and its value (`null` deletes the key). */
 export type EncodedEntry = readonly [key: string, value: Buffer | null]
@@ -56,6 +64,12 @@ export function encodeEntry(e: StateEntry): EncodedEntry {
       return [`a${e.from};`, pack([e.offset, e.k])]
     case 'position':
       return ['o', pack(e.next)]
+    case 'row':
+      return [`r${s(e.site)}${s(e.item)}`, e.row && pack(e.row)]
+    case 'take':
+      return [`k${s(e.site)}${s(e.item)}${e.epoch};`, pack([e.cell.impressions, e.cell.clicks])]
+    case 'clicks':
+      return [`m${s(e.site)}${s(e.item)}${e.minute};`, pack(e.clicks)]
   }
 }
 
@@ -107,6 +121,14 @@ export function decodeEntry(key: string, value: Buffer | null): StateEntry {
     }
     case 'o':
       return { kind: 'position', next: v as number }
+    case 'r':
+      return { kind: 'row', site: r.string(), item: r.string(), row: v as ModelRow | null }
+    case 'k': {
+      const [impressions, clicks] = v as [number, number]
+      return { kind: 'take', site: r.string(), item: r.string(), epoch: r.number(), cell: { impressions, clicks } }
+    }
+    case 'm':
+      return { kind: 'clicks', site: r.string(), item: r.string(), minute: r.number(), clicks: v as number }
     default:
       throw new Error(`unknown state key ${JSON.stringify(key.slice(0, 40))}`)
   }

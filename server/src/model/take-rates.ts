@@ -46,11 +46,6 @@ export class TakeRates {
     return Math.floor(ts / this.#o.epochMs)
   }
 
-  /** The site's event time. */
-  get time(): number {
-    return this.#time
-  }
-
   /** Moves the site's time forward, forgetting what nothing can join nor rank any more; returns the epochs forgotten. */
   advance(time: number): number[] {
     if (time <= this.#time) return []

@@ -6,7 +6,7 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { existsSync, writeFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
-import { SqliteLog } from '../log/sqlite-log'
+import { SqliteLog } from '../log'
 
 const { file } = workerData as { file: string }
 const marker = `${file}.crashed`

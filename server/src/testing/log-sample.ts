@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import type { EventSink, EventSource, LogRecord } from '../log/event-log'
+import type { EventSink, EventSource, LogRecord } from '../log'
 
 /** A click with a fixed session and time. */
 export const click = (id: string, item = 'A'): Event => ({ id, type: 'click', item, session: 's', ts: 1 })

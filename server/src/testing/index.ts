@@ -1,0 +1,3 @@
+/** Helpers for tests of whole servers and logs (not shipped). */
+export { appendSample, click, tempLogFile } from './log-sample'
+export { clickSessions, ITEMS, offlineRows, postUntilAccepted, servedRows } from './traffic'

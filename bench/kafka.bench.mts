@@ -29,13 +29,13 @@ const edge = await spawnNode(env('edge'))
 const applied = () => appliedEvents(processor.url)
 
 /**
- * The aggregator has caught up when its lag on every increments partition is down to transaction
- * markers (one per sessionizer producer at most) and no longer moves.
+ * Stage 2 (counts) has caught up when its lag on every increments partition is down to transaction
+ * markers (one per stage-1 producer at most) and no longer moves.
  */
 let lastLags = ''
 async function aggregated(): Promise<boolean> {
   const text = await (await fetch(`${processor.url}/metrics`)).text()
-  const lags = [...text.matchAll(/^sequitur_consumer_lag\{group="[^"]*-aggregator"[^}]*\} (\d+)/gm)].map((m) => Number(m[1]))
+  const lags = [...text.matchAll(/^sequitur_consumer_lag\{group="[^"]*-counts"[^}]*\} (\d+)/gm)].map((m) => Number(m[1]))
   const same = lags.join() === lastLags
   lastLags = lags.join()
   return lags.length > 0 && lags.every((lag) => lag <= 4) && same

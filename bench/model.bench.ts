@@ -37,21 +37,24 @@ const runs = quick ? 3 : 7
 const gc = (globalThis as { gc?: () => void }).gc
 if (!gc) throw new Error('run with node --expose-gc')
 
-// 1. The model update: every click through the model core (both stages: sessions, links, daily counts).
-const clicks = sessions.map((s) => s.items.map((item, i) => ({ id: `${s.id}:${i}`, type: 'click' as const, session: s.id, item, ts: 0 }))).flat()
+// 1. The model update: every interaction through the model core (both stages: sessions, links,
+// daily counts). Views, as before the core: clicks also feed trending (measured apart).
+const views = sessions.map((s) => s.items.map((item, i) => ({ id: `${s.id}:${i}`, type: 'view' as const, session: s.id, item, ts: 0 }))).flat()
+const clicks = views.map((v) => ({ ...v, type: 'click' as const }))
 const BATCH = 2000
-function update(withRows: boolean): number {
+function update(events: typeof views | typeof clicks, withRows: boolean): number {
   const model = new Model(options, { trackChanges: false })
   const start = performance.now()
-  for (let i = 0; i < clicks.length; i++) {
-    model.observe('bench', clicks[i]!, 0)
-    if (withRows && (i % BATCH === BATCH - 1 || i === clicks.length - 1)) for (const item of model.counts.drainRows().get('bench')?.keys() ?? []) model.counts.rowOf('bench', item)
+  for (let i = 0; i < events.length; i++) {
+    model.observe('bench', events[i]!, 0)
+    if (withRows && (i % BATCH === BATCH - 1 || i === events.length - 1)) for (const item of model.counts.drainRows().get('bench')?.keys() ?? []) model.counts.rowOf('bench', item)
   }
-  return clicks.length / ((performance.now() - start) / 1000)
+  return events.length / ((performance.now() - start) / 1000)
 }
-update(false) // warm-up
-const updateRates = Array.from({ length: runs }, () => update(false))
-const withRowRates = Array.from({ length: runs }, () => update(true))
+update(views, false) // warm-up
+const updateRates = Array.from({ length: runs }, () => update(views, false))
+const withRowRates = Array.from({ length: runs }, () => update(views, true))
+const withTrendingRates = Array.from({ length: runs }, () => update(clicks, false))
 
 // 2. Memory per kept edge: the increments are computed first, then only the store is measured.
 const links = new SessionLinks()
@@ -105,14 +108,15 @@ report(
   [
     `Data: ${dataset}, ${sessions.length} sessions, ${clicks.length} clicks, window ${options.windowDays} days, top ${options.topK} next / 50 related.`,
     `Model update: all clicks through the model core's two stages (Model.observe: sessions, next + related links, daily counts) in memory, ${runs} runs after 1 warm-up, median;`,
-    `"with rows" also derives the row of every item changed, per ${BATCH} events (what the processor publishes).`,
+    `"with rows" also derives the row of every item changed, per ${BATCH} events (what the processor publishes); "with trending": the same as clicks, which also feed trending (recent clicks per minute).`,
     `Memory: V8 heap + array buffers after gc, before and after adding every increment (${increments.length}) to an empty store; edges = distinct (item, next item) pairs of both statistics (${stores[0]!.edges}); median of ${stores.length}.`,
-    `Runs: update ${updateRates.map(Math.round).join(', ')}; with rows ${withRowRates.map(Math.round).join(', ')} events/s; store ${stores.map((x) => (x.bytes / x.edges).toFixed(1)).join(', ')} bytes/edge.`,
+    `Runs: update ${updateRates.map(Math.round).join(', ')}; with rows ${withRowRates.map(Math.round).join(', ')}; with trending ${withTrendingRates.map(Math.round).join(', ')} events/s; store ${stores.map((x) => (x.bytes / x.edges).toFixed(1)).join(', ')} bytes/edge.`,
     `Slice: msgpack bytes of the rows (next + related) of ${slices.length} sessions of 10 distinct items; the largest is reported.`,
   ].join('\n'),
   {
     processor_events_per_s: Math.round(median(updateRates)),
     processor_with_rows_events_per_s: Math.round(median(withRowRates)),
+    processor_with_trending_events_per_s: Math.round(median(withTrendingRates)),
     server_bytes_per_edge: round(bytesPerEdge, 1),
     slice_bytes_per_session: Math.max(...slices),
     slice_bytes_per_session_p50: median(slices),

@@ -53,14 +53,14 @@ export interface CountStageOptions {
  */
 export class CountStage implements Increments {
   readonly #o: ModelOptions
-  readonly #catalog: NonNullable<CountStageOptions['catalog']>
+  readonly #catalog: CountStageOptions['catalog']
   readonly #track: boolean
   readonly #sites = new Map<string, SiteCounts>()
   /** The row the next cells go to. */
   #current: SiteCounts | undefined
   #src = ''
 
-  constructor(options: ModelOptions, { catalog = () => undefined, trackChanges = true }: CountStageOptions = {}) {
+  constructor(options: ModelOptions, { catalog, trackChanges = true }: CountStageOptions = {}) {
     this.#o = options
     this.#catalog = catalog
     this.#track = trackChanges
@@ -92,7 +92,8 @@ export class CountStage implements Increments {
   row(site: string, src: string, time: number): void {
     const s = (this.#current = this.#site(site))
     this.#src = src
-    s.rows.set(src, Math.max(s.rows.get(src) ?? 0, time))
+    const before = s.rows.get(src)
+    if (before === undefined || before < time) s.rows.set(src, time)
   }
 
   cell(kind: Kind, dst: string, day: number, n: number): void {
@@ -105,12 +106,12 @@ export class CountStage implements Increments {
     if (!this.#track) return
     const epoch = s.rates.epochOf(time)
     s.epochs.add(epoch)
-    if (kind === 'click') getOrAdd(s.minutes, Math.floor(time / MINUTE_MS), () => new Set()).add(item)
-    if (joined) getOrAdd(s.cells, epoch, () => new Set()).add(item)
+    if (kind === 'click') addTo(s.minutes, Math.floor(time / MINUTE_MS), item)
+    if (joined) addTo(s.cells, epoch, item)
   }
 
   profile(site: string, user: string, day: number, item: string): void {
-    const attributes = this.#catalog(site, item)
+    const attributes = this.#catalog?.(site, item)
     if (!attributes) return
     const s = this.#site(site)
     const days = getOrAdd(s.profiles, user, () => new Map())
@@ -121,7 +122,9 @@ export class CountStage implements Increments {
   /** The row of `item` with its items' attributes, or null when nothing was clicked after or near it in the window. */
   rowOf(site: string, item: string): ModelRow | null {
     const counted = this.#sites.get(site)?.counts.row(item)
-    return counted ? withAttributes(counted, item, (id) => this.#catalog(site, id)) : null
+    if (!counted) return null
+    const catalog = this.#catalog
+    return catalog ? withAttributes(counted, item, (id) => catalog(site, id)) : counted
   }
 
   /** The rows that changed since the last call, per site: item → latest event time behind the change (0: the window moved). */
@@ -208,6 +211,8 @@ export class CountStage implements Increments {
   }
 
   #site(site: string): SiteCounts {
+    const known = this.#sites.get(site)
+    if (known) return known
     return getOrAdd(this.#sites, site, () => ({
       time: -Infinity,
       counts: new RowCounts({ ...this.#o, trackChanges: this.#track }),
@@ -222,4 +227,11 @@ export class CountStage implements Increments {
       minutes: new Map(),
     }))
   }
+}
+
+/** Adds `item` to the set of `key`. */
+function addTo(sets: Map<number, Set<string>>, key: number, item: string): void {
+  const set = sets.get(key)
+  if (set) set.add(item)
+  else sets.set(key, new Set([item]))
 }

@@ -94,7 +94,17 @@ function reference(stream: readonly Received[]) {
     for (const byItem of cells.values()) for (const [item, c] of byItem) if (c.impressions === 0 && c.clicks === 0) byItem.delete(item)
     return rankTrending(cells, Math.floor(s.time / O.epochMs), O, 50)
   }
-  return { rows, trending }
+  const recent = (site: string) => {
+    const s = sites.get(site)
+    const out = new Map<string, number>()
+    const now = Math.floor((s?.time ?? 0) / MIN)
+    for (const [kind, item, , time] of s?.takes ?? []) {
+      const minute = Math.floor(time / MIN)
+      if (kind === 'click' && minute > now - 10 && minute <= now) out.set(item, (out.get(item) ?? 0) + 1)
+    }
+    return out
+  }
+  return { rows, trending, recent }
 }
 
 const ITEMS = ['A', 'B', 'C', 'D', '__proto__', 'constructor', 'total', 'a\0b', '3:x']
@@ -149,6 +159,7 @@ describe('the model core against a plain reference', () => {
       for (const site of ['shop', 'other']) {
         for (const item of ITEMS) expect(model.counts.rowOf(site, item), `seed ${seed}, ${site}, row ${JSON.stringify(item)}`).toEqual(ref.rows(site, item))
         expect(model.counts.trending(site, 50), `seed ${seed}, ${site}, trending`).toEqual(ref.trending(site))
+        expect(new Map(Object.entries(model.counts.recent(site))), `seed ${seed}, ${site}, recent`).toEqual(ref.recent(site))
       }
     }
   })

@@ -4,7 +4,7 @@ import { getOrAdd } from './get-or-add'
 import type { Increments } from './increments'
 import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions } from './rules'
 import { SeenIds } from './seen-ids'
-import { forEachLink, SessionLinks } from './session-links'
+import { forEachLink, SessionLinks, type Kind } from './session-links'
 import type { StateEntry } from './state-codec'
 
 /** What became of an event: counted (`applied`), a repeated id, or too late for trending (counted otherwise). */
@@ -36,6 +36,16 @@ export class SessionStage {
   readonly #parts = new Map<number, number[]>()
   readonly #forgotten: Array<[day: number, part: number]> = []
   #nextPart = 0
+  /** The link being told (`#link`): one visitor for every event, not a closure each. */
+  #out!: Increments
+  #linkSite = ''
+  #linkTime = 0
+  #linkDay = 0
+  #linkRow: string | undefined
+  readonly #link = (src: string, kind: Kind, dst: string, n: number): void => {
+    if (src !== this.#linkRow) this.#out.row(this.#linkSite, (this.#linkRow = src), this.#linkTime)
+    this.#out.cell(kind, dst, this.#linkDay, n)
+  }
 
   constructor(options: ModelOptions, { dedupe = false }: { dedupe?: boolean } = {}) {
     this.#o = options
@@ -74,11 +84,12 @@ export class SessionStage {
     s.ended.delete(event.session)
     const day = dayOf(time)
     if (day >= windowStart(dayOf(s.time), this.#o.windowDays)) {
-      let row: string | undefined
-      forEachLink(previous, event.item, (src, kind, dst, n) => {
-        if (src !== row) out.row(site, (row = src), time)
-        out.cell(kind, dst, day, n)
-      })
+      this.#out = out
+      this.#linkSite = site
+      this.#linkTime = time
+      this.#linkDay = day
+      this.#linkRow = undefined
+      forEachLink(previous, event.item, this.#link)
       if (event.user !== undefined) out.profile(site, event.user, day, event.item)
     }
     return late ? 'late' : 'applied'
@@ -134,6 +145,8 @@ export class SessionStage {
   }
 
   #site(site: string): SiteSessions {
-    return getOrAdd(this.#sites, site, () => ({ time: -Infinity, links: new SessionLinks(), clockMoved: false, moved: new Set(), ended: new Set() }))
+    let s = this.#sites.get(site)
+    if (!s) this.#sites.set(site, (s = { time: -Infinity, links: new SessionLinks(), clockMoved: false, moved: new Set(), ended: new Set() }))
+    return s
   }
 }

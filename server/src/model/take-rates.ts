@@ -49,7 +49,10 @@ export class TakeRates {
   /** Moves the site's time forward, forgetting what nothing can join nor rank any more; returns the epochs forgotten. */
   advance(time: number): number[] {
     if (time <= this.#time) return []
+    const sameMinute = Math.floor(time / MINUTE_MS) === Math.floor(this.#time / MINUTE_MS)
     this.#time = time
+    // Nothing expires within a minute.
+    if (sameMinute) return []
     const keep = this.epochOf(time) - this.#o.horizonEpochs - 1
     const forgotten: number[] = []
     for (const epoch of this.#cells.keys()) if (epoch < keep) forgotten.push(epoch)
@@ -74,11 +77,17 @@ export class TakeRates {
   /** Counts a click; true when it joined an impression of its list (in its epoch or the one before). */
   click(item: string, list: string | undefined, time: number): boolean {
     const minute = Math.floor(time / MINUTE_MS)
-    const clicks = getOrAdd(this.#minutes, minute, () => new Map<string, number>())
+    let clicks = this.#minutes.get(minute)
+    if (!clicks) this.#minutes.set(minute, (clicks = new Map()))
     clicks.set(item, (clicks.get(item) ?? 0) + 1)
     const epoch = this.epochOf(time)
+    // Every epoch with activity has its cells (perhaps none), so it is persisted and forgotten as a whole.
+    let cells = this.#cells.get(epoch)
+    if (!cells) this.#cells.set(epoch, (cells = new Map()))
     if (list === undefined || !(this.#shown.get(epoch)?.get(list)?.has(item) || this.#shown.get(epoch - 1)?.get(list)?.has(item))) return false
-    this.#cell(epoch, item).clicks++
+    const cell = cells.get(item)
+    if (cell) cell.clicks++
+    else cells.set(item, { impressions: 0, clicks: 1 })
     return true
   }
 

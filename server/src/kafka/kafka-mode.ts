@@ -37,11 +37,11 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       metrics.rowsPublished.inc(rows)
       if (late > 0) metrics.lateEvents.inc(late)
     }
-    const [sessionizer, aggregator] = await Promise.all([
+    const [sessions, counts] = await Promise.all([
       startStageThread({ ...options, stage: 'sessions' }, onCommit, log),
       startStageThread({ ...options, stage: 'counts' }, onCommit, log),
     ])
-    stops.unshift(() => sessionizer.stop(), () => aggregator.stop())
+    stops.unshift(() => sessions.stop(), () => counts.stop())
     groups.push({ group: `${prefix}-sessions`, topic: topics.events }, { group: `${prefix}-counts`, topic: topics.increments })
   }
 

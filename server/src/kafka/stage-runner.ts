@@ -5,7 +5,7 @@ import type { Admin, Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
 import { PartitionStore } from './partition-store'
 import { sendWaves } from './record-size'
 import { decodeEntry, encodeEntry } from '../model'
-import { bundleOf, MARKER_KEY, unbundle, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
+import { bundleOf, latestState, MARKER_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
 
 /** How long a transaction may stay open; a crashed owner's open transaction is aborted after it. */
 const TRANSACTION_TIMEOUT_MS = 10_000
@@ -267,25 +267,19 @@ export class StageRunner {
       store.wipe()
       from = 0
     }
-    let next = -1
-    const load = (key: string, value: Buffer | null) => {
-      for (const r of unbundle({ key, value })) {
-        const entry = decodeEntry(r.key, r.value)
-        if (entry.kind === 'position') next = entry.next
-        else task.restore(entry)
-      }
-    }
-    let loaded = 0
-    for (const { key, value } of store.entries()) {
-      load(key, value)
-      loaded++
-    }
+    // The store's entries, then the changelog's tail: each key once, at its latest value.
+    const stored = [...store.entries()]
     const { records, end } = await this.#replay(partition, token, from)
-    for (const { key, value } of records) load(key, value)
+    let next = -1
+    for (const [key, value] of latestState([...stored, ...records])) {
+      const entry = decodeEntry(key, value)
+      if (entry.kind === 'position') next = entry.next
+      else task.restore(entry)
+    }
     store.apply(records, end)
     task.restored()
     this.#o.log?.(
-      `${this.#o.groupId}: partition ${partition}: ${loaded} keys from the embedded store, ${records.length} changelog records from offset ${from}; resuming at input offset ${next}`,
+      `${this.#o.groupId}: partition ${partition}: ${stored.length} keys from the embedded store, ${records.length} changelog records from offset ${from}; resuming at input offset ${next}`,
     )
     return next
   }

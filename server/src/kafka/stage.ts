@@ -71,3 +71,15 @@ export function unbundle(record: ChangelogRecord): ChangelogRecord[] {
   if (!record.key.startsWith(BUNDLE_KEY) || !record.value) return [record]
   return (unpack(record.value) as Array<[string, Buffer | null]>).map(([key, value]) => ({ key, value }))
 }
+
+/**
+ * The state a changelog's records (bundles unbundled) leave: each key once, at its latest value,
+ * deletions gone. A changelog may hold several values of a key (a cell grows in many transactions,
+ * compaction keeps one only eventually): a restore applies this, never the records one by one.
+ */
+export function latestState(records: Iterable<ChangelogRecord>): Map<string, Buffer> {
+  const state = new Map<string, Buffer | null>()
+  for (const record of records) for (const { key, value } of unbundle(record)) state.set(key, value)
+  for (const [key, value] of state) if (!value) state.delete(key)
+  return state as Map<string, Buffer>
+}

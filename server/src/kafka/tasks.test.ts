@@ -5,7 +5,7 @@ import { decodeEntry, Model, modelOptions } from '../model'
 import { CountTask } from './count-task'
 import { encodeEvents } from './event-records'
 import { SessionTask } from './session-task'
-import type { ChangelogRecord, InputRecord, OutputRecord, StageTask } from './stage'
+import { latestState, type ChangelogRecord, type InputRecord, type OutputRecord, type StageTask } from './stage'
 
 const T = 500 * DAY_MS
 const model = modelOptions()
@@ -44,9 +44,12 @@ function pipeline(sessions = sessionTask(), counts = countTasks()) {
   return { run, rows, logs, sessions, counts }
 }
 
-/** A fresh task restored from a changelog, as a new owner of the partition would. */
+/** A fresh task restored from a changelog, as a new owner of the partition does (`latestState`). */
 function restoreInto<T extends StageTask>(task: T, log: ChangelogRecord[]): T {
-  for (const r of log) task.restore(decodeEntry(r.key, r.value))
+  for (const [key, value] of latestState(log)) {
+    const entry = decodeEntry(key, value)
+    if (entry.kind !== 'position') task.restore(entry)
+  }
   task.restored()
   return task
 }
@@ -87,6 +90,19 @@ describe('the Kafka tasks', () => {
     )
     resumed.run([...events.slice(6), events[0]!])
     for (const item of ['A', 'B', 'C', 'D']) expect(resumed.rows.get(item) ?? split.rows.get(item)).toEqual(whole.rows.get(item))
+  })
+
+  it('restore a cell, a session and a profile written in several transactions, and a session deleted since, to their last state', () => {
+    const p = pipeline()
+    p.run([click('s', 'A'), click('s', 'B')])
+    p.run([click('t', 'A'), click('t', 'B')])
+    p.run([click('u', 'A', T + 2 * DAY_MS)]) // ends s and t
+    const again = pipeline(restoreInto(sessionTask(), p.logs.s), countTasks().map((t, i) => restoreInto(t, p.logs.c[i]!)))
+    again.run([click('u', 'B', T + 2 * DAY_MS), click('s', 'C', T + 2 * DAY_MS)])
+    const once = pipeline()
+    for (const batch of [[click('s', 'A'), click('s', 'B')], [click('t', 'A'), click('t', 'B')], [click('u', 'A', T + 2 * DAY_MS)], [click('u', 'B', T + 2 * DAY_MS), click('s', 'C', T + 2 * DAY_MS)]]) once.run(batch)
+    for (const item of ['A', 'B', 'C']) expect(again.rows.get(item) ?? p.rows.get(item)).toEqual(once.rows.get(item))
+    expect(again.rows.get('A')).toMatchObject({ total: 3, next: [['B', 3]] })
   })
 
   it('skip increments delivered twice (a producer retry), and count each event once when an old and a new owner both processed it', () => {

@@ -1,6 +1,6 @@
 import { DAY_MS } from '../clock'
 import { encodeEntry, type StateEntry } from '../model'
-import type { DailyProfile } from '../profiles'
+import type { DailyProfile } from '../model'
 import { KvStore, openDb, type Db } from '../state'
 
 /** The layout of the model's state: 3 is the state codec's entries in one table. */

@@ -1,7 +1,9 @@
 /** The model core: its rules, its two stages, its state codec. Pure: no runtime, no I/O. */
+export { attributesOf, emptyProfile, observeItem, withDicts, type DailyProfile, type Moments } from './daily-profile'
 export { CountStage, type CountStageOptions, type TrendingChange } from './count-stage'
 export type { Increments } from './increments'
 export { Model, type ModelSetup } from './model'
+export { withAttributes } from './row-attributes'
 export { DEFAULT_MODEL_OPTIONS, eventTime, MAX_AHEAD_MS, modelOptions, type ModelOptions } from './rules'
 export { SessionStage, type Outcome } from './session-stage'
 export { BACKWARD_WEIGHTS, forEachLink, FORWARD_WEIGHTS, type Kind, type SessionPoint } from './session-links'

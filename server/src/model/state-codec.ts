@@ -1,6 +1,6 @@
 import { packExact as pack, unpackExact as unpack } from '../msgpack'
 import type { ModelRow } from '@sequitur/sdk/protocol'
-import type { DailyProfile } from '../profiles'
+import type { DailyProfile } from './daily-profile'
 import type { Kind, SessionPoint } from './session-links'
 import type { Cell, EpochState } from './take-rates'
 

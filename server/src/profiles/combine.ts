@@ -1,5 +1,5 @@
 import { dict, type ProfileAnswer } from '@sequitur/sdk/protocol'
-import type { DailyProfile } from './daily-profile'
+import type { DailyProfile } from '../model'
 
 /**
  * Combines daily profiles of the `days` days up to `today`, each weighted 0.5^(age / halfLife):

@@ -1,4 +1,4 @@
-import type { DailyProfile } from './daily-profile'
+import type { DailyProfile } from '../model'
 import type { ProfileView } from './profile-view'
 
 /** Users' daily profiles held in memory: what a Kafka-mode edge materializes from the profiles topic. */

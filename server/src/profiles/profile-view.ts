@@ -1,4 +1,4 @@
-import type { DailyProfile } from './daily-profile'
+import type { DailyProfile } from '../model'
 
 /** Where an edge reads users' daily profiles from. */
 export interface ProfileView {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { combine } from './combine'
-import { emptyProfile, observeItem } from './daily-profile'
+import { emptyProfile, observeItem } from '../model'
 
 const lamp = { id: 'L', category: 'lamps', color: 'amber', price: 40 }
 const mug = { id: 'M', category: 'mugs', color: 'teal', price: 10, attrs: { volume: 300, glaze: 'matte' } }

@@ -54,11 +54,7 @@ const TRIM_EVERY_MS = 3_600_000
  * reloads the last commit and replays the log after it: nothing is lost or counted twice.
  */
 export class Processor implements ProfileView, TrendingView {
-  readonly #o: Omit<ProcessorOptions, 'clock' | 'batchSize' | 'commitIntervalMs' | 'logRetentionDays'>
-  readonly #clock: Clock
-  readonly #batchSize: number
-  readonly #commitIntervalMs: number
-  readonly #logRetentionDays: number
+  readonly #o: ProcessorOptions & Required<Pick<ProcessorOptions, 'clock' | 'batchSize' | 'commitIntervalMs' | 'logRetentionDays'>>
   #model!: Model
   /** The last log position applied in memory, and the last committed. */
   #position = 0
@@ -78,11 +74,7 @@ export class Processor implements ProfileView, TrendingView {
   #idleCommit: ReturnType<typeof setTimeout> | undefined
 
   constructor({ clock = systemClock, batchSize = 5000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
-    this.#o = rest
-    this.#clock = clock
-    this.#batchSize = batchSize
-    this.#commitIntervalMs = commitIntervalMs
-    this.#logRetentionDays = logRetentionDays
+    this.#o = { clock, batchSize, commitIntervalMs, logRetentionDays, ...rest }
     this.#lastCommit = clock()
     this.#writer = rest.writer ?? writeHere(rest)
     rest.rows.deriveWith((site, item) => this.#model.counts.rowOf(site, item))
@@ -115,7 +107,7 @@ export class Processor implements ProfileView, TrendingView {
     let read = 0
     for (;;) {
       if (this.#recovering) break
-      const records = this.#o.source.read(this.#position, this.#batchSize)
+      const records = this.#o.source.read(this.#position, this.#o.batchSize)
       if (records.length === 0) break
       this.#applySafely(records)
       read += records.length
@@ -143,9 +135,9 @@ export class Processor implements ProfileView, TrendingView {
     setImmediate(() => {
       this.#scheduled = false
       if (!this.#unsubscribe || this.#recovering) return undefined
-      const records = this.#o.source.read(this.#position, this.#batchSize)
+      const records = this.#o.source.read(this.#position, this.#o.batchSize)
       if (records.length > 0) this.#applySafely(records)
-      const wait = this.#commitIntervalMs - (this.#clock() - this.#lastCommit)
+      const wait = this.#o.commitIntervalMs - (this.#o.clock() - this.#lastCommit)
       if (records.length > 0) {
         if (wait <= 0) this.#commit()
         return this.#schedule()
@@ -203,7 +195,7 @@ export class Processor implements ProfileView, TrendingView {
 
   /** Hands what was applied since the last plan to the writer, as one plan with its position. */
   #commit(): void {
-    this.#lastCommit = this.#clock()
+    this.#lastCommit = this.#o.clock()
     if (this.#position === this.#planned || this.#recovering) return
     const position = this.#position
     const epoch = this.#epoch
@@ -264,9 +256,9 @@ export class Processor implements ProfileView, TrendingView {
   }
 
   #trim(): void {
-    const now = this.#clock()
+    const now = this.#o.clock()
     if (now - this.#lastTrim < TRIM_EVERY_MS) return
     this.#lastTrim = now
-    this.#o.source.trim(this.#committed, now - this.#logRetentionDays * DAY_MS)
+    this.#o.source.trim(this.#committed, now - this.#o.logRetentionDays * DAY_MS)
   }
 }

@@ -70,11 +70,7 @@ export class CountTask implements StageTask {
     for (const [site, items] of this.#stage.drainRows()) {
       for (const [item, ts] of items) publish(rowsTopic, { kind: 'row', site, item, row: this.#stage.rowOf(site, item) }, ts > 0 ? { [EVENT_TS_HEADER]: String(ts) } : undefined)
     }
-    for (const { site, time, cells, minutes } of this.#stage.drainTrending()) {
-      publish(trendingTopic, { kind: 'clock', site, time })
-      for (const [item, epoch, cell] of cells) publish(trendingTopic, { kind: 'take', site, item, epoch, cell })
-      for (const [item, minute, clicks] of minutes) publish(trendingTopic, { kind: 'clicks', site, item, minute, clicks })
-    }
+    this.#stage.drainTrending((entry) => publish(trendingTopic, entry))
     this.#stage.drainState(write)
     return { outputs, changelog }
   }

@@ -8,7 +8,7 @@ import { RowCounts } from './row-counts'
 import type { ModelOptions } from './rules'
 import type { Kind } from './session-links'
 import type { StateEntry } from './state-codec'
-import { MINUTE_MS, TakeRates, type Cell } from './take-rates'
+import { MINUTE_MS, TakeRates } from './take-rates'
 
 /** One site's counts, profiles and take rates, and what changed since the last drain. */
 interface SiteCounts {
@@ -27,14 +27,6 @@ interface SiteCounts {
   epochs: Set<number>
   cells: Map<number, Set<string>>
   minutes: Map<number, Set<string>>
-}
-
-/** What the count stage publishes of trending since the last drain. */
-export interface TrendingChange {
-  site: string
-  time: number
-  cells: Array<[item: string, epoch: number, cell: Cell]>
-  minutes: Array<[item: string, minute: number, clicks: number]>
 }
 
 /** Options of the count stage. */
@@ -154,19 +146,16 @@ export class CountStage implements Increments {
     return this.#sites.get(site)?.rates.recentClicks() ?? dict()
   }
 
-  /** The trending cells and minutes that changed since the last call, with each site's time. */
-  drainTrending(): TrendingChange[] {
-    const out: TrendingChange[] = []
+  /** What the edges need of trending that changed since the last call: each site's time, its changed cells and minutes. */
+  drainTrending(publish: (entry: StateEntry) => void): void {
     for (const [site, s] of this.#sites) {
       if (s.cells.size === 0 && s.minutes.size === 0 && !s.clockMoved) continue
-      const change: TrendingChange = { site, time: s.time, cells: [], minutes: [] }
-      for (const [epoch, items] of s.cells) for (const item of items) change.cells.push([item, epoch, s.rates.cell(epoch, item)])
-      for (const [minute, items] of s.minutes) for (const item of items) change.minutes.push([item, minute, s.rates.minuteClicks(minute, item)])
+      publish({ kind: 'clock', site, time: s.time })
+      for (const [epoch, items] of s.cells) for (const item of items) publish({ kind: 'take', site, item, epoch, cell: s.rates.cell(epoch, item) })
+      for (const [minute, items] of s.minutes) for (const item of items) publish({ kind: 'clicks', site, item, minute, clicks: s.rates.minuteClicks(minute, item) })
       s.cells.clear()
       s.minutes.clear()
-      out.push(change)
     }
-    return out
   }
 
   /** The state written since the last drain, as entries to store. */

@@ -21,14 +21,11 @@ export class SeenIds {
   /** Remembers that the log received `id` of `site` at `receivedAt`; false when it was seen before. */
   add(site: string, id: string, receivedAt: number): boolean {
     this.#hash(site, id)
-    const lo = this.#hashLo
-    const hi = this.#hashHi
-    if (this.#has(lo, hi)) return false
     const day = Math.floor(receivedAt / DAY_MS)
-    this.#insert(lo, hi, day)
+    if (!this.#insert(this.#hashLo, this.#hashHi, day)) return false
     let fresh = this.#fresh.get(day)
     if (!fresh) this.#fresh.set(day, (fresh = []))
-    fresh.push(lo, hi)
+    fresh.push(this.#hashLo, this.#hashHi)
     return true
   }
 
@@ -41,7 +38,7 @@ export class SeenIds {
 
   /** Puts back hashes received on `day` (as `drain` gave them). */
   restore(day: number, hashes: Uint32Array): void {
-    for (let i = 0; i + 1 < hashes.length; i += 2) if (!this.#has(hashes[i]!, hashes[i + 1]!)) this.#insert(hashes[i]!, hashes[i + 1]!, day)
+    for (let i = 0; i + 1 < hashes.length; i += 2) this.#insert(hashes[i]!, hashes[i + 1]!, day)
   }
 
   /** Forgets the ids received before `day`. */
@@ -50,23 +47,17 @@ export class SeenIds {
     for (const d of this.#fresh.keys()) if (d < day) this.#fresh.delete(d)
   }
 
-  #has(lo: number, hi: number): boolean {
-    const mask = this.#lo.length - 1
-    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
-      if (this.#lo[i] === EMPTY && this.#hi[i] === EMPTY) return false
-      if (this.#lo[i] === lo && this.#hi[i] === hi) return true
-    }
-  }
-
-  #insert(lo: number, hi: number, day: number): void {
+  /** Adds a hash received on `day`; false (and nothing added) when it is there already. */
+  #insert(lo: number, hi: number, day: number): boolean {
     if ((this.#size + 1) * 2 > this.#lo.length) this.#rebuild(this.#lo.length * 2, () => true)
     const mask = this.#lo.length - 1
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask
-    while (this.#lo[i] !== EMPTY || this.#hi[i] !== EMPTY) i = (i + 1) & mask
+    for (; this.#lo[i] !== EMPTY || this.#hi[i] !== EMPTY; i = (i + 1) & mask) if (this.#lo[i] === lo && this.#hi[i] === hi) return false
     this.#lo[i] = lo
     this.#hi[i] = hi
     this.#day[i] = day
     this.#size++
+    return true
   }
 
   #rebuild(slots: number, keep: (day: number) => boolean): void {

@@ -1,6 +1,6 @@
 import { getOrAdd } from '../model/get-or-add'
 import type { TrendingItem } from '@sequitur/sdk/protocol'
-import { MINUTE_MS, rankTrending, sumRecent, type Cell, type ModelOptions } from '../model'
+import { MINUTE_MS, RECENT_MINUTES, rankTrending, sumRecent, type Cell, type ModelOptions } from '../model'
 import type { TrendingView } from './trending-view'
 
 interface SiteTrending {
@@ -26,7 +26,7 @@ export class MemoryTrendingView implements TrendingView {
     s.time = time
     const keep = Math.floor(time / this.options.epochMs) - this.options.horizonEpochs
     for (const epoch of s.cells.keys()) if (epoch < keep) s.cells.delete(epoch)
-    for (const minute of s.minutes.keys()) if (minute <= Math.floor(time / MINUTE_MS) - 10) s.minutes.delete(minute)
+    for (const minute of s.minutes.keys()) if (minute <= Math.floor(time / MINUTE_MS) - RECENT_MINUTES) s.minutes.delete(minute)
   }
 
   /** Stores (or, with `null`, forgets) one item's cell of one epoch. */

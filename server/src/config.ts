@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { resolve } from 'node:path'
 import { modelOptions, type ModelOptions } from './model'
+import type { SiteSettings } from './sites'
 
 const int = (min: number, max: number, fallback: number) =>
   v.pipe(
@@ -46,6 +47,7 @@ const EnvSchema = v.object({
   SEQUITUR_TRENDING_EPOCH_MINUTES: int(1, 24 * 60, 30),
   SEQUITUR_TRENDING_LATENESS_MINUTES: int(0, 24 * 60, 5),
   SEQUITUR_ADMIN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  SEQUITUR_OPERATOR_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   SEQUITUR_DEBUG_STAGES: v.optional(v.string()),
   SEQUITUR_ROLE: v.optional(v.picklist(['all', 'edge', 'processor'], 'must be one of all, edge, processor'), 'all'),
 })
@@ -64,8 +66,10 @@ export interface Config {
    * days an event id is remembered, the log's retention (`SEQUITUR_LOG_RETENTION_DAYS`, 7).
    */
   model: ModelOptions
-  /** Sites that may send events (`SEQUITUR_SITES`, comma-separated, default `demo`). */
+  /** Sites created on start when missing, open and unlimited (`SEQUITUR_SITES`, comma-separated, default `demo`). */
   sites: string[]
+  /** Settings of a site created without them: the model's window and top k, the log's retention. */
+  siteSettings: SiteSettings
   /** Days the log keeps events, and remembers their ids (`SEQUITUR_LOG_RETENTION_DAYS`, default 7). */
   logRetentionDays: number
   /** Kafka bootstrap brokers (`SEQUITUR_KAFKA_BROKERS`); embedded mode when absent. */
@@ -80,6 +84,8 @@ export interface Config {
   role: 'all' | 'edge' | 'processor'
   /** The `demo` site's admin secret (`SEQUITUR_ADMIN_SECRET`); generated and kept in the data dir when unset. */
   adminSecret: string | undefined
+  /** The operator API's token (`SEQUITUR_OPERATOR_TOKEN`); generated and kept in the data dir when unset. */
+  operatorToken: string | undefined
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -113,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dedupeDays: e.SEQUITUR_LOG_RETENTION_DAYS,
     }),
     sites: e.SEQUITUR_SITES,
+    siteSettings: { windowDays: e.SEQUITUR_WINDOW_DAYS, topK: e.SEQUITUR_TOP_K, retentionDays: e.SEQUITUR_LOG_RETENTION_DAYS },
     logRetentionDays: e.SEQUITUR_LOG_RETENTION_DAYS,
     kafkaBrokers: e.SEQUITUR_KAFKA_BROKERS?.length ? e.SEQUITUR_KAFKA_BROKERS : undefined,
     kafkaPartitions: e.SEQUITUR_KAFKA_PARTITIONS,
@@ -120,5 +127,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: e.SEQUITUR_ROLE,
     debugStages: Boolean(e.SEQUITUR_DEBUG_STAGES),
     adminSecret: e.SEQUITUR_ADMIN_SECRET,
+    operatorToken: e.SEQUITUR_OPERATOR_TOKEN,
   }
 }

@@ -7,6 +7,7 @@ import type { Metrics } from './metrics'
 import type { ProfileView } from './profiles/profile-view'
 import type { TrendingView } from './trending/trending-view'
 import type { RowView } from './state/row-table'
+import type { SiteRegistry } from './sites'
 
 /** What an edge serves from: where events go and where rows come from. */
 export interface EdgeParts {
@@ -18,6 +19,8 @@ export interface EdgeParts {
   profiles?: ProfileView
   /** Trending items, where this mode keeps them. */
   trending?: TrendingView
+  /** The registered sites (removing one also deletes its data in this mode). */
+  sites: SiteRegistry
 }
 
 /** A running mode: the edge parts when this process is an edge, and how to stop. */

@@ -1,6 +1,6 @@
 import type { Event, RowsAnswer, ServerMessage } from '@sequitur/sdk/protocol'
 import { pack, unpack } from 'msgpackr'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -264,11 +264,34 @@ describe('the catalog API (embedded)', () => {
     expect(((await res.json()) as { details: Array<{ path: string }> }).details[0]!.path).toBe('items.0.price')
   })
 
-  it('generates a secret on first start when none is configured, and keeps it', async () => {
-    const file = join(dir, 'admin-secret')
-    const generated = readFileSync(file, 'utf8').trim()
-    expect(generated.length).toBeGreaterThanOrEqual(24)
+  it('generates a secret on first start when none is configured, prints it once and keeps only its hash', async () => {
+    await server!.close()
+    rmSync(dir, { recursive: true, force: true })
+    const lines: string[] = []
+    const restart = async () => {
+      server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir }), { log: (line) => lines.push(line) })
+      base = `http://127.0.0.1:${server.port}`
+    }
+    await restart()
+    const generated = /site "demo" \(open\): write key \S+, admin secret (\S+) \(shown once/.exec(lines.join('\n'))?.[1]
+    expect(generated?.length).toBeGreaterThanOrEqual(32)
+    expect(existsSync(join(dir, 'admin-secret'))).toBe(false)
+    expect(readFileSync(join(dir, 'state.db')).includes(generated!)).toBe(false)
+    await server!.close()
+    lines.length = 0
+    await restart()
+    expect(lines.join('\n')).not.toContain('admin secret')
     expect((await call('GET', '/items/P1?site=demo', undefined, `Bearer ${generated}`)).status).toBe(200)
+  })
+
+  it('takes the admin-secret file of an earlier version when the demo site is new', async () => {
+    await server!.close()
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'admin-secret'), 'an-earlier-admin-secret\n')
+    server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir }), { log: () => {} })
+    base = `http://127.0.0.1:${server.port}`
+    expect((await call('GET', '/items/P1?site=demo', undefined, 'Bearer an-earlier-admin-secret')).status).toBe(200)
   })
 })
 

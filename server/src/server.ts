@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
 import { systemClock, type Clock } from './clock'
 import type { Config } from './config'
-import { loadAdminSecret } from './catalog/admin-secret'
 import { seedDemoCatalog } from './catalog/demo-catalog'
 import { startEmbedded } from './embedded/embedded-mode'
 import { createApp } from './http/app'
 import type { StaticDirs } from './http/static-routes'
 import { startKafka } from './kafka/kafka-mode'
 import { Metrics } from './metrics'
+import { ensureConfiguredSites, loadOperatorToken } from './sites'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -40,17 +40,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { clock = systemClock, staticDirs = defaultStaticDirs, log = console.log } = options
   const metrics = new Metrics()
   const context = { config, clock, metrics, log }
-  const mode = config.kafkaBrokers ? await startKafka(context) : startEmbedded(context)
-  const adminSecrets = new Map<string, string>()
-  if (mode.edge && config.sites.includes('demo')) {
-    adminSecrets.set('demo', loadAdminSecret(config.adminSecret, config.dataDir, log))
-    const seeded = await seedDemoCatalog(mode.edge.catalog)
-    if (seeded > 0) log(`sequitur: loaded ${seeded} demo products into the catalog of site "demo"`)
+  const mode = config.kafkaBrokers ? await startKafka(context) : await startEmbedded(context)
+  let operatorToken: string | undefined
+  if (mode.edge) {
+    await ensureConfiguredSites(mode.edge.sites, config, log)
+    operatorToken = loadOperatorToken(config.operatorToken, config.dataDir, log)
+    if (config.sites.includes('demo')) {
+      const seeded = await seedDemoCatalog(mode.edge.catalog)
+      if (seeded > 0) log(`sequitur: loaded ${seeded} demo products into the catalog of site "demo"`)
+    }
   }
   const app = createApp({
     edge: mode.edge,
-    adminSecrets,
-    sites: new Set(config.sites),
+    operatorToken,
     clock,
     metrics,
     staticDirs,

@@ -1,5 +1,4 @@
-/** The catalog: items per site (port and embedded adapter), the demo's products, admin secrets. */
-export { loadAdminSecret, secretMatches } from './admin-secret'
+/** The catalog: items per site (port and embedded adapter), the demo’s products. */
 export type { Catalog } from './catalog'
 export { seedDemoCatalog } from './demo-catalog'
 export { SqliteCatalog } from './sqlite-catalog'

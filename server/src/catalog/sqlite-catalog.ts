@@ -17,6 +17,7 @@ export class SqliteCatalog implements Catalog {
   readonly #size
   readonly #upsertAll
   readonly #removeAll
+  readonly #removeSite
 
   constructor(db: Db) {
     db.exec(`CREATE TABLE IF NOT EXISTS catalog (
@@ -26,6 +27,7 @@ export class SqliteCatalog implements Catalog {
     )
     this.#delete = db.prepare('DELETE FROM catalog WHERE site = ? AND id = ?')
     this.#get = db.prepare('SELECT item FROM catalog WHERE site = ? AND id = ?').pluck()
+    this.#removeSite = db.prepare('DELETE FROM catalog WHERE site = ?')
     this.#size = db.prepare('SELECT count(*) FROM catalog WHERE site = ?').pluck()
     this.#upsertAll = db.transaction((site: string, items: readonly CatalogItem[]) => {
       for (const item of items) this.#put.run(site, item.id, JSON.stringify(item))
@@ -43,6 +45,12 @@ export class SqliteCatalog implements Catalog {
   async remove(site: string, ids: readonly string[]): Promise<number> {
     const removed = this.#removeAll(site, ids) as number
     for (const id of ids) this.#cache.delete(`${site}\0${id}`)
+    return removed
+  }
+
+  async removeSite(site: string): Promise<number> {
+    const removed = this.#removeSite.run(site).changes
+    this.#cache.clear()
     return removed
   }
 

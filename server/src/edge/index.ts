@@ -1,2 +1,2 @@
 /** The edge's stream: subscriptions to rows and the pushes of their changes. */
-export { StreamHub } from './stream-hub'
+export { StreamHub, type StreamClient } from './stream-hub'

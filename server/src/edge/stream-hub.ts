@@ -10,6 +10,8 @@ import * as v from 'valibot'
 import type { RowChanges } from '../feed'
 import type { RowMap, RowView } from '../state'
 import { fieldIssues } from '../field-issues'
+import type { Clock } from '../clock'
+import { originAllowed, type SiteRegistry } from '../sites'
 
 /** Where a connection's messages go; the transport encodes them. */
 export type Send = (message: ServerMessage) => void
@@ -25,8 +27,16 @@ export interface StreamConnection {
 /** Options of the stream hub. */
 export interface StreamHubOptions {
   view: RowView
-  /** Sites a client may subscribe to. */
-  sites: ReadonlySet<string>
+  /** The sites a client may subscribe to, with their keys and origins. */
+  sites: Pick<SiteRegistry, 'get' | 'keyValid'>
+  /** Decides whether a rotated-out key is still in its grace period. */
+  clock: Clock
+}
+
+/** Who opened a connection: the `?key=` of its URL and its `Origin` header. */
+export interface StreamClient {
+  key?: string | undefined
+  origin?: string | undefined
 }
 
 /**
@@ -34,18 +44,20 @@ export interface StreamHubOptions {
  */
 export class StreamHub {
   readonly #view: RowView
-  readonly #sites: ReadonlySet<string>
+  readonly #sites: StreamHubOptions['sites']
+  readonly #clock: Clock
   /** `site \0 item` → the connections holding that row. */
   readonly #subscribers = new Map<string, Set<Subscriber>>()
 
-  constructor({ view, sites }: StreamHubOptions) {
+  constructor({ view, sites, clock }: StreamHubOptions) {
     this.#view = view
     this.#sites = sites
+    this.#clock = clock
   }
 
   /** Opens a connection; its first message is a `hello` with the current version. */
-  connect(send: Send): StreamConnection {
-    const subscriber = new Subscriber(send)
+  connect(send: Send, client: StreamClient = {}): StreamConnection {
+    const subscriber = new Subscriber(send, client)
     send({ type: 'hello', protocol: PROTOCOL_VERSION, version: this.#view.version() })
     return {
       receive: (message) => this.#receive(subscriber, message),
@@ -87,8 +99,15 @@ export class StreamHub {
       return subscriber.send({ type: 'error', error: 'invalid message', code: 'invalid_message', details: fieldIssues(parsed.issues) })
     }
     const message = parsed.output
-    if (!this.#sites.has(message.site)) {
+    const record = this.#sites.get(message.site)
+    if (!record) {
       return subscriber.send({ type: 'error', error: `unknown site '${message.site}'`, code: 'unknown_site' })
+    }
+    if (!this.#sites.keyValid(message.site, subscriber.client.key, this.#clock())) {
+      return subscriber.send({ type: 'error', error: `site '${message.site}' needs a valid key (?key= on the stream URL)`, code: 'invalid_key' })
+    }
+    if (!originAllowed(record, subscriber.client.origin)) {
+      return subscriber.send({ type: 'error', error: `site '${message.site}' does not allow origin ${subscriber.client.origin}`, code: 'origin_not_allowed' })
     }
     if (message.type === 'unsubscribe') {
       for (const item of message.items) {
@@ -133,7 +152,10 @@ export class StreamHub {
 
 class Subscriber {
   readonly keys = new Set<string>()
-  constructor(readonly send: Send) {}
+  constructor(
+    readonly send: Send,
+    readonly client: StreamClient,
+  ) {}
 }
 
 const keyOf = (site: string, item: string) => `${site}\0${item}`

@@ -5,22 +5,36 @@ import { MemoryRowFeed } from '../feed'
 import { ThreadedLog } from '../log'
 import type { ModeContext, RunningMode } from '../mode'
 import { RowTable } from '../state'
+import { SiteRegistry, SqliteSiteStore } from '../sites'
 import { Processor } from './processor'
 import { openStateFile } from './state-file'
 import { ThreadedPlanWriter } from './threaded-plan-writer'
 
 /** The default mode: the embedded log, the model's processor and the edge in this one process. */
-export function startEmbedded({ config, clock, metrics, log }: ModeContext): RunningMode {
+export async function startEmbedded({ config, clock, metrics, log }: ModeContext): Promise<RunningMode> {
   const eventLog = new ThreadedLog({ file: join(config.dataDir, 'log.db'), clock, onError: (error) => log(`log writer: ${String(error)}`) })
   const { db: stateDb, store } = openStateFile(join(config.dataDir, 'state.db'))
   const rows = new RowTable(stateDb)
   const feed = new MemoryRowFeed()
-  const hub = new StreamHub({ view: rows, sites: new Set(config.sites) })
+  const catalog = new SqliteCatalog(stateDb)
+  const sites = new SiteRegistry({
+    store: new SqliteSiteStore(stateDb),
+    settings: config.siteSettings,
+    clock,
+    // A removed site's log entries and catalog go at once; its rows, profiles and trending stay in the
+    // model's state until the window or the retention drops them.
+    onRemoved: async (site) => {
+      const records = eventLog.removeSite(site)
+      const items = await catalog.removeSite(site)
+      log(`sequitur: removed site "${site}": ${records} log records, ${items} catalog items`)
+    },
+  })
+  await sites.start()
+  const hub = new StreamHub({ view: rows, sites, clock })
   feed.subscribe((changes) => {
     metrics.rowsPublished.inc(Object.keys(changes.rows).length)
     hub.publish(changes)
   })
-  const catalog = new SqliteCatalog(stateDb)
   const writer = new ThreadedPlanWriter({ file: join(config.dataDir, 'state.db'), onError: (error) => log(`commit writer: ${String(error)}`) })
   const processor = new Processor({
     source: eventLog,
@@ -40,8 +54,9 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   processor.drain()
   processor.start()
   return {
-    edge: { sink: eventLog, view: rows, hub, catalog, profiles: processor, trending: processor },
+    edge: { sink: eventLog, view: rows, hub, catalog, profiles: processor, trending: processor, sites },
     async close() {
+      await sites.stop()
       await processor.stop()
       await writer.close()
       await eventLog.close()

@@ -1,14 +1,21 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { SqliteCatalog } from '../catalog'
 import { StreamHub } from '../edge'
 import { LogUnavailableError, type EventSink, SqliteLog } from '../log'
+import { SiteRegistry, SqliteSiteStore } from '../sites'
 import { RowTable, openDb } from '../state'
 import { createApp } from './app'
 
+const sites = new SiteRegistry({ store: new SqliteSiteStore(openDb(':memory:')), settings: { windowDays: 60, topK: 20, retentionDays: 7 } })
+beforeAll(async () => {
+  await sites.start()
+  await sites.create({ site: 'demo', open: true })
+})
+
 function app(staticDirs = { sdk: '/nonexistent/sdk', demo: '/nonexistent/demo' }, sink: EventSink = new SqliteLog({ file: ':memory:' })) {
   const view = new RowTable(openDb(':memory:'))
-  const sites = new Set(['demo'])
-  return createApp({ edge: { sink, view, hub: new StreamHub({ view, sites }), catalog: new SqliteCatalog(openDb(':memory:')) }, sites, clock: Date.now, staticDirs })
+  const hub = new StreamHub({ view, sites, clock: Date.now })
+  return createApp({ edge: { sink, view, hub, catalog: new SqliteCatalog(openDb(':memory:')), sites }, clock: Date.now, staticDirs })
 }
 
 describe('createApp', () => {
@@ -23,7 +30,7 @@ describe('createApp', () => {
       method: 'OPTIONS',
       headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
     })
-    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example')
   })
 
   it('says plainly when the SDK or the demo is not built', async () => {

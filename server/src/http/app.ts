@@ -1,16 +1,17 @@
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import type { Clock } from '../clock'
 import { ApiError } from '../errors'
 import type { Metrics } from '../metrics'
 import type { EdgeParts } from '../mode'
+import { adminSitesRoute } from './admin-sites-route'
 import { catalogRoute } from './catalog-route'
 import { eventsRoute } from './events-route'
 import { profilesRoute } from './profiles-route'
 import { trendingRoute } from './trending-route'
 import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
+import { siteCors } from './site-cors'
 import { streamRoute } from './stream-route'
 import { LogUnavailableError, type EventSink } from '../log'
 
@@ -39,9 +40,8 @@ function asApiError(error: unknown): ApiError | undefined {
 export interface AppOptions {
   /** The edge's log, rows and stream; absent on a processor-only process (then only health and metrics). */
   edge: EdgeParts | undefined
-  /** The admin secret of each site that has one (the catalog API needs it). */
-  adminSecrets?: ReadonlyMap<string, string>
-  sites: ReadonlySet<string>
+  /** The token of the operator API (`/v1/admin/sites`); the API is absent without one. */
+  operatorToken?: string
   metrics?: Metrics
   clock: Clock
   /** Serve the SDK and the demo from these folders; omit to serve only the API. */
@@ -51,22 +51,24 @@ export interface AppOptions {
 }
 
 /** The edge's HTTP API (see README "HTTP API"). */
-export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpected, adminSecrets = new Map() }: AppOptions): Hono {
+export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, operatorToken }: AppOptions): Hono {
   const app = new Hono()
-  app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }))
   app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
   if (metrics) {
     app.get('/metrics', async (c) => c.text(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }))
   }
   if (edge) {
-    const { sink, view, hub } = edge
+    const { sink, view, hub, sites } = edge
     const counted = metrics ? countingSink(sink, metrics) : sink
+    // The operator API is for servers and the CLI, not pages: no CORS.
+    if (operatorToken) app.route('/v1/admin/sites', adminSitesRoute({ sites, token: operatorToken, clock }))
+    app.use('/v1/*', siteCors(sites))
     app.route('/v1/events', eventsRoute({ sink: counted, sites, clock }))
-    app.route('/v1/rows', rowsRoute({ view, sites }))
+    app.route('/v1/rows', rowsRoute({ view, sites, clock }))
     app.get('/v1/stream', streamRoute(hub))
-    app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, secrets: adminSecrets }))
-    if (edge.profiles) app.route('/v1/profiles', profilesRoute({ profiles: edge.profiles, secrets: adminSecrets, clock }))
-    if (edge.trending) app.route('/v1/trending', trendingRoute({ trending: edge.trending, sites }))
+    app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, sites }))
+    if (edge.profiles) app.route('/v1/profiles', profilesRoute({ profiles: edge.profiles, sites, clock }))
+    if (edge.trending) app.route('/v1/trending', trendingRoute({ trending: edge.trending, sites, clock }))
   }
   app.all('/v1/*', () => {
     throw new ApiError(404, 'not_found', 'no such endpoint')

@@ -4,14 +4,15 @@ import * as v from 'valibot'
 import type { Catalog } from '../catalog'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
+import type { SiteRegistry } from '../sites'
 import { adminOnly } from './admin-only'
 import { limitBody, readBody } from './codec'
 
 /** What the catalog API needs. */
 export interface CatalogRouteOptions {
   catalog: Catalog
-  /** The admin secret of each site that has one. */
-  secrets: ReadonlyMap<string, string>
+  /** The sites, whose admin secrets the calls present. */
+  sites: SiteRegistry
 }
 
 const SiteQuery = v.object({ site: IdSchema })
@@ -21,14 +22,14 @@ const SiteQuery = v.object({ site: IdSchema })
  * `GET /v1/catalog/items/:id?site=S` reads one, `DELETE /v1/catalog/items/:id?site=S` removes one.
  * Every call needs `Authorization: Bearer <the site's admin secret>`.
  */
-export function catalogRoute({ catalog, secrets }: CatalogRouteOptions): Hono<{ Variables: { site: string } }> {
+export function catalogRoute({ catalog, sites }: CatalogRouteOptions): Hono<{ Variables: { site: string } }> {
   const app = new Hono<{ Variables: { site: string } }>()
   app.use('*', async (c, next) => {
     const query = v.safeParse(SiteQuery, c.req.query())
     if (!query.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(query.issues))
     c.set('site', query.output.site)
     await next()
-  }, adminOnly(secrets))
+  }, adminOnly(sites))
   app.put(
     '/items',
     limitBody(1024 * 1024, 'a catalog upsert may be at most 1 MiB'),

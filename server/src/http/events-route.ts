@@ -5,13 +5,15 @@ import { DAY_MS, type Clock } from '../clock'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
 import type { EventSink } from '../log'
+import type { SiteRegistry } from '../sites'
 import { checkBatch } from './batch-check'
+import { admitSite } from './site-access'
 import { limitBody, readBodyAndBytes, respond } from './codec'
 
 /** What `POST /v1/events` needs. */
 export interface EventsRouteOptions {
   sink: EventSink
-  sites: ReadonlySet<string>
+  sites: SiteRegistry
   clock: Clock
   /** How far ahead of the server's clock an event's `ts` may be. */
   maxClockSkewMs?: number
@@ -25,9 +27,11 @@ export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS }: Eve
     async (c) => {
       const { value, msgpack } = await readBodyAndBytes(c)
       const checked = checkBatch(value)
-      const { site, events } = checked ?? validBatch(value)
-      if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
-      const latest = clock() + maxClockSkewMs
+      // The key only admits the batch: the log gets the events (the msgpack bytes of each event, never the body).
+      const { site, key, events } = checked ?? validBatch(value)
+      const now = clock()
+      admitSite(c, sites, site, key, now)
+      const latest = now + maxClockSkewMs
       const future = events.findIndex((e) => e.ts > latest)
       if (future >= 0) {
         throw new ApiError(400, 'invalid_batch', 'the batch is invalid', [

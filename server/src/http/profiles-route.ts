@@ -5,6 +5,7 @@ import { dayOf, type Clock } from '../clock'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
 import { combine, type ProfileView } from '../profiles'
+import type { SiteRegistry } from '../sites'
 import { adminOnly } from './admin-only'
 
 const number = (min: number, max: number, fallback: number) =>
@@ -23,9 +24,9 @@ const QuerySchema = v.object({
 })
 
 /** `GET /v1/profiles/:user?site=S&days=30&halfLife=7` (admin): the user's decayed profile. */
-export function profilesRoute({ profiles, secrets, clock }: { profiles: ProfileView; secrets: ReadonlyMap<string, string>; clock: Clock }): Hono {
+export function profilesRoute({ profiles, sites, clock }: { profiles: ProfileView; sites: SiteRegistry; clock: Clock }): Hono {
   const app = new Hono()
-  app.get('/:user', adminOnly(secrets), (c) => {
+  app.get('/:user', adminOnly(sites), (c) => {
     const parsed = v.safeParse(QuerySchema, c.req.query())
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
     const user = v.safeParse(IdSchema, c.req.param('user'))

@@ -3,8 +3,11 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
+import type { Clock } from '../clock'
+import type { SiteRegistry } from '../sites'
 import type { RowView } from '../state'
 import { respond } from './codec'
+import { admitSite } from './site-access'
 
 const QuerySchema = v.object({
   site: IdSchema,
@@ -15,15 +18,16 @@ const QuerySchema = v.object({
     v.maxLength(LIMITS.itemsPerRequest, `must list at most ${LIMITS.itemsPerRequest} items`),
   ),
   include: v.optional(v.literal('related', "may only be 'related'")),
+  key: v.optional(v.string()),
 })
 
-/** `GET /v1/rows?site=S&items=a,b[&include=related]`: the current rows of those items. */
-export function rowsRoute({ view, sites }: { view: RowView; sites: ReadonlySet<string> }): Hono {
+/** `GET /v1/rows?site=S&items=a,b[&include=related][&key=K]`: the current rows of those items. */
+export function rowsRoute({ view, sites, clock }: { view: RowView; sites: SiteRegistry; clock: Clock }): Hono {
   return new Hono().get('/', (c) => {
     const parsed = v.safeParse(QuerySchema, c.req.query())
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
-    const { site, items, include } = parsed.output
-    if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
+    const { site, items, include, key } = parsed.output
+    admitSite(c, sites, site, key, clock())
     const answer: RowsAnswer = { version: view.version(), rows: view.rows(site, items, include === 'related') }
     return respond(c, answer)
   })

@@ -22,7 +22,7 @@ export function streamRoute(hub: StreamHub): MiddlewareHandler {
           if (ws.readyState !== 1) return
           ws.send(json ? JSON.stringify(message) : (encodeMsgpack(message) as Uint8Array<ArrayBuffer>))
         }
-        connection = hub.connect(send)
+        connection = hub.connect(send, { key: c.req.query('key'), origin: c.req.header('origin') })
       },
       onMessage(event, ws) {
         const data = event.data as string | ArrayBuffer | Uint8Array

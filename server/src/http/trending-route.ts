@@ -3,7 +3,10 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import { ApiError } from '../errors'
 import { fieldIssues } from '../field-issues'
+import type { Clock } from '../clock'
+import type { SiteRegistry } from '../sites'
 import type { TrendingView } from '../trending'
+import { admitSite } from './site-access'
 
 const QuerySchema = v.object({
   site: IdSchema,
@@ -14,18 +17,19 @@ const QuerySchema = v.object({
     v.minValue(1, 'must be at least 1'),
     v.maxValue(500, 'must be at most 500'),
   ),
+  key: v.optional(v.string()),
 })
 
 /**
- * `GET /v1/trending?site=S&limit=50`: the items with the highest smoothed take rate recently, and
+ * `GET /v1/trending?site=S&limit=50[&key=K]`: the items with the highest smoothed take rate recently, and
  * `recent`: clicks per item in the last 10 minutes (at most 500 items).
  */
-export function trendingRoute({ trending, sites }: { trending: TrendingView; sites: ReadonlySet<string> }): Hono {
+export function trendingRoute({ trending, sites, clock }: { trending: TrendingView; sites: SiteRegistry; clock: Clock }): Hono {
   return new Hono().get('/', (c) => {
     const parsed = v.safeParse(QuerySchema, c.req.query())
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
-    const { site, limit } = parsed.output
-    if (!sites.has(site)) throw new ApiError(401, 'unknown_site', `unknown site '${site}'`)
+    const { site, limit, key } = parsed.output
+    admitSite(c, sites, site, key, clock())
     const answer: TrendingAnswer = { items: trending.trending(site, limit), recent: dict() }
     const recent = Object.entries(trending.recent(site))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))

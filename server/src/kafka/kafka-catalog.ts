@@ -43,6 +43,10 @@ export class KafkaCatalog implements Catalog {
     return existing.length
   }
 
+  async removeSite(site: string): Promise<number> {
+    return this.remove(site, [...(this.#items.get(site)?.keys() ?? [])])
+  }
+
   get(site: string, id: string): CatalogItem | undefined {
     return this.#items.get(site)?.get(id)
   }

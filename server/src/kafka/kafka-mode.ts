@@ -12,6 +12,8 @@ import { RowMaterializer } from './row-materializer'
 import { startStageThread, type StageCommit } from './stage-thread'
 import { followTopic } from './topic-follower'
 import { ensureTopics, topicsOf } from './topics'
+import { KafkaSiteStore } from './kafka-site-store'
+import { SiteRegistry } from '../sites'
 
 /**
  * Kafka mode: edges append events to the events topic and materialize the rows, profiles and
@@ -53,7 +55,20 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     stops.unshift(() => catalog.stop())
     const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: await partitionCount(admin, topics.events) })
     const view = new MemoryRowView()
-    const hub = new StreamHub({ view, sites: new Set(config.sites) })
+    const sites = new SiteRegistry({
+      store: new KafkaSiteStore({ kafka, admin, topic: topics.sites }),
+      settings: config.siteSettings,
+      clock,
+      // The record is gone on every node as soon as their followers read the tombstone; the catalog's
+      // items get tombstones here. The events topic drops the site's events by its retention.
+      onRemoved: async (site) => {
+        const items = await catalog.removeSite(site)
+        log(`sequitur: removed site "${site}": ${items} catalog items`)
+      },
+    })
+    await sites.start()
+    stops.unshift(() => sites.stop())
+    const hub = new StreamHub({ view, sites, clock })
     const materializer = new RowMaterializer({
       kafka,
       topic: topics.rows,
@@ -79,7 +94,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       else if (e?.kind === 'clicks') trending.putMinute(e.site, e.item, e.minute, e.clicks)
     })
     stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => trendingFollower.stop(), () => sink.close())
-    edge = { sink, view, hub, catalog, profiles, trending }
+    edge = { sink, view, hub, catalog, profiles, trending, sites }
   }
 
   metrics.collectLag(async () => {

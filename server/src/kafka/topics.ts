@@ -19,6 +19,8 @@ export interface Topics {
   profiles: string
   /** Take-rate cells keyed by site, item and epoch, compacted, deleted after a day. */
   trending: string
+  /** Site records keyed by site, compacted (a tombstone removes a site); one partition. */
+  sites: string
 }
 
 /** The topic names under a prefix (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
@@ -32,6 +34,7 @@ export function topicsOf(prefix: string): Topics {
     catalog: `${prefix}.catalog`,
     profiles: `${prefix}.profiles`,
     trending: `${prefix}.trending`,
+    sites: `${prefix}.sites`,
   }
 }
 
@@ -60,6 +63,7 @@ export async function ensureTopics(admin: Admin, topics: Topics, { partitions, w
     { topic: topics.rows, numPartitions: 1, configEntries: compacted },
     { topic: topics.catalog, numPartitions: 1, configEntries: compacted },
     { topic: topics.profiles, numPartitions: 1, configEntries: compacted },
+    { topic: topics.sites, numPartitions: 1, configEntries: compacted },
     {
       topic: topics.trending,
       numPartitions: 1,

@@ -16,6 +16,11 @@ export class LogTail {
     if (this.#records.length > this.capacity) this.#records = this.#records.slice(-this.capacity / 2)
   }
 
+  /** Forgets the records of a site (the site was removed). */
+  removeSite(site: string): void {
+    this.#records = this.#records.filter((r) => r.site !== site)
+  }
+
   /** At most `max` records after `after`, or undefined when the tail does not reach back that far. */
   read(after: number, max: number): LogRecord[] | undefined {
     const records = this.#records

@@ -55,6 +55,7 @@ export class SqliteLog implements EventSink, EventSource {
   readonly #insert
   readonly #read
   readonly #trim
+  readonly #removeSite
   readonly #appendAll
   readonly #tail: LogTail | undefined
   #pending: PendingAppend[] = []
@@ -75,6 +76,7 @@ export class SqliteLog implements EventSink, EventSource {
     this.#insert = this.#db.prepare('INSERT OR IGNORE INTO log (site, id, appended_at, body) VALUES (?, ?, ?, ?)')
     this.#read = this.#db.prepare('SELECT seq, site, body, appended_at FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
     this.#trim = this.#db.prepare('DELETE FROM log WHERE seq <= ? AND appended_at < ?')
+    this.#removeSite = this.#db.prepare('DELETE FROM log WHERE site = ?')
     this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number) =>
       group.map(({ site, ids, body }) =>
         Float64Array.from(ids, (id, i) => {
@@ -138,6 +140,12 @@ export class SqliteLog implements EventSink, EventSource {
 
   trim(upTo: number, appendedBefore: number): number {
     return this.#trim.run(upTo, appendedBefore).changes
+  }
+
+  /** Deletes every record of a site (the site was removed); returns how many. */
+  removeSite(site: string): number {
+    this.#tail?.removeSite(site)
+    return this.#removeSite.run(site).changes
   }
 
   close(): void {

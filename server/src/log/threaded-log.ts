@@ -70,6 +70,12 @@ export class ThreadedLog implements EventSink, EventSource {
     return this.#reader.trim(upTo, appendedBefore)
   }
 
+  /** Deletes every record of a site (the site was removed); returns how many the file held. */
+  removeSite(site: string): number {
+    this.#tail.removeSite(site)
+    return this.#reader.removeSite(site)
+  }
+
   /** Lets the writer commit and answer what it holds, then stops it. */
   async close(): Promise<void> {
     await this.#writer.close()

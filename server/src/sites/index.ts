@@ -1,0 +1,11 @@
+/** The site registry: records with keys, secrets, origins, quotas and settings, and their stores. */
+export { ensureConfiguredSites, type ConfiguredSites } from './configured-sites'
+export { loadOperatorToken } from './operator-token'
+export { hashSecret, verifySecretHash } from './secret-hash'
+export { keyMatches, newSecret, newWriteKey, rotateKeys } from './site-keys'
+export { DEFAULT_QUOTA, UNLIMITED_QUOTA, liveKeys, originAllowed, siteView } from './site-record'
+export type { SiteKey, SiteQuota, SiteRecord, SiteSettings, SiteView } from './site-record'
+export { SiteRegistry, type CreatedSite, type SiteRegistryOptions } from './site-registry'
+export { CreateSiteSchema, PatchSiteSchema, RotateKeySchema, type CreateSite, type PatchSite } from './site-schemas'
+export type { SiteChange, SiteStore } from './site-store'
+export { SqliteSiteStore } from './sqlite-site-store'

@@ -72,7 +72,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if ((needsSite ? extra.length : site !== undefined ? 1 : 0) > 0) throw new UsageError(`${command}: unexpected ${JSON.stringify(needsSite ? extra[0] : site)}`)
 
   const base = (values.url ?? `http://localhost:${io.env.PORT || 8787}`).replace(/\/+$/, '')
-  const token = values.token ?? io.env.SEQUITUR_OPERATOR_TOKEN ?? readToken(values['data-dir'] ?? io.env.SEQUITUR_DATA_DIR ?? './.sequitur')
+  const token = values.token ?? (io.env.SEQUITUR_OPERATOR_TOKEN || readToken(values['data-dir'] ?? (io.env.SEQUITUR_DATA_DIR || './.sequitur')))
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const url = `${base}/v1/admin/sites${path}`
     let res: Response

@@ -70,6 +70,8 @@ export class StreamHub {
 
   /** Pushes changed rows to their subscribers, one message per connection. */
   publish({ site, version, rows }: RowChanges): void {
+    // A removed site's rows may still come from the model; its subscribers get nothing more.
+    if (!this.#sites.get(site)) return
     const out = new Map<Subscriber, RowMap>()
     // Own keys only: `for…in` also walks a prototype, and a map built as `{}` whose `__proto__` row was
     // assigned has that row as its prototype, so its fields (`total`, `next`, …) would go out as rows.

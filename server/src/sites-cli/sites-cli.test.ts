@@ -17,11 +17,11 @@ beforeAll(async () => {
   // No SEQUITUR_OPERATOR_TOKEN: the server generates one into the data dir, where the CLI finds it.
   server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir }), { log: () => {} })
   url = `http://127.0.0.1:${server.port}`
-})
+}, 60_000)
 afterAll(async () => {
   await server?.close()
   rmSync(dir, { recursive: true, force: true })
-})
+}, 60_000)
 
 /** Runs the CLI in this process against the real server. */
 async function sites(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -38,11 +38,11 @@ beforeAll(async () => {
   expect((await api().call('PATCH', '/demo', { origins: ['https://demo.example'] })).status).toBe(200)
   a = await api().create({ site: 'shop-a', origins: ['https://a.example'], quota: { eventsPerSecond: 200, burst: 400 }, windowDays: 30 })
   b = await api().create({ site: 'shop-b', origins: ['https://b.example'], quota: { eventsPerSecond: 50, burst: 100, connections: 10 }, windowDays: 10, topK: 5 })
-})
+}, 60_000)
 afterAll(async () => {
   await server?.close()
   rmSync(dir, { recursive: true, force: true })
-})
+}, 60_000)
 
 describe('sites on the embedded server, through HTTP', () => {
   it('creates sites through the operator API with their own key, secret, origins, quota and window; refuses a wrong token', async () => {
@@ -171,5 +171,5 @@ describe('sites on the embedded server, through HTTP', () => {
     expect((await api().call('GET', '')).body.sites).toHaveLength(2)
     expect((await postEvents(url, b.site, b.key, clicks('after', ['Y3', 'Y4']))).status).toBe(202)
     expect((await postEvents(url, b.site, a.key, clicks('after', ['Y3', 'Y4']))).status).toBe(401)
-  })
+  }, 60_000)
 })

@@ -32,6 +32,11 @@ export async function ensureConfiguredSites(registry: SiteRegistry, { sites, adm
     const given = fromEnv ?? kept
     const created = await registry.create({ site, open: true }, { quota: UNLIMITED_QUOTA, ...(given ? { secret: given } : {}) })
     if (!created) continue
+    // Kafka mode: edges starting together may each create the site; the record read last wins everywhere.
+    if (registry.get(site)?.keys[0]?.key !== created.key) {
+      announce(`sequitur: site "${site}" was created by another node at the same time; its secret is that node's`)
+      continue
+    }
     const secret = given ? `from ${fromEnv ? 'SEQUITUR_ADMIN_SECRET' : file}` : `${created.secret} (shown once, kept only as a hash)`
     announce(`sequitur: created site "${site}" (open): write key ${created.key}, admin secret ${secret}`)
   }

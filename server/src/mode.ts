@@ -4,6 +4,7 @@ import type { Config } from './config'
 import type { StreamHub } from './edge/stream-hub'
 import type { EventSink } from './log/event-log'
 import type { Metrics } from './metrics'
+import type { SiteSettings } from './model'
 import type { ProfileView } from './profiles/profile-view'
 import type { TrendingView } from './trending/trending-view'
 import type { RowView } from './state/row-table'
@@ -23,6 +24,11 @@ export interface EdgeParts {
 /** A running mode: the edge parts when this process is an edge, and how to stop. */
 export interface RunningMode {
   edge: EdgeParts | undefined
+  /**
+   * Tells the model a site's settings changed, or (`null`) that the site was removed and its model
+   * state goes (embedded: at once; Kafka: through the events topic, in order with the site's events).
+   */
+  changeSite(site: string, settings: SiteSettings | null): Promise<void>
   /** Stops the mode's own work (consumers, processors, files). */
   close(): Promise<void>
 }

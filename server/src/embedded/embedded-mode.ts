@@ -41,6 +41,7 @@ export function startEmbedded({ config, clock, metrics, log }: ModeContext): Run
   processor.start()
   return {
     edge: { sink: eventLog, view: rows, hub, catalog, profiles: processor, trending: processor },
+    changeSite: async (site, settings) => processor.configure(site, settings),
     async close() {
       await processor.stop()
       await writer.close()

@@ -46,6 +46,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
   }
 
   let edge: RunningMode['edge']
+  let changeSite: RunningMode['changeSite'] = async () => {}
   if (role !== 'processor') {
     // The edge serves the catalog (each stage thread of a processor follows its own copy).
     const catalog = new KafkaCatalog(kafka, topics.catalog)
@@ -74,12 +75,13 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     const trendingFollower = await followTopic(kafka, admin, topics.trending, ({ key, value }) => {
       // Deleted only by the topic's retention.
       const e = value && decodeEntry(key, value)
-      if (e?.kind === 'clock') trending.putTime(e.site, e.time)
+      if (e?.kind === 'clock') e.time === null ? trending.forget(e.site) : trending.putTime(e.site, e.time)
       else if (e?.kind === 'take') trending.put(e.site, e.item, e.epoch, e.cell)
       else if (e?.kind === 'clicks') trending.putMinute(e.site, e.item, e.minute, e.clicks)
     })
     stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => trendingFollower.stop(), () => sink.close())
     edge = { sink, view, hub, catalog, profiles, trending }
+    changeSite = (site, settings) => sink.changeSite({ site, settings })
   }
 
   metrics.collectLag(async () => {
@@ -96,6 +98,8 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
 
   return {
     edge,
+    // Processor-only nodes leave it to the edges, which all follow the site registry.
+    changeSite,
     async close() {
       for (const stop of stops) await stop().catch((error: unknown) => log(`kafka: stopping: ${String(error)}`))
     },

@@ -10,12 +10,15 @@ import { DAY_MS } from './clock'
  * Kafka-mode server on a real broker must give equal answers: rows (with related items and
  * attributes), trending and profiles, for two sites. The sets hold every event type, users with a
  * catalog, repeated ids (in a later batch, and after their session ended), late and out-of-window
- * events, events stamped a day ahead, and a session whose idle gap only impressions bridge.
+ * events, events stamped a day ahead, and a session whose idle gap only impressions bridge; a third
+ * site, registered through the operator API, has its own window (2 days) and top k (2), and is then
+ * removed and registered again.
  */
 
 const broker = useLocalBroker()
 const SECRET = 'parity-admin-secret-0123'
-const SITES = ['demo', 'shop'] as const
+const OPERATOR = 'parity-operator-token-0123456789'
+const SITES = ['demo', 'shop', 'tiny'] as const
 const nodes: NodeProcess[] = []
 let embedded: NodeProcess
 let kafka: NodeProcess
@@ -24,12 +27,13 @@ beforeAll(async () => {
   // Near midnight (UTC) the two servers' receive times could straddle a day: wait it out.
   const untilMidnight = DAY_MS - (Date.now() % DAY_MS)
   if (untilMidnight < 10 * 60_000) await new Promise((r) => setTimeout(r, untilMidnight + 1000))
-  const env = { SEQUITUR_SITES: SITES.join(','), SEQUITUR_ADMIN_SECRET: SECRET }
+  const env = { SEQUITUR_SITES: 'demo,shop', SEQUITUR_ADMIN_SECRET: SECRET, SEQUITUR_OPERATOR_TOKEN: OPERATOR }
   ;[embedded, kafka] = await Promise.all([
     spawnNode(env),
     spawnNode({ ...env, SEQUITUR_KAFKA_BROKERS: broker().brokers, SEQUITUR_ROLE: 'all', SEQUITUR_KAFKA_PREFIX: `p${randomUUID().slice(0, 8)}` }),
   ])
   nodes.push(embedded, kafka)
+  await Promise.all([embedded, kafka].map((node) => operator(node, 'POST', '', { site: 'tiny', open: true, windowDays: 2, topK: 2 })))
   // Stage 2 follows the catalog the edge seeded at start: let it arrive before profiles are built.
   await new Promise((r) => setTimeout(r, 3000))
 }, 240_000)
@@ -84,6 +88,16 @@ function eventSets(site: string, now: number): Event[][] {
   return batches
 }
 
+/** A call of the operator API that must succeed. */
+async function operator(node: NodeProcess, method: string, path: string, body?: unknown): Promise<void> {
+  const res = await fetch(`${node.url}/v1/admin/sites${path}`, {
+    method,
+    headers: { authorization: `Bearer ${OPERATOR}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  })
+  if (!res.ok) throw new Error(`${node.url}: ${method} ${path} answered ${res.status}: ${await res.text()}`)
+}
+
 async function post(node: NodeProcess, site: string, events: Event[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site, events }) })
@@ -133,9 +147,27 @@ describe('embedded and Kafka mode', () => {
     expect(expected).toMatchObject({
       'demo rows': { P1: { total: expect.any(Number) }, ['__proto__']: expect.anything() },
       'shop rows': { P6: expect.anything() },
+      // Its own window: the sessions of two and three days ago count nothing; its own top k: two.
+      'tiny rows': { P1: { next: [expect.anything(), expect.anything()] } },
       'demo trending': { items: expect.arrayContaining([expect.objectContaining({ item: 'P1' })]) },
       'demo profile u1': { weight: expect.any(Number) },
     })
+    // What sessions of two and three days ago linked counts for `demo`, not for `tiny`.
+    const rows = expected as Record<string, Record<string, { total: number }>>
+    expect(rows['tiny rows']!.P6!.total).toBeLessThan(rows['demo rows']!.P6!.total)
     await expect.poll(() => answers(kafka), { timeout: 60_000, interval: 500 }).toEqual(expected)
   }, 180_000)
+
+  it('forget a removed site alike: registered again, it starts with nothing', async () => {
+    for (const node of [embedded, kafka]) {
+      await operator(node, 'DELETE', '/tiny')
+      await operator(node, 'POST', '', { site: 'tiny', open: true })
+    }
+    await settled(embedded)
+    const expected = (await answers(embedded)) as Record<string, unknown>
+    expect(expected['tiny rows']).toEqual({})
+    expect(expected['tiny trending']).toEqual({ items: [], recent: {} })
+    expect(expected['demo rows']).toMatchObject({ P1: { total: expect.any(Number) } })
+    await expect.poll(() => answers(kafka), { timeout: 60_000, interval: 500 }).toEqual(expected)
+  }, 120_000)
 })

@@ -5,7 +5,7 @@ import { MemoryRowFeed } from '../feed'
 import { ThreadedLog } from '../log'
 import type { ModeContext, RunningMode } from '../mode'
 import { RowTable } from '../state'
-import { SiteRegistry, SqliteSiteStore } from '../sites'
+import { followModelSettings, SiteRegistry, SqliteSiteStore } from '../sites'
 import { Processor } from './processor'
 import { openStateFile } from './state-file'
 import { ThreadedPlanWriter } from './threaded-plan-writer'
@@ -21,8 +21,7 @@ export async function startEmbedded({ config, clock, metrics, log }: ModeContext
     store: new SqliteSiteStore(stateDb),
     settings: config.siteSettings,
     clock,
-    // A removed site's log entries and catalog go at once; its rows, profiles and trending stay in the
-    // model's state until the window or the retention drops them.
+    // A removed site's log entries and catalog go here; its model state goes through `followModelSettings`.
     onRemoved: async (site) => {
       const records = eventLog.removeSite(site)
       const items = await catalog.removeSite(site)
@@ -53,9 +52,12 @@ export async function startEmbedded({ config, clock, metrics, log }: ModeContext
   })
   processor.drain()
   processor.start()
+  // The model follows each site's window and top k, and forgets a removed site (its rows, profiles, trending).
+  const unfollow = followModelSettings(sites, (site, settings) => processor.configure(site, settings))
   return {
     edge: { sink: eventLog, view: rows, hub, catalog, profiles: processor, trending: processor, sites },
     async close() {
+      unfollow()
       await sites.stop()
       await processor.stop()
       await writer.close()

@@ -110,6 +110,26 @@ describe('Processor', () => {
     expect(published.at(-1)!.rows).toMatchObject({ A: null, B: null, X: { total: 1, next: [['Y', 1]] } })
   })
 
+  it("takes a site's settings, and forgets a removed site: rows empty and pushed, its state deleted at the next commit, kept after a restart", () => {
+    const { db, source, rows, published, processor } = setup()
+    for (const site of ['gone', 'kept']) source.push(site, click('s1', 'A'), click('s1', 'B'), click('s2', 'A'), click('s2', 'C'))
+    processor.drain()
+    processor.configure('kept', { windowDays: 60, topK: 1 })
+    expect(rows.rows('kept', ['A'])).toEqual({ A: { total: 2, next: [['B', 1]] } })
+    processor.configure('gone', null)
+    expect(rows.rows('gone', ['A', 'B'])).toEqual({})
+    expect(published.at(-1)).toMatchObject({ site: 'gone', rows: { A: null, B: null } })
+    processor.drain()
+    const store = new KvStore(db)
+    const sites = [...store.entries()].map(({ key, value }) => decodeEntry(key, value)).map((e) => ('site' in e ? e.site : ''))
+    expect(sites).not.toContain('gone')
+    // A restarted processor keeps the stored settings.
+    const again = setup(db, source, store)
+    source.push('kept', click('s3', 'A'), click('s3', 'C'))
+    again.processor.drain()
+    expect(again.rows.rows('kept', ['A'])).toEqual({ A: { total: 3, next: [['C', 2]] } })
+  })
+
   it('gives the model each event\'s receive time from the log: one stamped 80 days ahead counts at its receipt', () => {
     const { source, rows, processor } = setup()
     source.pushAt(T0, 'demo', click('s', 'A', T0 + 80 * DAY_MS), click('s', 'B', T0))

@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog'
 import type { RowChanges, RowFeed } from '../feed'
 import type { EventSource, LogRecord } from '../log'
 
-import { decodeEntry, encodeEntry, Model, type DailyProfile, type EncodedEntry, type ModelOptions } from '../model'
+import { decodeEntry, encodeEntry, Model, type DailyProfile, type EncodedEntry, type ModelOptions, type SiteSettings } from '../model'
 import type { ProfileView } from '../profiles'
 import type { KvStore, RowMap, RowTable } from '../state'
 import type { TrendingView } from '../trending'
@@ -72,6 +72,9 @@ export class Processor implements ProfileView, TrendingView {
   #epoch = 0
   #recovering = false
   #idleCommit: ReturnType<typeof setTimeout> | undefined
+  /** Each site's settings from the registry (applied again after a reload), and whether a commit owes them. */
+  readonly #settings = new Map<string, SiteSettings>()
+  #configured = false
 
   constructor({ clock = systemClock, batchSize = 5000, commitIntervalMs = 250, logRetentionDays = 7, ...rest }: ProcessorOptions) {
     this.#o = { clock, batchSize, commitIntervalMs, logRetentionDays, ...rest }
@@ -115,6 +118,19 @@ export class Processor implements ProfileView, TrendingView {
     this.#commit()
     this.#trim()
     return read
+  }
+
+  /**
+   * Applies a site's settings from the registry (its window and top k), or (`null`) forgets a
+   * removed site: its counts, sessions, profiles and trending go, and its rows are pushed empty.
+   */
+  configure(site: string, settings: SiteSettings | null): void {
+    if (settings) this.#settings.set(site, settings)
+    else this.#settings.delete(site)
+    this.#model.configure(site, settings)
+    this.#o.feed.publish(this.#drainRows(this.#position))
+    this.#configured = true
+    this.#commitIn(0)
   }
 
   daily(site: string, user: string): Array<{ day: number; profile: DailyProfile }> {
@@ -172,6 +188,14 @@ export class Processor implements ProfileView, TrendingView {
     const model = this.#model
     for (const { site, event, receivedAt } of records) if (model.observe(site, event, receivedAt) === 'late') this.#o.onLate?.()
     const version = records[records.length - 1]!.seq
+    const changes = this.#drainRows(version)
+    this.#position = version
+    return changes
+  }
+
+  /** The rows that changed, to the row table at `version`; those some client holds, as changes to push. */
+  #drainRows(version: number): RowChanges[] {
+    const model = this.#model
     const changes: RowChanges[] = []
     const { rows, wanted } = this.#o
     for (const [site, items] of model.counts.drainRows()) {
@@ -189,14 +213,14 @@ export class Processor implements ProfileView, TrendingView {
       }
       if (pushed > 0) changes.push({ site, version, rows: changed })
     }
-    this.#position = version
     return changes
   }
 
   /** Hands what was applied since the last plan to the writer, as one plan with its position. */
   #commit(): void {
     this.#lastCommit = this.#o.clock()
-    if (this.#position === this.#planned || this.#recovering) return
+    if ((this.#position === this.#planned && !this.#configured) || this.#recovering) return
+    this.#configured = false
     const position = this.#position
     const epoch = this.#epoch
     const writes: EncodedEntry[] = []
@@ -251,6 +275,8 @@ export class Processor implements ProfileView, TrendingView {
       else model.restore(entry)
     }
     model.restored()
+    for (const [site, settings] of this.#settings) model.configure(site, settings)
+    this.#configured = this.#settings.size > 0
     this.#model = model
     this.#position = this.#committed = this.#planned = position
   }

@@ -34,6 +34,22 @@ function siteParam(c: Context): string {
 const noSite = (site: string) => new ApiError(404, 'not_found', `no site '${site}'`)
 
 /**
+ * A site's window and retention within the deployment's: the counts changelog and the events topic
+ * keep data for the deployment's days, and event ids are remembered for its retention.
+ */
+function withinDeployment<T extends { windowDays?: number; retentionDays?: number }>(input: T, sites: SiteRegistry): T {
+  const { windowDays, retentionDays } = sites.defaults
+  const issues = [
+    ...(input.windowDays !== undefined && input.windowDays > windowDays ? [{ path: 'windowDays', message: `must be at most ${windowDays} (the deployment's SEQUITUR_WINDOW_DAYS)` }] : []),
+    ...(input.retentionDays !== undefined && input.retentionDays > retentionDays
+      ? [{ path: 'retentionDays', message: `must be at most ${retentionDays} (the deployment's SEQUITUR_LOG_RETENTION_DAYS)` }]
+      : []),
+  ]
+  if (issues.length > 0) throw new ApiError(400, 'invalid_body', 'the body is invalid', issues)
+  return input
+}
+
+/**
  * The operator API (`Authorization: Bearer $SEQUITUR_OPERATOR_TOKEN`): `POST /` creates a site
  * (answers its key and secret, once), `GET /` lists, `GET|PATCH|DELETE /:site`, `POST
  * /:site/rotate-key` (`{graceSeconds}`, default a day) and `POST /:site/rotate-secret`.
@@ -42,7 +58,7 @@ export function adminSitesRoute({ sites, token, clock }: AdminSitesRouteOptions)
   const app = new Hono()
   app.use('*', operatorOnly(token), limitBody(64 * 1024, 'an operator request may be at most 64 KiB'))
   app.post('/', async (c) => {
-    const input = await body(c, CreateSiteSchema)
+    const input = withinDeployment(await body(c, CreateSiteSchema), sites)
     const created = await sites.create(input)
     if (!created) throw new ApiError(409, 'site_exists', `site '${input.site}' exists`)
     return c.json({ key: created.key, secret: created.secret, ...siteView(created.record, clock()) }, 201)
@@ -56,7 +72,7 @@ export function adminSitesRoute({ sites, token, clock }: AdminSitesRouteOptions)
   })
   app.patch('/:site', async (c) => {
     const site = siteParam(c)
-    const record = await sites.update(site, await body(c, PatchSiteSchema))
+    const record = await sites.update(site, withinDeployment(await body(c, PatchSiteSchema), sites))
     if (!record) throw noSite(site)
     return c.json(siteView(record, clock()))
   })

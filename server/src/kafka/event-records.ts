@@ -1,5 +1,6 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { pack, unpack } from 'msgpackr'
+import type { SiteSettings } from '../model'
 
 /** One event of a site, as the events topic carries it. */
 export type SiteEvent = readonly [site: string, event: Event]
@@ -12,6 +13,26 @@ export function encodeEvents(events: readonly SiteEvent[]): Buffer {
 /** The events of a record, in order. */
 export function decodeEvents(value: Buffer): SiteEvent[] {
   return unpack(value) as SiteEvent[]
+}
+
+/**
+ * A change of a site's registry record that the model follows: its settings, or (`null`) its
+ * removal. It travels the events topic, in order with the site's events, so that stage 1 applies it
+ * at one place in the site's stream and hands it on to every stage-2 partition.
+ */
+export interface SiteChange {
+  site: string
+  settings: SiteSettings | null
+}
+
+/** A record of the events topic carrying a `SiteChange` (a map; event records are arrays). */
+export const encodeSiteChange = ({ site, settings }: SiteChange): Buffer => pack({ site, settings: settings && [settings.windowDays, settings.topK] })
+
+/** The events of a record, or the site change it carries. */
+export function decodeRecord(value: Buffer): SiteEvent[] | SiteChange {
+  const v = unpack(value) as SiteEvent[] | { site: string; settings: [number, number] | null }
+  if (Array.isArray(v)) return v
+  return { site: v.site, settings: v.settings && { windowDays: v.settings[0], topK: v.settings[1] } }
 }
 
 /**

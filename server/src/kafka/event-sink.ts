@@ -1,7 +1,7 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import type { Kafka, Producer } from 'kafkajs'
 import { LogUnavailableError, type AppendResult, type EventSink } from '../log'
-import { encodeEvents, siteKey, type SiteEvent } from './event-records'
+import { encodeEvents, encodeSiteChange, siteKey, type SiteChange, type SiteEvent } from './event-records'
 import { keyPartitioner } from './key-partitions'
 import { packInChunks, sendWaves } from './record-size'
 
@@ -106,6 +106,13 @@ export class KafkaEventSink implements EventSink {
         .then(() => resolve(), reject)
     }
     this.#sending = false
+  }
+
+  /** Appends a change of a site's settings (or its removal) to the site's partition, for the model to follow. */
+  async changeSite(change: SiteChange): Promise<void> {
+    const producer = await this.#connected()
+    const partition = this.#partitionOf(siteKey(change.site))
+    await producer.send({ topic: this.#o.topic, messages: [{ partition, key: null, value: encodeSiteChange(change) }], acks: -1 })
   }
 
   /** Disconnects the producer. */

@@ -11,6 +11,7 @@ function read(values: Buffer[], fresh: (from: number, offset: number, k: number)
   let identity: unknown[] = []
   const visit: Increments = {
     clock: (site, time) => calls.push(['clock', site, time]),
+    site: (site, settings) => calls.push(['site', site, settings]),
     row: (site, src, time) => calls.push(['row', site, src, time, ...identity]),
     cell: (kind: Kind, dst, day, n) => calls.push(['cell', kind, dst, day, n]),
     take: (site, kind, item, list, time) => calls.push(['take', site, kind, item, list, time, ...identity]),
@@ -69,6 +70,20 @@ describe('the increments records', () => {
     w.at(2)
     w.row('demo', 'A', 5)
     expect(w.drain().map((r) => read([r.value!])[0]![0])).toEqual(['row']) // no clock again: it did not move
+  })
+
+  it("send a site's settings, and its removal, to every partition in order", () => {
+    const w = new IncrementsWriter('inc', 0, 2, () => 0)
+    w.at(1)
+    w.row('shop', 'A', 5)
+    w.site('shop', { windowDays: 30, topK: 5 })
+    w.site('gone', null)
+    const out = w.drain()
+    expect(out.map((r) => r.partition).sort()).toEqual([0, 1])
+    const p0 = read([out.find((r) => r.partition === 0)!.value!])
+    expect(p0.map((c) => c[0])).toEqual(['row', 'site', 'site'])
+    expect(p0.slice(1)).toEqual([['site', 'shop', { windowDays: 30, topK: 5 }], ['site', 'gone', null]])
+    expect(read([out.find((r) => r.partition === 1)!.value!])).toEqual(p0.slice(1))
   })
 
   it('cut values too large for one Kafka record between records, in order: as written, or when packed if the estimate fell short', () => {

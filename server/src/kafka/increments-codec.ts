@@ -1,5 +1,5 @@
 import { pack, unpack } from 'msgpackr'
-import type { Increments, Kind } from '../model'
+import type { Increments, Kind, SiteSettings } from '../model'
 import { MAX_RECORD_BYTES, packInChunks } from './record-size'
 import type { OutputRecord } from './stage'
 
@@ -7,14 +7,15 @@ import type { OutputRecord } from './stage'
  * The increments topic's records: what the session stage tells the count stage (`Increments`), one
  * value per increments partition and stage-1 batch (or a few when large). Each call but `clock` is
  * identified by `from` (the events partition), the offset of the events record it comes from and
- * its index among that record's outputs (`k`): stage 2 applies each identity once. `clock` is
- * idempotent and precedes, in every partition, the records that follow from it.
+ * its index among that record's outputs (`k`): stage 2 applies each identity once. `clock` and
+ * `site` are idempotent and go to every partition, before the records that follow from them.
  *
  * On the wire a value is one flat msgpack array, `[LAYOUT, from, ...records]`, each record:
  *   row      0, site, src, time, offset, k, count, then count × (kind 0 next | 1 related, dst, day, n)
  *   take     1, site, kind (0 impression, 1 click), item, list | null, time, offset, k
  *   profile  2, site, user, day, item, offset, k
  *   clock    3, site, time
+ *   site     4, site, [windowDays, topK] | null (removed)
  * A flat array of strings and numbers packs and unpacks without an object per record. Values of
  * earlier layouts are not read: they need an upgrade that starts the topics afresh (README).
  */
@@ -23,6 +24,7 @@ const ROW = 0
 const TAKE = 1
 const PROFILE = 2
 const CLOCK = 3
+const SITE = 4
 const KINDS: readonly Kind[] = ['next', 'related']
 
 /** Bytes a string takes in msgpack, near enough (ids are mostly ASCII). */
@@ -90,6 +92,14 @@ export class IncrementsWriter implements Increments {
 
   clock(site: string, time: number): void {
     this.#clocks.set(site, time)
+  }
+
+  site(site: string, settings: SiteSettings | null): void {
+    for (let p = 0; p < this.partitions; p++) {
+      const part = this.#part(p)
+      this.#clockTo(part, site)
+      part.start(sizeOf(site) + 12).push(SITE, site, settings && [settings.windowDays, settings.topK])
+    }
   }
 
   row(site: string, src: string, time: number): void {
@@ -168,7 +178,7 @@ export class IncrementsWriter implements Increments {
 function recordsOf(v: readonly unknown[]): unknown[][] {
   const out: unknown[][] = []
   for (let i = 2; i < v.length; ) {
-    const end = i + (v[i] === ROW ? 7 + 4 * (v[i + 6] as number) : v[i] === CLOCK ? 3 : v[i] === TAKE ? 8 : 7)
+    const end = i + (v[i] === ROW ? 7 + 4 * (v[i + 6] as number) : v[i] === CLOCK || v[i] === SITE ? 3 : v[i] === TAKE ? 8 : 7)
     out.push(v.slice(i, end))
     i = end
   }
@@ -209,6 +219,12 @@ export function readIncrements(value: Buffer, visit: Increments, fresh: (from: n
         visit.clock(site, v[i + 2] as number)
         i += 3
         break
+      case SITE: {
+        const settings = v[i + 2] as [number, number] | null
+        visit.site(site, settings && { windowDays: settings[0], topK: settings[1] })
+        i += 3
+        break
+      }
       default:
         throw new Error(`unknown increments record type ${String(v[i])}`)
     }

@@ -13,7 +13,7 @@ import { startStageThread, type StageCommit } from './stage-thread'
 import { followTopic } from './topic-follower'
 import { ensureTopics, topicsOf } from './topics'
 import { KafkaSiteStore } from './kafka-site-store'
-import { SiteRegistry } from '../sites'
+import { followModelSettings, modelSettingsOf, SiteRegistry } from '../sites'
 
 /**
  * Kafka mode: edges append events to the events topic and materialize the rows, profiles and
@@ -53,14 +53,18 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     const catalog = new KafkaCatalog(kafka, topics.catalog)
     await catalog.start(admin)
     stops.unshift(() => catalog.stop())
-    const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: await partitionCount(admin, topics.events) })
     const view = new MemoryRowView()
+    const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: await partitionCount(admin, topics.events) })
     const sites = new SiteRegistry({
       store: new KafkaSiteStore({ kafka, admin, topic: topics.sites }),
+      // The operator is answered once the model's settings are in the events topic: events the site
+      // sends after that answer are counted with them.
+      afterChange: (site, record) => sink.changeSite({ site, settings: modelSettingsOf(record) }),
       settings: config.siteSettings,
       clock,
       // The record is gone on every node as soon as their followers read the tombstone; the catalog's
-      // items get tombstones here. The events topic drops the site's events by its retention.
+      // items get tombstones here, the model's state through `followModelSettings`. The events topic
+      // drops the site's events by its retention.
       onRemoved: async (site) => {
         const items = await catalog.removeSite(site)
         log(`sequitur: removed site "${site}": ${items} catalog items`)
@@ -87,14 +91,23 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     })
     const trending = new MemoryTrendingView(config.model)
     const trendingFollower = await followTopic(kafka, admin, topics.trending, ({ key, value }) => {
-      // Deleted only by the topic's retention.
-      const e = value && decodeEntry(key, value)
-      if (e?.kind === 'clock') trending.putTime(e.site, e.time)
-      else if (e?.kind === 'take') trending.put(e.site, e.item, e.epoch, e.cell)
-      else if (e?.kind === 'clicks') trending.putMinute(e.site, e.item, e.minute, e.clicks)
+      // Cells and minutes are deleted only by the topic's retention; a site's clock is deleted (a
+      // tombstone) when the site was removed.
+      const e = decodeEntry(key, value)
+      if (e.kind === 'clock') e.time === null ? trending.forget(e.site) : trending.putTime(e.site, e.time)
+      else if (e.kind === 'take') trending.put(e.site, e.item, e.epoch, e.cell)
+      else if (e.kind === 'clicks') trending.putMinute(e.site, e.item, e.minute, e.clicks)
     })
     stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => trendingFollower.stop(), () => sink.close())
     edge = { sink, view, hub, catalog, profiles, trending, sites }
+    // The model follows each site's window and top k, and forgets a removed site: the change goes to
+    // the events topic, in order with the site's events. Every edge sends it (stage 1 applies a repeat
+    // as a no-op), and sends every site's settings when it starts, so a change an edge crashed before
+    // sending still arrives.
+    const unfollow = followModelSettings(sites, (site, settings) => {
+      sink.changeSite({ site, settings }).catch((error: unknown) => log(`kafka: site ${JSON.stringify(site)}: settings not sent: ${String(error)}`))
+    })
+    stops.unshift(async () => unfollow())
   }
 
   metrics.collectLag(async () => {

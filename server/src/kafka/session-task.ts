@@ -1,5 +1,5 @@
 import { encodeEntry, SessionStage, type ModelOptions, type StateEntry } from '../model'
-import { decodeEvents } from './event-records'
+import { decodeRecord } from './event-records'
 import { IncrementsWriter } from './increments-codec'
 import type { ChangelogRecord, InputRecord, StageResult, StageTask } from './stage'
 
@@ -41,7 +41,12 @@ export class SessionTask implements StageTask {
     let late = 0
     for (const { offset, value, timestamp } of records) {
       this.#out.at(offset)
-      for (const [site, event] of decodeEvents(value)) {
+      const decoded = decodeRecord(value)
+      if (!Array.isArray(decoded)) {
+        this.#stage.configure(decoded.site, decoded.settings, this.#out)
+        continue
+      }
+      for (const [site, event] of decoded) {
         events++
         if (this.#stage.observe(site, event, timestamp, this.#out) === 'late') late++
       }

@@ -16,7 +16,7 @@ class CountingTask implements StageTask {
   count = 0
   constructor(readonly failOnce: { armed: boolean }) {}
   restore(entry: StateEntry): void {
-    if (entry.kind === 'clock' && entry.site === 'count') this.count = entry.time
+    if (entry.kind === 'clock' && entry.site === 'count') this.count = entry.time ?? 0
   }
   restored(): void {}
   process(records: readonly InputRecord[]): StageResult {
@@ -33,7 +33,7 @@ class CountingTask implements StageTask {
 /** The count a batch's changelog holds. */
 const countIn = (result: StageResult): number => {
   const entry = decodeEntry(result.changelog[0]!.key, result.changelog[0]!.value)
-  return entry.kind === 'clock' ? entry.time : -1
+  return entry.kind === 'clock' ? (entry.time ?? -1) : -1
 }
 
 describe('a stage runner', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { DAY_MS } from '../clock'
 import { decodeEntry, Model, modelOptions } from '../model'
 import { CountTask } from './count-task'
-import { encodeEvents } from './event-records'
+import { encodeEvents, encodeSiteChange } from './event-records'
 import { SessionTask } from './session-task'
 import { latestState, type ChangelogRecord, type InputRecord, type OutputRecord, type StageTask } from './stage'
 
@@ -60,6 +60,26 @@ describe('the Kafka tasks', () => {
     ...['B', 'C', 'C', 'D'].map((i) => click('s2', i)),
     ...['A', 'B'].map((i) => click('s3', i)),
   ]
+
+  it("take a site's settings and its removal in order with its events, on every stage-2 partition", () => {
+    const p = pipeline()
+    p.run(events)
+    expect(p.rows.get('A')).toMatchObject({ total: 3 })
+    const change = (settings: { windowDays: number; topK: number } | null) => {
+      const first = p.sessions.process(input([encodeSiteChange({ site: 'demo', settings })]))
+      p.logs.s.push(...first.changelog)
+      countAll(p.counts, first.outputs, p.rows, p.logs.c)
+    }
+    change({ windowDays: 60, topK: 1 })
+    expect(p.rows.get('B')!.next).toHaveLength(1)
+    change(null)
+    expect([...p.rows.values()].every((row) => row === null)).toBe(true)
+    // Nothing of the site is left in any changelog once compacted.
+    const left = [p.logs.s, ...p.logs.c].flatMap((log) => [...latestState(log)].map(([key, value]) => decodeEntry(key, value)))
+    expect(left.filter((e) => 'site' in e && e.site === 'demo')).toEqual([])
+    p.run([click('late', 'A'), click('late', 'B')])
+    expect(p.rows.get('A')).toBeNull()
+  })
 
   it('give the rows of the model core run in one place', () => {
     const p = pipeline()

@@ -5,7 +5,7 @@ import { emptyProfile, observeItem, type DailyProfile } from './daily-profile'
 import { getOrAdd } from './get-or-add'
 import type { Increments } from './increments'
 import { RowCounts } from './row-counts'
-import type { ModelOptions } from './rules'
+import type { ModelOptions, SiteSettings } from './rules'
 import type { Kind } from './session-links'
 import type { StateEntry } from './state-codec'
 import { MINUTE_MS, TakeRates } from './take-rates'
@@ -13,6 +13,9 @@ import { MINUTE_MS, TakeRates } from './take-rates'
 /** One site's counts, profiles and take rates, and what changed since the last drain. */
 interface SiteCounts {
   time: number
+  /** The site's own settings, and the ones last written to the state. */
+  settings?: SiteSettings
+  settingsMoved?: SiteSettings
   counts: RowCounts
   rates: TakeRates
   /** user → day → profile */
@@ -51,6 +54,10 @@ export class CountStage implements Increments {
   /** The row the next cells go to. */
   #current: SiteCounts | undefined
   #src = ''
+  /** What removed sites leave to drain: state deletions, emptied rows, trending to forget. */
+  readonly #gone: StateEntry[] = []
+  readonly #goneRows = new Map<string, Map<string, number>>()
+  readonly #goneTrending: string[] = []
 
   constructor(options: ModelOptions, { catalog, trackChanges = true }: CountStageOptions = {}) {
     this.#o = options
@@ -69,16 +76,34 @@ export class CountStage implements Increments {
     if (day <= before) return
     const dropped = this.#track ? (kind: Kind, src: string, dst: string, d: number) => s.dropped.push([kind, src, dst, d]) : undefined
     for (const src of s.counts.advance(day, dropped)) if (!s.rows.has(src)) s.rows.set(src, 0)
-    // Daily profiles live as long as the window (their TTL).
-    const start = s.counts.windowStart
-    for (const [user, days] of s.profiles) {
-      for (const d of days.keys()) {
-        if (d >= start) continue
-        days.delete(d)
-        this.#profileChanged(s, user, d)
-      }
-      if (days.size === 0) s.profiles.delete(user)
+    this.#expireProfiles(s)
+  }
+
+  site(site: string, settings: SiteSettings | null): void {
+    if (settings) {
+      const s = this.#site(site)
+      s.settings = settings
+      const dropped = this.#track ? (kind: Kind, src: string, dst: string, d: number) => s.dropped.push([kind, src, dst, d]) : undefined
+      for (const src of s.counts.configure(settings, dropped)) if (!s.rows.has(src)) s.rows.set(src, 0)
+      this.#expireProfiles(s)
+      return
     }
+    const s = this.#sites.get(site)
+    if (!s) return
+    this.#sites.delete(site)
+    if (!this.#track) return
+    // Everything the site stored goes, including what was waiting to be drained.
+    const gone = this.#gone
+    const rows = getOrAdd(this.#goneRows, site, () => new Map())
+    for (const [stat, src, dst, day] of s.dropped) gone.push({ kind: 'cell', site, stat, src, dst, day, n: 0 })
+    for (const src of s.counts.clear((stat, src, dst, day) => gone.push({ kind: 'cell', site, stat, src, dst, day, n: 0 }))) rows.set(src, 0)
+    for (const src of s.rows.keys()) rows.set(src, 0)
+    const profiles = new Map<string, Set<number>>(s.changedProfiles)
+    for (const [user, days] of s.profiles) for (const day of days.keys()) getOrAdd(profiles, user, () => new Set()).add(day)
+    for (const [user, days] of profiles) for (const day of days) gone.push({ kind: 'profile', site, user, day, profile: null })
+    for (const epoch of new Set([...s.epochs, ...s.rates.epochs])) gone.push({ kind: 'epoch', site, epoch, state: null })
+    gone.push({ kind: 'clock', site, time: null }, { kind: 'settings', site, settings: null })
+    this.#goneTrending.push(site)
   }
 
   row(site: string, src: string, time: number): void {
@@ -121,7 +146,8 @@ export class CountStage implements Increments {
 
   /** The rows that changed since the last call, per site: item → latest event time behind the change (0: the window moved). */
   drainRows(): Map<string, Map<string, number>> {
-    const out = new Map<string, Map<string, number>>()
+    const out = new Map<string, Map<string, number>>(this.#goneRows)
+    this.#goneRows.clear()
     for (const [site, s] of this.#sites) {
       if (s.rows.size === 0) continue
       out.set(site, s.rows)
@@ -148,6 +174,7 @@ export class CountStage implements Increments {
 
   /** What the edges need of trending that changed since the last call: each site's time, its changed cells and minutes. */
   drainTrending(publish: (entry: StateEntry) => void): void {
+    for (const site of this.#goneTrending.splice(0)) publish({ kind: 'clock', site, time: null })
     for (const [site, s] of this.#sites) {
       if (s.cells.size === 0 && s.minutes.size === 0 && !s.clockMoved) continue
       publish({ kind: 'clock', site, time: s.time })
@@ -160,7 +187,9 @@ export class CountStage implements Increments {
 
   /** The state written since the last drain, as entries to store. */
   drainState(write: (entry: StateEntry) => void): void {
+    for (const entry of this.#gone.splice(0)) write(entry)
     for (const [site, s] of this.#sites) {
+      if (s.settings && s.settingsMoved !== s.settings) write({ kind: 'settings', site, settings: (s.settingsMoved = s.settings) })
       if (s.clockMoved) write({ kind: 'clock', site, time: s.time })
       s.clockMoved = false
       for (const [stat, src, dst, day] of s.dropped) write({ kind: 'cell', site, stat, src, dst, day, n: 0 })
@@ -178,7 +207,13 @@ export class CountStage implements Increments {
 
   /** Puts back one stored entry of this stage (others are ignored); `restored` completes it. */
   restore(entry: StateEntry): void {
-    if (entry.kind === 'clock') this.#site(entry.site).time = Math.max(this.#site(entry.site).time, entry.time)
+    if (entry.kind === 'clock') {
+      if (entry.time !== null) this.#site(entry.site).time = Math.max(this.#site(entry.site).time, entry.time)
+    } else if (entry.kind === 'settings' && entry.settings) {
+      const s = this.#site(entry.site)
+      s.counts.configure(entry.settings)
+      s.settings = s.settingsMoved = entry.settings
+    }
     else if (entry.kind === 'cell' && entry.n !== 0) this.#site(entry.site).counts.restore(entry.stat, entry.src, entry.dst, entry.day, entry.n)
     else if (entry.kind === 'profile' && entry.profile) getOrAdd(this.#site(entry.site).profiles, entry.user, () => new Map()).set(entry.day, entry.profile)
     else if (entry.kind === 'epoch' && entry.state) this.#site(entry.site).rates.importEpoch(entry.epoch, entry.state)
@@ -192,6 +227,19 @@ export class CountStage implements Increments {
       this.clock(site, time)
       s.rows.clear()
       s.clockMoved = false
+    }
+  }
+
+  /** Daily profiles live as long as the site's window (their TTL). */
+  #expireProfiles(s: SiteCounts): void {
+    const start = s.counts.windowStart
+    for (const [user, days] of s.profiles) {
+      for (const d of days.keys()) {
+        if (d >= start) continue
+        days.delete(d)
+        this.#profileChanged(s, user, d)
+      }
+      if (days.size === 0) s.profiles.delete(user)
     }
   }
 

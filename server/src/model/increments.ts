@@ -1,3 +1,4 @@
+import type { SiteSettings } from './rules'
 import type { Kind } from './session-links'
 
 /**
@@ -14,6 +15,8 @@ export interface Increments {
   cell(kind: Kind, dst: string, day: number, n: number): void
   /** An impression (of one item) or a click from a list, in time for the take-rate join. */
   take(site: string, kind: 'impression' | 'click', item: string, list: string | undefined, time: number): void
+  /** The site's settings changed, or (`null`) the site was removed: its state goes. Idempotent. */
+  site(site: string, settings: SiteSettings | null): void
   /** A signed-in user interacted with `item` on `day` (inside the window). */
   profile(site: string, user: string, day: number, item: string): void
 }

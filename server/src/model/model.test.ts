@@ -119,10 +119,89 @@ describe('Model', () => {
   })
 })
 
+describe('Model, per site', () => {
+  /** Drains a model's state into a store, as a runtime commits it. */
+  const commit = (m: Model, stored: Map<string, Buffer>) =>
+    m.drainState((entry) => {
+      const [key, value] = encodeEntry(entry)
+      if (value) stored.set(key, value)
+      else stored.delete(key)
+    })
+
+  it("takes a site's own window and top k: a shorter window drops the days outside it, another site keeps the deployment's", () => {
+    const m = new Model({ windowDays: 10 })
+    for (const site of ['s', 't']) {
+      for (const [i, item] of ['B', 'C', 'D'].entries()) m.observe(site, click(`old${i}`, 'A', T - 5 * DAY_MS), T - 5 * DAY_MS), m.observe(site, click(`old${i}`, item, T - 5 * DAY_MS), T - 5 * DAY_MS)
+      m.observe(site, click('now', 'A'), T)
+      m.observe(site, click('now', 'B'), T)
+    }
+    m.counts.drainRows()
+    m.configure('s', { windowDays: 2, topK: 1 })
+    expect([...m.counts.drainRows().get('s')!.keys()].sort()).toEqual(['A', 'B', 'C', 'D'])
+    expect(m.counts.rowOf('s', 'A')).toMatchObject({ total: 1, next: [['B', 1]] })
+    expect(m.counts.rowOf('t', 'A')).toMatchObject({ total: 4, next: [['B', 2], ['C', 1], ['D', 1]] })
+    // A new day five days ahead ages out what a 2-day window no longer holds, on `s` only.
+    m.observe('s', click('later', 'X', T + 2 * DAY_MS), T + 2 * DAY_MS)
+    m.observe('t', click('later', 'X', T + 2 * DAY_MS), T + 2 * DAY_MS)
+    expect(m.counts.rowOf('s', 'A')).toBeNull()
+    expect(m.counts.rowOf('t', 'A')).toMatchObject({ total: 4 })
+    // Top k: at most one next item per row.
+    m.configure('t', { windowDays: 10, topK: 1 })
+    expect(m.counts.rowOf('t', 'A')!.next).toEqual([['B', 2]])
+  })
+
+  it('keeps the settings in its state: a restored model goes on with them', () => {
+    const m = new Model({ windowDays: 10 })
+    m.configure('s', { windowDays: 2, topK: 1 })
+    m.observe('s', click('a', 'A', T - 5 * DAY_MS), T - 5 * DAY_MS)
+    m.observe('s', click('a', 'B', T - 5 * DAY_MS), T - 5 * DAY_MS)
+    const stored = new Map<string, Buffer>()
+    commit(m, stored)
+    const second = new Model({ windowDays: 10 })
+    for (const [key, value] of stored) second.restore(decodeEntry(key, value))
+    second.restored()
+    second.observe('s', click('b', 'Z', T), T)
+    expect(second.counts.rowOf('s', 'A')).toBeNull()
+  })
+
+  it('forgets a removed site: its rows empty, its state is deleted, its later events count nothing, other sites stay', () => {
+    const m = new Model({}, { catalog })
+    const stored = new Map<string, Buffer>()
+    for (const site of ['gone', 'kept']) {
+      m.observe(site, shown('a', T, 'L', 'A', 'B'), T)
+      for (const item of ['A', 'B']) m.observe(site, click('a', item, T, { list: 'L', user: 'u' }), T)
+    }
+    commit(m, stored)
+    m.counts.drainRows()
+    m.configure('gone', null)
+    expect([...m.counts.drainRows().get('gone')!.keys()].sort()).toEqual(['A', 'B'])
+    expect(m.counts.rowOf('gone', 'A')).toBeNull()
+    expect(m.counts.trending('gone', 10)).toEqual([])
+    expect(m.counts.daily('gone', 'u')).toEqual([])
+    const trending: StateEntry[] = []
+    m.counts.drainTrending((entry) => trending.push(entry))
+    expect(trending).toContainEqual({ kind: 'clock', site: 'gone', time: null })
+    commit(m, stored)
+    const sites = [...stored.keys()].map((key) => decodeEntry(key, stored.get(key)!)).map((e) => ('site' in e ? e.site : ''))
+    expect(sites).not.toContain('gone')
+    expect(sites).toContain('kept')
+    expect(m.observe('gone', click('b', 'A'), T)).toBe('ignored')
+    expect(m.counts.rowOf('kept', 'A')).toMatchObject({ total: 1 })
+    // Created again, it starts afresh.
+    m.configure('gone', { windowDays: 60, topK: 20 })
+    m.observe('gone', click('c', 'X'), T)
+    m.observe('gone', click('c', 'Y'), T)
+    expect(m.counts.rowOf('gone', 'X')).toMatchObject({ total: 1, next: [['Y', 1]] })
+  })
+})
+
 describe('the state codec', () => {
   it('gives every entry back as it was, whatever the ids', () => {
     const entries: StateEntry[] = [
       { kind: 'clock', site: 'a:b', time: 5 },
+      { kind: 'clock', site: 'x', time: null },
+      { kind: 'settings', site: '__proto__', settings: { windowDays: 30, topK: 5 } },
+      { kind: 'settings', site: 'y', settings: null },
       { kind: 'session', site: '1:x', session: '__proto__', point: { items: ['a\0b', ''], ts: 3 } },
       { kind: 'session', site: 's', session: '2:ab', point: null },
       { kind: 'seen', day: 20_000, part: 3, hashes: Uint32Array.from([1, 2, 3, 4]) },

@@ -1,6 +1,6 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { CountStage, type CountStageOptions } from './count-stage'
-import { modelOptions, type ModelOptions } from './rules'
+import { modelOptions, type ModelOptions, type SiteSettings } from './rules'
 import { SessionStage, type Outcome } from './session-stage'
 import type { StateEntry } from './state-codec'
 
@@ -28,6 +28,11 @@ export class Model {
   /** Applies one event the log received at `receivedAt`. */
   observe(site: string, event: Event, receivedAt: number): Outcome {
     return this.sessions.observe(site, event, receivedAt, this.counts)
+  }
+
+  /** Takes a site's settings from the registry, or (`null`) forgets a removed site. */
+  configure(site: string, settings: SiteSettings | null): void {
+    this.sessions.configure(site, settings, this.counts)
   }
 
   /** Both stages' state written since the last drain. */

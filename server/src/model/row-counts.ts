@@ -19,7 +19,7 @@ export class RowCounts {
   readonly #ids = new ItemIds()
   readonly #next: EdgeTable
   readonly #related: EdgeTable
-  readonly #options: Omit<CountOptions, 'trackChanges'>
+  #options: Omit<CountOptions, 'trackChanges'>
   #watermark = -Infinity
 
   constructor({ trackChanges = false, ...options }: CountOptions) {
@@ -45,11 +45,34 @@ export class RowCounts {
   advance(day: number, dropped?: (kind: Kind, src: string, dst: string, day: number) => void): string[] {
     if (day <= this.#watermark) return []
     this.#watermark = day
-    const start = this.windowStart
+    return this.#dropBefore(this.windowStart, dropped)
+  }
+
+  #dropBefore(start: number, dropped?: (kind: Kind, src: string, dst: string, day: number) => void): string[] {
     const names = this.#ids
     const tell = (kind: Kind) => dropped && ((src: number, dst: number, d: number) => dropped(kind, names.name(src), names.name(dst), d))
     const changed = new Set([...this.#next.dropBefore(start, tell('next')), ...this.#related.dropBefore(start, tell('related'))])
     return [...changed].map((id) => this.#ids.name(id))
+  }
+
+  *#names(): Iterable<string> {
+    for (let id = 0; id < this.#ids.size; id++) if (this.#next.total(id) > 0 || this.#related.total(id) > 0) yield this.#ids.name(id)
+  }
+
+  /**
+   * Takes a site's own window and top k; a shorter window drops what left it, telling `dropped`.
+   * Returns the items whose rows changed (every row when `topK` changed).
+   */
+  configure(settings: Pick<CountOptions, 'windowDays' | 'topK'>, dropped?: (kind: Kind, src: string, dst: string, day: number) => void): string[] {
+    const before = this.#options
+    this.#options = { ...before, ...settings }
+    const changed = settings.windowDays < before.windowDays ? this.#dropBefore(this.windowStart, dropped) : []
+    return settings.topK === before.topK ? changed : [...new Set([...changed, ...this.#names()])]
+  }
+
+  /** Drops every count, telling `dropped` each cell; returns the items whose rows emptied. */
+  clear(dropped?: (kind: Kind, src: string, dst: string, day: number) => void): string[] {
+    return this.#dropBefore(Infinity, dropped)
   }
 
   /** Adds `n` to a statistic; false (and nothing added) when the day is outside the window. */

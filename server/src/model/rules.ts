@@ -38,6 +38,9 @@ export const DEFAULT_MODEL_OPTIONS: Readonly<ModelOptions> = {
   dedupeDays: 7,
 }
 
+/** What a site may set for itself (the site registry's settings); the rest of `ModelOptions` is the deployment's. */
+export type SiteSettings = Pick<ModelOptions, 'windowDays' | 'topK'>
+
 /** Options with the defaults filled in. */
 export const modelOptions = (options: Partial<ModelOptions> = {}): ModelOptions => ({ ...DEFAULT_MODEL_OPTIONS, ...options })
 

@@ -55,6 +55,11 @@ export class SessionLinks {
     return previous
   }
 
+  /** The sessions held. */
+  sessions(): Iterable<string> {
+    return this.#sessions.keys()
+  }
+
   /** A session's latest items. */
   get(session: string): SessionPoint | undefined {
     return this.#sessions.get(session)

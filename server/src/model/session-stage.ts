@@ -2,17 +2,24 @@ import type { Event } from '@sequitur/sdk/protocol'
 import { dayOf } from '../clock'
 import { getOrAdd } from './get-or-add'
 import type { Increments } from './increments'
-import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions } from './rules'
+import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions, type SiteSettings } from './rules'
 import { SeenIds } from './seen-ids'
 import { forEachLink, SessionLinks, type Kind } from './session-links'
 import type { StateEntry } from './state-codec'
 
-/** What became of an event: counted (`applied`), a repeated id, or too late for trending (counted otherwise). */
-export type Outcome = 'applied' | 'repeated' | 'late'
+/**
+ * What became of an event: counted (`applied`), a repeated id, too late for trending (counted
+ * otherwise), or of a site removed meanwhile (`ignored`).
+ */
+export type Outcome = 'applied' | 'repeated' | 'late' | 'ignored'
 
 /** One site's clock and sessions, and what changed since the last drain. */
 interface SiteSessions {
   time: number
+  windowDays: number
+  /** The site's own settings, when the registry gave some, and whether they are to be written. */
+  settings?: SiteSettings
+  settingsMoved: boolean
   links: SessionLinks
   clockMoved: boolean
   /** Sessions that moved (written) and ended (deleted) since the last drain. */
@@ -30,6 +37,9 @@ interface SiteSessions {
 export class SessionStage {
   readonly #o: ModelOptions
   readonly #sites = new Map<string, SiteSessions>()
+  /** Sites removed while this stage ran (their late events are ignored), and the state they leave to delete. */
+  readonly #removed = new Set<string>()
+  readonly #gone: StateEntry[] = []
   readonly #seen: SeenIds | undefined
   /** The latest receive time, and the stored parts of seen ids per receive day. */
   #received = -Infinity
@@ -59,6 +69,7 @@ export class SessionStage {
       this.#received = Math.max(this.#received, receivedAt)
       if (!this.#seen.add(site, event.id, receivedAt)) return 'repeated'
     }
+    if (this.#removed.has(site)) return 'ignored'
     const s = this.#site(site)
     const time = eventTime(event.ts, receivedAt)
     if (time > s.time) {
@@ -83,7 +94,7 @@ export class SessionStage {
     s.moved.add(event.session)
     s.ended.delete(event.session)
     const day = dayOf(time)
-    if (day >= windowStart(dayOf(s.time), this.#o.windowDays)) {
+    if (day >= windowStart(dayOf(s.time), s.windowDays)) {
       this.#out = out
       this.#linkSite = site
       this.#linkTime = time
@@ -95,9 +106,36 @@ export class SessionStage {
     return late ? 'late' : 'applied'
   }
 
+  /**
+   * Takes a site's settings from the registry, or (`null`) forgets a removed site: its sessions and
+   * clock go, and its later events are ignored. The count stage is told through `out` either way.
+   */
+  configure(site: string, settings: SiteSettings | null, out: Increments): void {
+    if (settings) {
+      const s = this.#site(site)
+      this.#removed.delete(site)
+      s.windowDays = settings.windowDays
+      s.settings = settings
+      s.settingsMoved = true
+    } else {
+      const s = this.#sites.get(site)
+      this.#removed.add(site)
+      if (s) {
+        this.#sites.delete(site)
+        const sessions = new Set([...s.links.sessions(), ...s.moved, ...s.ended])
+        for (const session of sessions) this.#gone.push({ kind: 'session', site, session, point: null })
+        this.#gone.push({ kind: 'clock', site, time: null }, { kind: 'settings', site, settings: null })
+      }
+    }
+    out.site(site, settings)
+  }
+
   /** The state written since the last drain, as entries to store. */
   drainState(write: (entry: StateEntry) => void): void {
+    for (const entry of this.#gone.splice(0)) write(entry)
     for (const [site, s] of this.#sites) {
+      if (s.settingsMoved && s.settings) write({ kind: 'settings', site, settings: s.settings })
+      s.settingsMoved = false
       if (s.clockMoved) write({ kind: 'clock', site, time: s.time })
       for (const session of s.moved) write({ kind: 'session', site, session, point: s.links.get(session) ?? null })
       for (const session of s.ended) write({ kind: 'session', site, session, point: null })
@@ -115,7 +153,13 @@ export class SessionStage {
 
   /** Puts back one stored entry of this stage (others are ignored). */
   restore(entry: StateEntry): void {
-    if (entry.kind === 'clock') this.#site(entry.site).time = entry.time
+    if (entry.kind === 'clock') {
+      if (entry.time !== null) this.#site(entry.site).time = entry.time
+    } else if (entry.kind === 'settings' && entry.settings) {
+      const s = this.#site(entry.site)
+      s.settings = entry.settings
+      s.windowDays = entry.settings.windowDays
+    }
     else if (entry.kind === 'session' && entry.point) this.#site(entry.site).links.restore(entry.session, entry.point)
     else if (entry.kind === 'seen' && entry.hashes) {
       this.#seen?.restore(entry.day, entry.hashes)
@@ -146,7 +190,10 @@ export class SessionStage {
 
   #site(site: string): SiteSessions {
     let s = this.#sites.get(site)
-    if (!s) this.#sites.set(site, (s = { time: -Infinity, links: new SessionLinks(), clockMoved: false, moved: new Set(), ended: new Set() }))
+    if (!s) {
+      s = { time: -Infinity, windowDays: this.#o.windowDays, settingsMoved: false, links: new SessionLinks(), clockMoved: false, moved: new Set(), ended: new Set() }
+      this.#sites.set(site, s)
+    }
     return s
   }
 }

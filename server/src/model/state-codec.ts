@@ -2,6 +2,7 @@ import { packExact as pack, unpackExact as unpack } from '../msgpack'
 import type { ModelRow } from '@sequitur/sdk/protocol'
 import type { DailyProfile } from './daily-profile'
 import type { Kind, SessionPoint } from './session-links'
+import type { SiteSettings } from './rules'
 import type { Cell, EpochState } from './take-rates'
 
 /**
@@ -10,8 +11,10 @@ import type { Cell, EpochState } from './take-rates'
  * for the edges (rows, profiles, trending). A `null` value deletes the entry.
  */
 export type StateEntry =
-  /** A site's event time (ms). */
-  | { kind: 'clock'; site: string; time: number }
+  /** A site's event time (ms); null once the site was removed. */
+  | { kind: 'clock'; site: string; time: number | null }
+  /** A site's own settings (the registry's); null once the site was removed. */
+  | { kind: 'settings'; site: string; settings: SiteSettings | null }
   /** A session's latest items; null once it ended. */
   | { kind: 'session'; site: string; session: string; point: SessionPoint | null }
   /** Hashes of event ids the log received on `day` (part `part` of that day); null once forgotten. */
@@ -49,7 +52,9 @@ const s = (text: string): string => `${text.length}:${text}`
 export function encodeEntry(e: StateEntry): EncodedEntry {
   switch (e.kind) {
     case 'clock':
-      return [`w${s(e.site)}`, pack(e.time)]
+      return [`w${s(e.site)}`, e.time === null ? null : pack(e.time)]
+    case 'settings':
+      return [`g${s(e.site)}`, e.settings && pack([e.settings.windowDays, e.settings.topK])]
     case 'session':
       return [`s${s(e.site)}${s(e.session)}`, e.point && pack([e.point.items, e.point.ts])]
     case 'seen':
@@ -100,7 +105,11 @@ export function decodeEntry(key: string, value: Buffer | null): StateEntry {
   const v = value === null || key[0] === 'd' ? null : unpack(value)
   switch (key[0]) {
     case 'w':
-      return { kind: 'clock', site: r.string(), time: v as number }
+      return { kind: 'clock', site: r.string(), time: v as number | null }
+    case 'g': {
+      const settings = v as [number, number] | null
+      return { kind: 'settings', site: r.string(), settings: settings && { windowDays: settings[0], topK: settings[1] } }
+    }
     case 's': {
       const point = v as [string[], number] | null
       return { kind: 'session', site: r.string(), session: r.string(), point: point && { items: point[0], ts: point[1] } }
@@ -124,11 +133,11 @@ export function decodeEntry(key: string, value: Buffer | null): StateEntry {
     case 'r':
       return { kind: 'row', site: r.string(), item: r.string(), row: v as ModelRow | null }
     case 'k': {
-      const [impressions, clicks] = v as [number, number]
+      const [impressions, clicks] = (v as [number, number] | null) ?? [0, 0]
       return { kind: 'take', site: r.string(), item: r.string(), epoch: r.number(), cell: { impressions, clicks } }
     }
     case 'm':
-      return { kind: 'clicks', site: r.string(), item: r.string(), minute: r.number(), clicks: v as number }
+      return { kind: 'clicks', site: r.string(), item: r.string(), minute: r.number(), clicks: (v as number | null) ?? 0 }
     default:
       throw new Error(`unknown state key ${JSON.stringify(key.slice(0, 40))}`)
   }

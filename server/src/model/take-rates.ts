@@ -91,6 +91,11 @@ export class TakeRates {
     return true
   }
 
+  /** The epochs held. */
+  get epochs(): number[] {
+    return [...this.#cells.keys()]
+  }
+
   /** Impressions and clicks of an item in an epoch. */
   cell(epoch: number, item: string): Cell {
     return this.#cells.get(epoch)?.get(item) ?? { impressions: 0, clicks: 0 }

@@ -9,3 +9,4 @@ export { SiteRegistry, type CreatedSite, type SiteRegistryOptions } from './site
 export { CreateSiteSchema, PatchSiteSchema, RotateKeySchema, type CreateSite, type PatchSite } from './site-schemas'
 export type { SiteChange, SiteStore } from './site-store'
 export { SqliteSiteStore } from './sqlite-site-store'
+export { followModelSettings, modelSettingsOf } from './follow-model-settings'

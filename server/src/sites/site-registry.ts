@@ -15,6 +15,11 @@ export interface SiteRegistryOptions {
   clock?: Clock
   /** Deletes a removed site's data (log, catalog, model state); called once the record is gone. */
   onRemoved?: (site: string) => Promise<void>
+  /**
+   * Awaited after each change this registry makes (create, update, rotation, removal) before it
+   * resolves: what must follow the change before the operator is answered (Kafka: the model's settings).
+   */
+  afterChange?: (site: string, record: SiteRecord | undefined) => Promise<void>
 }
 
 /** A site just created: its record, and its key and secret in plain text (shown once). */
@@ -37,15 +42,22 @@ export class SiteRegistry {
   readonly #settings: SiteSettings
   readonly #clock: Clock
   readonly #onRemoved: (site: string) => Promise<void>
+  readonly #afterChange: (site: string, record: SiteRecord | undefined) => Promise<void>
   readonly #records = new Map<string, SiteRecord>()
   readonly #listeners = new Set<SiteChange>()
   readonly #verified = new Map<string, Set<string>>()
 
-  constructor({ store, settings, clock = systemClock, onRemoved = async () => {} }: SiteRegistryOptions) {
+  constructor({ store, settings, clock = systemClock, onRemoved = async () => {}, afterChange = async () => {} }: SiteRegistryOptions) {
+    this.#afterChange = afterChange
     this.#store = store
     this.#settings = settings
     this.#clock = clock
     this.#onRemoved = onRemoved
+  }
+
+  /** The deployment's settings: a new site's, and the most a site may set (`windowDays`, `retentionDays`). */
+  get defaults(): SiteSettings {
+    return this.#settings
   }
 
   /** Loads the store's records and follows its changes. */
@@ -133,6 +145,7 @@ export class SiteRegistry {
       updatedAt: now,
     }
     await this.#store.put(record)
+    await this.#afterChange(record.site, record)
     return { record, key, secret }
   }
 
@@ -172,6 +185,7 @@ export class SiteRegistry {
     if (!this.#records.has(site)) return false
     await this.#store.remove(site)
     await this.#onRemoved(site)
+    await this.#afterChange(site, undefined)
     return true
   }
 
@@ -181,6 +195,7 @@ export class SiteRegistry {
     const now = this.#clock()
     const record = { ...change(current, now), updatedAt: now }
     await this.#store.put(record)
+    await this.#afterChange(site, record)
     return record
   }
 }

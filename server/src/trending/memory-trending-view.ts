@@ -29,6 +29,11 @@ export class MemoryTrendingView implements TrendingView {
     for (const minute of s.minutes.keys()) if (minute <= Math.floor(time / MINUTE_MS) - RECENT_MINUTES) s.minutes.delete(minute)
   }
 
+  /** Forgets a removed site. */
+  forget(site: string): void {
+    this.#sites.delete(site)
+  }
+
   /** Stores (or, with `null`, forgets) one item's cell of one epoch. */
   put(site: string, item: string, epoch: number, cell: Cell | null): void {
     const cells = getOrAdd(this.#site(site).cells, epoch, () => new Map())

@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog'
 import type { RowChanges, RowFeed } from '../feed'
 import type { EventSource, LogRecord } from '../log'
 
-import { decodeEntry, encodeEntry, Model, type DailyProfile, type EncodedEntry, type ModelOptions } from '../model'
+import { encodeEntry, Model, restoreEntries, type DailyProfile, type EncodedEntry, type ModelOptions } from '../model'
 import type { ProfileView } from '../profiles'
 import type { KvStore, RowMap, RowTable } from '../state'
 import type { TrendingView } from '../trending'
@@ -244,13 +244,7 @@ export class Processor implements ProfileView, TrendingView {
   #load(): void {
     const catalog = this.#o.catalog
     const model = new Model(this.#o.model, { catalog: catalog && ((site, id) => catalog.get(site, id)) })
-    let position = 0
-    for (const { key, value } of this.#o.store.entries()) {
-      const entry = decodeEntry(key, value)
-      if (entry.kind === 'position') position = entry.next
-      else model.restore(entry)
-    }
-    model.restored()
+    const position = restoreEntries(this.#o.store.entries(), model)
     this.#model = model
     this.#position = this.#committed = this.#planned = position
   }

@@ -1,7 +1,7 @@
 import type { Event, ModelRow } from '@sequitur/sdk/protocol'
 import { describe, expect, it } from 'vitest'
 import { DAY_MS } from '../clock'
-import { decodeEntry, Model, modelOptions } from '../model'
+import { decodeEntry, Model, modelOptions, restoreEntries } from '../model'
 import { CountTask } from './count-task'
 import { encodeEvents } from './event-records'
 import { SessionTask } from './session-task'
@@ -46,11 +46,7 @@ function pipeline(sessions = sessionTask(), counts = countTasks()) {
 
 /** A fresh task restored from a changelog, as a new owner of the partition does (`latestState`). */
 function restoreInto<T extends StageTask>(task: T, log: ChangelogRecord[]): T {
-  for (const [key, value] of latestState(log)) {
-    const entry = decodeEntry(key, value)
-    if (entry.kind !== 'position') task.restore(entry)
-  }
-  task.restored()
+  restoreEntries(latestState(log), task)
   return task
 }
 

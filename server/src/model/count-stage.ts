@@ -98,8 +98,8 @@ export class CountStage implements Increments {
     if (!this.#track) return
     const epoch = s.rates.epochOf(time)
     s.epochs.add(epoch)
-    if (kind === 'click') addTo(s.minutes, Math.floor(time / MINUTE_MS), item)
-    if (joined) addTo(s.cells, epoch, item)
+    if (kind === 'click') getOrAdd(s.minutes, Math.floor(time / MINUTE_MS), () => new Set()).add(item)
+    if (joined) getOrAdd(s.cells, epoch, () => new Set()).add(item)
   }
 
   profile(site: string, user: string, day: number, item: string): void {
@@ -169,8 +169,6 @@ export class CountStage implements Increments {
       s.counts.drainChanges((stat, src, dst, day) => write({ kind: 'cell', site, stat, src, dst, day, n: s.counts.count(stat, src, dst, day) }))
       for (const epoch of s.epochs) write({ kind: 'epoch', site, epoch, state: s.rates.exportEpoch(epoch) })
       s.epochs.clear()
-    }
-    for (const [site, s] of this.#sites) {
       for (const [user, days] of s.changedProfiles) for (const day of days) write({ kind: 'profile', site, user, day, profile: s.profiles.get(user)?.get(day) ?? null })
       s.changedProfiles.clear()
     }
@@ -216,11 +214,4 @@ export class CountStage implements Increments {
       minutes: new Map(),
     }))
   }
-}
-
-/** Adds `item` to the set of `key`. */
-function addTo(sets: Map<number, Set<string>>, key: number, item: string): void {
-  const set = sets.get(key)
-  if (set) set.add(item)
-  else sets.set(key, new Set([item]))
 }

@@ -23,9 +23,4 @@ export class ItemIds {
   name(id: number): string {
     return this.#names[id]!
   }
-
-  /** How many items are interned. */
-  get size(): number {
-    return this.#names.length
-  }
 }

@@ -44,7 +44,6 @@ export class Model {
 
   /** Completes a restore. */
   restored(): void {
-    this.sessions.restored()
     this.counts.restored()
   }
 }

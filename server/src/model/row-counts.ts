@@ -28,11 +28,6 @@ export class RowCounts {
     this.#related = new EdgeTable(this.#ids, { trackChanges })
   }
 
-  /** The latest day of event time seen; the window ends there. */
-  get watermark(): number {
-    return this.#watermark
-  }
-
   /** The first day inside the window. */
   get windowStart(): number {
     return windowStart(this.#watermark, this.#options.windowDays)
@@ -82,11 +77,6 @@ export class RowCounts {
   /** Edges held: distinct (item, next item) pairs of both statistics. */
   edges(): number {
     return this.#next.size + this.#related.size
-  }
-
-  /** Restores the watermark without dropping anything. */
-  restoreWatermark(day: number): void {
-    this.#watermark = day
   }
 
   /** The row of `item`, or `undefined` when nothing was clicked after or near it in the window. */

@@ -4,7 +4,7 @@ import { getOrAdd } from './get-or-add'
 import type { Increments } from './increments'
 import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions } from './rules'
 import { SeenIds } from './seen-ids'
-import { forEachLink, SessionLinks, type Kind } from './session-links'
+import { link, SessionLinks } from './session-links'
 import type { StateEntry } from './state-codec'
 
 /** What became of an event: counted (`applied`), a repeated id, or too late for trending (counted otherwise). */
@@ -36,17 +36,6 @@ export class SessionStage {
   readonly #parts = new Map<number, number[]>()
   readonly #forgotten: Array<[day: number, part: number]> = []
   #nextPart = 0
-  /** The link being told (`#link`): one visitor for every event, not a closure each. */
-  #out!: Increments
-  #linkSite = ''
-  #linkTime = 0
-  #linkDay = 0
-  #linkRow: string | undefined
-  readonly #link = (src: string, kind: Kind, dst: string, n: number): void => {
-    if (src !== this.#linkRow) this.#out.row(this.#linkSite, (this.#linkRow = src), this.#linkTime)
-    this.#out.cell(kind, dst, this.#linkDay, n)
-  }
-
   constructor(options: ModelOptions, { dedupe = false }: { dedupe?: boolean } = {}) {
     this.#o = options
     this.#seen = dedupe ? new SeenIds() : undefined
@@ -84,12 +73,7 @@ export class SessionStage {
     s.ended.delete(event.session)
     const day = dayOf(time)
     if (day >= windowStart(dayOf(s.time), this.#o.windowDays)) {
-      this.#out = out
-      this.#linkSite = site
-      this.#linkTime = time
-      this.#linkDay = day
-      this.#linkRow = undefined
-      forEachLink(previous, event.item, this.#link)
+      link(previous, event.item, site, time, day, out)
       if (event.user !== undefined) out.profile(site, event.user, day, event.item)
     }
     return late ? 'late' : 'applied'
@@ -113,7 +97,7 @@ export class SessionStage {
     }
   }
 
-  /** Puts back one stored entry of this stage (others are ignored). */
+  /** Puts back one stored entry of this stage (others are ignored); ended sessions were deleted, so nothing ends here. */
   restore(entry: StateEntry): void {
     if (entry.kind === 'clock') this.#site(entry.site).time = entry.time
     else if (entry.kind === 'session' && entry.point) this.#site(entry.site).links.restore(entry.session, entry.point)
@@ -123,12 +107,6 @@ export class SessionStage {
       this.#nextPart = Math.max(this.#nextPart, entry.part + 1)
     }
   }
-
-  /**
-   * Once every entry is back. The stored state is exactly what was in memory (ended sessions were
-   * deleted), so nothing ends here: a session ends at the next day of the site's time, as it would have.
-   */
-  restored(): void {}
 
   /** A site's event time (ms), -Infinity before its first event. */
   time(site: string): number {

@@ -166,7 +166,7 @@ export class CountStage implements Increments {
       for (const [stat, src, dst, day] of s.dropped) write({ kind: 'cell', site, stat, src, dst, day, n: 0 })
       s.dropped.length = 0
       // Each cell that grew, at its new count (a cell of a day that left the window meanwhile is gone).
-      s.counts.drainChanges((stat, src, dst, day) => write({ kind: 'cell', site, stat, src, dst, day, n: s.counts.count(stat, src, dst, day) }))
+      s.counts.drainChanges((stat, src, dst, day, n) => write({ kind: 'cell', site, stat, src, dst, day, n }))
       for (const epoch of s.epochs) write({ kind: 'epoch', site, epoch, state: s.rates.exportEpoch(epoch) })
       s.epochs.clear()
       for (const [user, days] of s.changedProfiles) for (const day of days) write({ kind: 'profile', site, user, day, profile: s.profiles.get(user)?.get(day) ?? null })

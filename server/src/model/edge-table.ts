@@ -80,9 +80,9 @@ export class EdgeTable {
   }
 
   /**
-   * Calls `visit` with what was added to each cell since the last drain, then forgets it: per edge
-   * and day, or twice for an edge touched out of day order (its two cells add up). A day dropped
-   * meanwhile is gone with its changes.
+   * Calls `visit` with each edge and day that changed since the last drain, at its count, then
+   * forgets the changes (an edge touched out of day order comes twice). A day dropped meanwhile is
+   * gone with its changes.
    */
   drainChanges(visit: (src: number, dst: number, day: number, n: number) => void): void {
     for (const [day, cells] of this.#days) {
@@ -96,7 +96,7 @@ export class EdgeTable {
       for (let k = 0; k < cells.changedLength; k++) {
         const cell = changed[k]!
         const e = cells.edge[cell]!
-        visit(this.#src[e]!, this.#dst[e]!, day, delta[cell]!)
+        visit(this.#src[e]!, this.#dst[e]!, day, cells.split ? this.count(this.#src[e]!, this.#dst[e]!, day) : cells.n[cell]!)
         delta[cell] = 0
       }
       cells.changedLength = 0

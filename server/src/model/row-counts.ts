@@ -59,19 +59,12 @@ export class RowCounts {
     if (day >= this.windowStart) this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n, false)
   }
 
-  /** What was added per statistic, edge and day since the last drain (see `EdgeTable.drainChanges`). */
+  /** Each cell of either statistic that changed since the last drain, at its count (see `EdgeTable.drainChanges`). */
   drainChanges(visit: (kind: Kind, src: string, dst: string, day: number, n: number) => void): void {
     const names = this.#ids
     for (const kind of ['next', 'related'] as const) {
       this.#table(kind).drainChanges((src, dst, day, n) => visit(kind, names.name(src), names.name(dst), day, n))
     }
-  }
-
-  /** The current value of one statistic's cell. */
-  count(kind: Kind, src: string, dst: string, day: number): number {
-    const s = this.#ids.find(src)
-    const d = this.#ids.find(dst)
-    return s === undefined || d === undefined ? 0 : this.#table(kind).count(s, d, day)
   }
 
   /** Edges held: distinct (item, next item) pairs of both statistics. */

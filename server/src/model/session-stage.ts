@@ -1,6 +1,5 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { dayOf } from '../clock'
-import { getOrAdd } from './get-or-add'
 import type { Increments } from './increments'
 import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions } from './rules'
 import { SeenIds } from './seen-ids'
@@ -31,11 +30,10 @@ export class SessionStage {
   readonly #o: ModelOptions
   readonly #sites = new Map<string, SiteSessions>()
   readonly #seen: SeenIds | undefined
-  /** The latest receive time, and the stored parts of seen ids per receive day. */
+  /** The latest receive time, and how many parts of seen ids are stored per receive day (numbered from 0). */
   #received = -Infinity
-  readonly #parts = new Map<number, number[]>()
+  readonly #parts = new Map<number, number>()
   readonly #forgotten: Array<[day: number, part: number]> = []
-  #nextPart = 0
   constructor(options: ModelOptions, { dedupe = false }: { dedupe?: boolean } = {}) {
     this.#o = options
     this.#seen = dedupe ? new SeenIds() : undefined
@@ -91,8 +89,8 @@ export class SessionStage {
     }
     for (const [day, part] of this.#forgotten.splice(0)) write({ kind: 'seen', day, part, hashes: null })
     for (const [day, hashes] of this.#seen?.drain() ?? []) {
-      const part = this.#nextPart++
-      getOrAdd(this.#parts, day, () => []).push(part)
+      const part = this.#parts.get(day) ?? 0
+      this.#parts.set(day, part + 1)
       write({ kind: 'seen', day, part, hashes })
     }
   }
@@ -103,8 +101,7 @@ export class SessionStage {
     else if (entry.kind === 'session' && entry.point) this.#site(entry.site).links.restore(entry.session, entry.point)
     else if (entry.kind === 'seen' && entry.hashes) {
       this.#seen?.restore(entry.day, entry.hashes)
-      getOrAdd(this.#parts, entry.day, () => []).push(entry.part)
-      this.#nextPart = Math.max(this.#nextPart, entry.part + 1)
+      this.#parts.set(entry.day, Math.max(this.#parts.get(entry.day) ?? 0, entry.part + 1))
     }
   }
 
@@ -117,7 +114,7 @@ export class SessionStage {
     this.#seen!.forgetBefore(fromDay)
     for (const [day, parts] of this.#parts) {
       if (day >= fromDay) continue
-      for (const part of parts) this.#forgotten.push([day, part])
+      for (let part = 0; part < parts; part++) this.#forgotten.push([day, part])
       this.#parts.delete(day)
     }
   }

@@ -89,7 +89,7 @@ export class CountStage implements Increments {
   }
 
   cell(kind: Kind, dst: string, day: number, n: number): void {
-    this.#current!.counts.add(kind, this.#src, dst, day, n)
+    this.#current!.counts.add(kind, this.#src, dst, day, n, this.#track)
   }
 
   take(site: string, kind: 'impression' | 'click', item: string, list: string | undefined, time: number): void {
@@ -177,7 +177,7 @@ export class CountStage implements Increments {
   /** Puts back one stored entry of this stage (others are ignored); `restored` completes it. */
   restore(entry: StateEntry): void {
     if (entry.kind === 'clock') this.#site(entry.site).time = Math.max(this.#site(entry.site).time, entry.time)
-    else if (entry.kind === 'cell' && entry.n !== 0) this.#site(entry.site).counts.restore(entry.stat, entry.src, entry.dst, entry.day, entry.n)
+    else if (entry.kind === 'cell' && entry.n !== 0) this.#site(entry.site).counts.add(entry.stat, entry.src, entry.dst, entry.day, entry.n)
     else if (entry.kind === 'profile' && entry.profile) getOrAdd(this.#site(entry.site).profiles, entry.user, () => new Map()).set(entry.day, entry.profile)
     else if (entry.kind === 'epoch' && entry.state) this.#site(entry.site).rates.importEpoch(entry.epoch, entry.state)
   }
@@ -202,7 +202,7 @@ export class CountStage implements Increments {
     if (known) return known
     return getOrAdd(this.#sites, site, () => ({
       time: -Infinity,
-      counts: new RowCounts({ ...this.#o, trackChanges: this.#track }),
+      counts: new RowCounts(this.#o),
       rates: new TakeRates(this.#o),
       profiles: new Map(),
       clockMoved: false,

@@ -105,7 +105,7 @@ describe('EdgeTable', () => {
     const random = mulberry32(11)
     const rnd = (n: number) => Math.floor(random() * n)
     const ids = new ItemIds()
-    const edges = new EdgeTable(ids, { trackChanges: true })
+    const edges = new EdgeTable(ids)
     const counts = new Map<string, number>()
     let changed = new Set<string>()
     const changes = () => new Map([...changed].map((key) => [key, counts.get(key)]))

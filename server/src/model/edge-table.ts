@@ -40,12 +40,9 @@ export class EdgeTable {
   #head = new Int32Array(16).fill(NONE)
   #total = new Float64Array(16)
   readonly #days = new Map<number, DayCells>()
-  readonly #track: boolean
 
-  /** `trackChanges`: remember what `add` added per cell until `drainChanges` (a checkpoint's deltas). */
-  constructor(ids: ItemIds, { trackChanges = false }: { trackChanges?: boolean } = {}) {
+  constructor(ids: ItemIds) {
     this.#ids = ids
-    this.#track = trackChanges
   }
 
   /** Edges with a positive sum. */
@@ -53,8 +50,8 @@ export class EdgeTable {
     return this.#edges - this.#dead
   }
 
-  /** Adds `n` to the edge src → dst on `day`; `track: false` restores a count without it counting as a change. */
-  add(src: number, dst: number, day: number, n: number, track = this.#track): void {
+  /** Adds `n` to the edge src → dst on `day`; with `track`, the cell counts as changed until `drainChanges`. */
+  add(src: number, dst: number, day: number, n: number, track = false): void {
     let e = this.#find(src, dst)
     if (e === NONE) e = this.#insert(src, dst)
     else if (this.#sum[e] === 0) this.#dead--

@@ -5,10 +5,7 @@ import { ItemIds } from './item-ids'
 import { windowStart, type ModelOptions } from './rules'
 
 /** What the counts of a site keep. */
-export type CountOptions = Pick<ModelOptions, 'windowDays' | 'topK' | 'relatedK'> & {
-  /** Remember what was added since the last `drainChanges` (for a checkpoint or a changelog). */
-  trackChanges?: boolean
-}
+export type CountOptions = Pick<ModelOptions, 'windowDays' | 'topK' | 'relatedK'>
 
 /**
  * The counts behind the rows of one site: per item, `next` (exact next clicks) and `related`
@@ -17,15 +14,13 @@ export type CountOptions = Pick<ModelOptions, 'windowDays' | 'topK' | 'relatedK'
  */
 export class RowCounts {
   readonly #ids = new ItemIds()
-  readonly #next: EdgeTable
-  readonly #related: EdgeTable
-  readonly #options: Omit<CountOptions, 'trackChanges'>
+  readonly #next = new EdgeTable(this.#ids)
+  readonly #related = new EdgeTable(this.#ids)
+  readonly #options: CountOptions
   #watermark = -Infinity
 
-  constructor({ trackChanges = false, ...options }: CountOptions) {
+  constructor(options: CountOptions) {
     this.#options = options
-    this.#next = new EdgeTable(this.#ids, { trackChanges })
-    this.#related = new EdgeTable(this.#ids, { trackChanges })
   }
 
   /** The first day inside the window. */
@@ -47,16 +42,9 @@ export class RowCounts {
     return [...changed].map((id) => this.#ids.name(id))
   }
 
-  /** Adds `n` to a statistic; false (and nothing added) when the day is outside the window. */
-  add(kind: Kind, src: string, dst: string, day: number, n: number): boolean {
-    if (day < this.windowStart) return false
-    this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n)
-    return true
-  }
-
-  /** Puts back a persisted count (not a change to drain). */
-  restore(kind: Kind, src: string, dst: string, day: number, n: number): void {
-    if (day >= this.windowStart) this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n, false)
+  /** Adds `n` to a statistic, unless the day is outside the window; with `track`, a change to drain (not when restoring). */
+  add(kind: Kind, src: string, dst: string, day: number, n: number, track = false): void {
+    if (day >= this.windowStart) this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n, track)
   }
 
   /** Each cell of either statistic that changed since the last drain, at its count (see `EdgeTable.drainChanges`). */

@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildModel } from '../server/src/history/offline-model'
 import { readSessionLines, type Session } from '../server/src/history/sessions'
-import { Model, forEachLink, type Kind } from '../server/src/model'
+import { Model, type Increments, type Kind } from '../server/src/model'
 import { RowCounts } from '../server/src/model/row-counts'
-import { SessionLinks } from '../server/src/model/session-links'
+import { link, SessionLinks } from '../server/src/model/session-links'
 import { sessionDrawer } from './sessions.mts'
 import { median, quick, report, round } from './suite.mts'
 
@@ -59,7 +59,9 @@ const withTrendingRates = Array.from({ length: runs }, () => update(clicks, fals
 // 2. Memory per kept edge: the increments are computed first, then only the store is measured.
 const links = new SessionLinks()
 const increments: Array<{ kind: Kind; src: string; dst: string; day: number; n: number }> = []
-for (const { session, item, ts } of clicks) forEachLink(links.step(session, item, ts), item, (src, kind, dst, n) => increments.push({ kind, src, dst, day: 0, n }))
+let src = ''
+const collect: Increments = { clock() {}, site() {}, take() {}, profile() {}, row: (_site, row) => void (src = row), cell: (kind, dst, day, n) => void increments.push({ kind, src, dst, day, n }) }
+for (const { session, item, ts } of clicks) link(links.step(session, item, ts), item, 'bench', ts, 0, collect)
 async function settle(): Promise<void> {
   // Array buffers of collected objects are freed after the collection: give that time.
   for (let i = 0; i < 3; i++) {

@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog'
 import type { RowChanges, RowFeed } from '../feed'
 import type { EventSource, LogRecord } from '../log'
 
-import { decodeEntry, encodeEntry, Model, type DailyProfile, type EncodedEntry, type ModelOptions, type SiteSettings } from '../model'
+import { encodeEntry, Model, restoreEntries, type DailyProfile, type EncodedEntry, type ModelOptions, type SiteSettings } from '../model'
 import type { ProfileView } from '../profiles'
 import type { KvStore, RowMap, RowTable } from '../state'
 import type { TrendingView } from '../trending'
@@ -268,13 +268,7 @@ export class Processor implements ProfileView, TrendingView {
   #load(): void {
     const catalog = this.#o.catalog
     const model = new Model(this.#o.model, { catalog: catalog && ((site, id) => catalog.get(site, id)) })
-    let position = 0
-    for (const { key, value } of this.#o.store.entries()) {
-      const entry = decodeEntry(key, value)
-      if (entry.kind === 'position') position = entry.next
-      else model.restore(entry)
-    }
-    model.restored()
+    const position = restoreEntries(this.#o.store.entries(), model)
     for (const [site, settings] of this.#settings) model.configure(site, settings)
     this.#configured = this.#settings.size > 0
     this.#model = model

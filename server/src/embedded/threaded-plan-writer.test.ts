@@ -63,8 +63,9 @@ describe('ThreadedPlanWriter', () => {
     const errors: unknown[] = []
     const processor = new Processor({ source, store, rows, feed: new MemoryRowFeed(), clock: () => 10 * DAY_MS, writer, onError: (e) => errors.push(e) })
     processor.drain() // its plan goes to the thread, which dies
-    await vi.waitFor(() => expect(errors.length).toBe(1))
-    await vi.waitFor(() => expect(processor.position).toBe(0)) // reloaded from the last commit: none
+    // A thread takes over a second to start on a loaded machine: wait longer than vi.waitFor's default.
+    await vi.waitFor(() => expect(errors.length).toBe(1), { timeout: 15_000 })
+    await vi.waitFor(() => expect(processor.position).toBe(0), { timeout: 15_000 }) // reloaded from the last commit: none
     processor.drain()
     await processor.stop()
     expect(positionOf(store)).toBe(4)

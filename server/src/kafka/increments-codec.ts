@@ -1,6 +1,6 @@
 import { pack, unpack } from 'msgpackr'
 import type { Increments, Kind, SiteSettings } from '../model'
-import { MAX_RECORD_BYTES, packInChunks } from './record-size'
+import { MAX_RECORD_BYTES } from './record-size'
 import type { OutputRecord } from './stage'
 
 /*
@@ -27,14 +27,16 @@ const CLOCK = 3
 const SITE = 4
 const KINDS: readonly Kind[] = ['next', 'related']
 
-/** Bytes a string takes in msgpack, near enough (ids are mostly ASCII). */
-const sizeOf = (text: string): number => text.length + 2
+/** Bytes a string takes in msgpack at most (3 per UTF-16 unit, and its header); a number takes 9 at most. */
+const sizeOf = (text: string): number => 3 * text.length + 5
+/** The most a value's header, layout and `from` take. */
+const HEADER_BYTES = 15
 
-/** The values of one partition, cut when their estimated size passes `cut`. */
+/** The values of one partition, cut before their size could pass `cut`. */
 class PartitionValues {
   readonly full: unknown[][] = []
   values: unknown[]
-  #bytes = 0
+  #bytes = HEADER_BYTES
   /** The latest clock written per site. */
   readonly clocks = new Map<string, number>()
 
@@ -47,7 +49,7 @@ class PartitionValues {
     if (this.#bytes + bytes > this.cut && this.values.length > 2) {
       this.full.push(this.values)
       this.values = [LAYOUT, this.from]
-      this.#bytes = 0
+      this.#bytes = HEADER_BYTES
     }
     this.#bytes += bytes
     return this.values
@@ -81,7 +83,8 @@ export class IncrementsWriter implements Increments {
     readonly partitions: number,
     /** The increments partition of a site's key (a source item, an item, or `\u0001` + user). */
     readonly partitionOf: (site: string, key: string) => number,
-    readonly cut = MAX_RECORD_BYTES / 2,
+    /** The most bytes a value takes (unless a single record is larger). */
+    readonly cut = MAX_RECORD_BYTES,
   ) {}
 
   /** The events record the next calls come from: its offset, and its outputs numbered from 0. */
@@ -104,7 +107,7 @@ export class IncrementsWriter implements Increments {
 
   row(site: string, src: string, time: number): void {
     const part = (this.#row = this.#to(site, src))
-    part.start(sizeOf(site) + sizeOf(src) + 24).push(ROW, site, src, time, this.#offset, this.#k++, 0)
+    part.start(sizeOf(site) + sizeOf(src) + 37).push(ROW, site, src, time, this.#offset, this.#k++, 0)
     this.#count = part.values.length - 1
   }
 
@@ -112,32 +115,28 @@ export class IncrementsWriter implements Increments {
     const values = this.#row!.values
     values.push(kind === 'next' ? 0 : 1, dst, day, n)
     ;(values[this.#count] as number)++
-    this.#row!.grow(sizeOf(dst) + 8)
+    this.#row!.grow(sizeOf(dst) + 19)
   }
 
   take(site: string, kind: 'impression' | 'click', item: string, list: string | undefined, time: number): void {
     this.#to(site, item)
-      .start(sizeOf(site) + sizeOf(item) + (list === undefined ? 1 : sizeOf(list)) + 24)
+      .start(sizeOf(site) + sizeOf(item) + (list === undefined ? 1 : sizeOf(list)) + 29)
       .push(TAKE, site, kind === 'impression' ? 0 : 1, item, list ?? null, time, this.#offset, this.#k++)
   }
 
   profile(site: string, user: string, day: number, item: string): void {
-    this.#to(site, `\u0001${user}`).start(sizeOf(site) + sizeOf(user) + sizeOf(item) + 24).push(PROFILE, site, user, day, item, this.#offset, this.#k++)
+    this.#to(site, `\u0001${user}`).start(sizeOf(site) + sizeOf(user) + sizeOf(item) + 28).push(PROFILE, site, user, day, item, this.#offset, this.#k++)
   }
 
-  /** The batch's records as Kafka records (each under `max` bytes unless a single record is larger), then starts afresh. */
-  drain(max = MAX_RECORD_BYTES): OutputRecord[] {
+  /** The batch's records as Kafka records, then starts afresh. */
+  drain(): OutputRecord[] {
     // Every partition learns each site's latest clock, with records or not.
     for (let p = 0; p < this.partitions; p++) this.#clockTo(this.#part(p))
     this.#clocks.clear()
     const out: OutputRecord[] = []
     for (const [partition, part] of this.#parts) {
       for (const values of [...part.full, part.values]) {
-        if (values.length <= 2) continue
-        const value = pack(values)
-        // The estimate fell short: cut between records.
-        const parts = value.length <= max ? [value] : packInChunks(recordsOf(values), (r) => pack([LAYOUT, this.from, ...r.flat()]), max)
-        for (const v of parts) out.push({ topic: this.topic, partition, key: String(partition), value: v })
+        if (values.length > 2) out.push({ topic: this.topic, partition, key: String(partition), value: pack(values) })
       }
       part.full.length = 0
       part.values = [LAYOUT, this.from]
@@ -172,17 +171,6 @@ export class IncrementsWriter implements Increments {
       part.start(sizeOf(s) + 10).push(CLOCK, s, time)
     }
   }
-}
-
-/** The records of a flat value, each as its own slice. */
-function recordsOf(v: readonly unknown[]): unknown[][] {
-  const out: unknown[][] = []
-  for (let i = 2; i < v.length; ) {
-    const end = i + (v[i] === ROW ? 7 + 4 * (v[i + 6] as number) : v[i] === CLOCK || v[i] === SITE ? 3 : v[i] === TAKE ? 8 : 7)
-    out.push(v.slice(i, end))
-    i = end
-  }
-  return out
 }
 
 /**

@@ -32,10 +32,6 @@ export class SessionTask implements StageTask {
     this.#stage.restore(entry)
   }
 
-  restored(): void {
-    this.#stage.restored()
-  }
-
   process(records: readonly InputRecord[]): StageResult {
     let events = 0
     let late = 0

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Admin, Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
 import { PartitionStore } from './partition-store'
 import { sendWaves } from './record-size'
-import { decodeEntry, encodeEntry } from '../model'
+import { encodeEntry, restoreEntries } from '../model'
 import { bundleOf, latestState, MARKER_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
 
 /** How long a transaction may stay open; a crashed owner's open transaction is aborted after it. */
@@ -51,7 +51,7 @@ interface OpenTask {
   task: StageTask
   producer: Producer
   store: PartitionStore
-  /** The next input offset the state reflects; -1 before the first transaction. */
+  /** The next input offset the state reflects; 0 before the first transaction. */
   next: number
 }
 
@@ -270,14 +270,8 @@ export class StageRunner {
     // The store's entries, then the changelog's tail: each key once, at its latest value.
     const stored = [...store.entries()]
     const { records, end } = await this.#replay(partition, token, from)
-    let next = -1
-    for (const [key, value] of latestState([...stored, ...records])) {
-      const entry = decodeEntry(key, value)
-      if (entry.kind === 'position') next = entry.next
-      else task.restore(entry)
-    }
+    const next = restoreEntries(latestState([...stored, ...records]), task)
     store.apply(records, end)
-    task.restored()
     this.#o.log?.(
       `${this.#o.groupId}: partition ${partition}: ${stored.length} keys from the embedded store, ${records.length} changelog records from offset ${from}; resuming at input offset ${next}`,
     )

@@ -1,5 +1,5 @@
 import { pack, unpack } from 'msgpackr'
-import type { StateEntry } from '../model'
+import type { Restorable } from '../model'
 import { packInChunks } from './record-size'
 
 /** A record a stage reads: its offset in the input partition, its value, and its timestamp (when the log received it). */
@@ -41,11 +41,7 @@ export interface StageResult {
  * The logic of one stage for one input partition, free of Kafka: restored from its changelog, then
  * fed batches of input in order.
  */
-export interface StageTask {
-  /** Applies one changelog entry while restoring. */
-  restore(entry: StateEntry): void
-  /** Called once every changelog record is restored. */
-  restored(): void
+export interface StageTask extends Restorable {
   /** Processes records in offset order; mutates the task's state. */
   process(records: readonly InputRecord[]): StageResult
 }
@@ -77,9 +73,8 @@ export function unbundle(record: ChangelogRecord): ChangelogRecord[] {
  * deletions gone. A changelog may hold several values of a key (a cell grows in many transactions,
  * compaction keeps one only eventually): a restore applies this, never the records one by one.
  */
-export function latestState(records: Iterable<ChangelogRecord>): Map<string, Buffer> {
+export function latestState(records: Iterable<ChangelogRecord>): ChangelogRecord[] {
   const state = new Map<string, Buffer | null>()
   for (const record of records) for (const { key, value } of unbundle(record)) state.set(key, value)
-  for (const [key, value] of state) if (!value) state.delete(key)
-  return state as Map<string, Buffer>
+  return [...state].flatMap(([key, value]) => (value ? [{ key, value }] : []))
 }

@@ -1,7 +1,7 @@
 import type { Event, ModelRow } from '@sequitur/sdk/protocol'
 import { describe, expect, it } from 'vitest'
 import { DAY_MS } from '../clock'
-import { decodeEntry, Model, modelOptions } from '../model'
+import { decodeEntry, Model, modelOptions, restoreEntries } from '../model'
 import { CountTask } from './count-task'
 import { encodeEvents, encodeSiteChange } from './event-records'
 import { SessionTask } from './session-task'
@@ -46,11 +46,7 @@ function pipeline(sessions = sessionTask(), counts = countTasks()) {
 
 /** A fresh task restored from a changelog, as a new owner of the partition does (`latestState`). */
 function restoreInto<T extends StageTask>(task: T, log: ChangelogRecord[]): T {
-  for (const [key, value] of latestState(log)) {
-    const entry = decodeEntry(key, value)
-    if (entry.kind !== 'position') task.restore(entry)
-  }
-  task.restored()
+  restoreEntries(latestState(log), task)
   return task
 }
 
@@ -75,7 +71,7 @@ describe('the Kafka tasks', () => {
     change(null)
     expect([...p.rows.values()].every((row) => row === null)).toBe(true)
     // Nothing of the site is left in any changelog once compacted.
-    const left = [p.logs.s, ...p.logs.c].flatMap((log) => [...latestState(log)].map(([key, value]) => decodeEntry(key, value)))
+    const left = [p.logs.s, ...p.logs.c].flatMap((log) => latestState(log).map(({ key, value }) => decodeEntry(key, value)))
     expect(left.filter((e) => 'site' in e && e.site === 'demo')).toEqual([])
     p.run([click('late', 'A'), click('late', 'B')])
     expect(p.rows.get('A')).toBeNull()

@@ -114,7 +114,7 @@ export class CountStage implements Increments {
   }
 
   cell(kind: Kind, dst: string, day: number, n: number): void {
-    this.#current!.counts.add(kind, this.#src, dst, day, n)
+    this.#current!.counts.add(kind, this.#src, dst, day, n, this.#track)
   }
 
   take(site: string, kind: 'impression' | 'click', item: string, list: string | undefined, time: number): void {
@@ -123,8 +123,8 @@ export class CountStage implements Increments {
     if (!this.#track) return
     const epoch = s.rates.epochOf(time)
     s.epochs.add(epoch)
-    if (kind === 'click') addTo(s.minutes, Math.floor(time / MINUTE_MS), item)
-    if (joined) addTo(s.cells, epoch, item)
+    if (kind === 'click') getOrAdd(s.minutes, Math.floor(time / MINUTE_MS), () => new Set()).add(item)
+    if (joined) getOrAdd(s.cells, epoch, () => new Set()).add(item)
   }
 
   profile(site: string, user: string, day: number, item: string): void {
@@ -195,11 +195,9 @@ export class CountStage implements Increments {
       for (const [stat, src, dst, day] of s.dropped) write({ kind: 'cell', site, stat, src, dst, day, n: 0 })
       s.dropped.length = 0
       // Each cell that grew, at its new count (a cell of a day that left the window meanwhile is gone).
-      s.counts.drainChanges((stat, src, dst, day) => write({ kind: 'cell', site, stat, src, dst, day, n: s.counts.count(stat, src, dst, day) }))
+      s.counts.drainChanges((stat, src, dst, day, n) => write({ kind: 'cell', site, stat, src, dst, day, n }))
       for (const epoch of s.epochs) write({ kind: 'epoch', site, epoch, state: s.rates.exportEpoch(epoch) })
       s.epochs.clear()
-    }
-    for (const [site, s] of this.#sites) {
       for (const [user, days] of s.changedProfiles) for (const day of days) write({ kind: 'profile', site, user, day, profile: s.profiles.get(user)?.get(day) ?? null })
       s.changedProfiles.clear()
     }
@@ -213,8 +211,7 @@ export class CountStage implements Increments {
       const s = this.#site(entry.site)
       s.counts.configure(entry.settings)
       s.settings = s.settingsMoved = entry.settings
-    }
-    else if (entry.kind === 'cell' && entry.n !== 0) this.#site(entry.site).counts.restore(entry.stat, entry.src, entry.dst, entry.day, entry.n)
+    } else if (entry.kind === 'cell' && entry.n !== 0) this.#site(entry.site).counts.add(entry.stat, entry.src, entry.dst, entry.day, entry.n)
     else if (entry.kind === 'profile' && entry.profile) getOrAdd(this.#site(entry.site).profiles, entry.user, () => new Map()).set(entry.day, entry.profile)
     else if (entry.kind === 'epoch' && entry.state) this.#site(entry.site).rates.importEpoch(entry.epoch, entry.state)
   }
@@ -252,7 +249,7 @@ export class CountStage implements Increments {
     if (known) return known
     return getOrAdd(this.#sites, site, () => ({
       time: -Infinity,
-      counts: new RowCounts({ ...this.#o, trackChanges: this.#track }),
+      counts: new RowCounts(this.#o),
       rates: new TakeRates(this.#o),
       profiles: new Map(),
       clockMoved: false,
@@ -264,11 +261,4 @@ export class CountStage implements Increments {
       minutes: new Map(),
     }))
   }
-}
-
-/** Adds `item` to the set of `key`. */
-function addTo(sets: Map<number, Set<string>>, key: number, item: string): void {
-  const set = sets.get(key)
-  if (set) set.add(item)
-  else sets.set(key, new Set([item]))
 }

@@ -40,12 +40,9 @@ export class EdgeTable {
   #head = new Int32Array(16).fill(NONE)
   #total = new Float64Array(16)
   readonly #days = new Map<number, DayCells>()
-  readonly #track: boolean
 
-  /** `trackChanges`: remember what `add` added per cell until `drainChanges` (a checkpoint's deltas). */
-  constructor(ids: ItemIds, { trackChanges = false }: { trackChanges?: boolean } = {}) {
+  constructor(ids: ItemIds) {
     this.#ids = ids
-    this.#track = trackChanges
   }
 
   /** Edges with a positive sum. */
@@ -53,8 +50,8 @@ export class EdgeTable {
     return this.#edges - this.#dead
   }
 
-  /** Adds `n` to the edge src → dst on `day`; `track: false` restores a count without it counting as a change. */
-  add(src: number, dst: number, day: number, n: number, track = this.#track): void {
+  /** Adds `n` to the edge src → dst on `day`; with `track`, the cell counts as changed until `drainChanges`. */
+  add(src: number, dst: number, day: number, n: number, track = false): void {
     let e = this.#find(src, dst)
     if (e === NONE) e = this.#insert(src, dst)
     else if (this.#sum[e] === 0) this.#dead--
@@ -80,9 +77,9 @@ export class EdgeTable {
   }
 
   /**
-   * Calls `visit` with what was added to each cell since the last drain, then forgets it: per edge
-   * and day, or twice for an edge touched out of day order (its two cells add up). A day dropped
-   * meanwhile is gone with its changes.
+   * Calls `visit` with each edge and day that changed since the last drain, at its count, then
+   * forgets the changes (an edge touched out of day order comes twice). A day dropped meanwhile is
+   * gone with its changes.
    */
   drainChanges(visit: (src: number, dst: number, day: number, n: number) => void): void {
     for (const [day, cells] of this.#days) {
@@ -96,7 +93,7 @@ export class EdgeTable {
       for (let k = 0; k < cells.changedLength; k++) {
         const cell = changed[k]!
         const e = cells.edge[cell]!
-        visit(this.#src[e]!, this.#dst[e]!, day, delta[cell]!)
+        visit(this.#src[e]!, this.#dst[e]!, day, cells.split ? this.count(this.#src[e]!, this.#dst[e]!, day) : cells.n[cell]!)
         delta[cell] = 0
       }
       cells.changedLength = 0

@@ -49,7 +49,6 @@ export class Model {
 
   /** Completes a restore. */
   restored(): void {
-    this.sessions.restored()
     this.counts.restored()
   }
 }

@@ -5,10 +5,7 @@ import { ItemIds } from './item-ids'
 import { windowStart, type ModelOptions } from './rules'
 
 /** What the counts of a site keep. */
-export type CountOptions = Pick<ModelOptions, 'windowDays' | 'topK' | 'relatedK'> & {
-  /** Remember what was added since the last `drainChanges` (for a checkpoint or a changelog). */
-  trackChanges?: boolean
-}
+export type CountOptions = Pick<ModelOptions, 'windowDays' | 'topK' | 'relatedK'>
 
 /**
  * The counts behind the rows of one site: per item, `next` (exact next clicks) and `related`
@@ -17,20 +14,13 @@ export type CountOptions = Pick<ModelOptions, 'windowDays' | 'topK' | 'relatedK'
  */
 export class RowCounts {
   readonly #ids = new ItemIds()
-  readonly #next: EdgeTable
-  readonly #related: EdgeTable
-  #options: Omit<CountOptions, 'trackChanges'>
+  readonly #next = new EdgeTable(this.#ids)
+  readonly #related = new EdgeTable(this.#ids)
+  #options: CountOptions
   #watermark = -Infinity
 
-  constructor({ trackChanges = false, ...options }: CountOptions) {
+  constructor(options: CountOptions) {
     this.#options = options
-    this.#next = new EdgeTable(this.#ids, { trackChanges })
-    this.#related = new EdgeTable(this.#ids, { trackChanges })
-  }
-
-  /** The latest day of event time seen; the window ends there. */
-  get watermark(): number {
-    return this.#watermark
   }
 
   /** The first day inside the window. */
@@ -75,19 +65,12 @@ export class RowCounts {
     return this.#dropBefore(Infinity, dropped)
   }
 
-  /** Adds `n` to a statistic; false (and nothing added) when the day is outside the window. */
-  add(kind: Kind, src: string, dst: string, day: number, n: number): boolean {
-    if (day < this.windowStart) return false
-    this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n)
-    return true
+  /** Adds `n` to a statistic, unless the day is outside the window; with `track`, a change to drain (not when restoring). */
+  add(kind: Kind, src: string, dst: string, day: number, n: number, track = false): void {
+    if (day >= this.windowStart) this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n, track)
   }
 
-  /** Puts back a persisted count (not a change to drain). */
-  restore(kind: Kind, src: string, dst: string, day: number, n: number): void {
-    if (day >= this.windowStart) this.#table(kind).add(this.#ids.intern(src), this.#ids.intern(dst), day, n, false)
-  }
-
-  /** What was added per statistic, edge and day since the last drain (see `EdgeTable.drainChanges`). */
+  /** Each cell of either statistic that changed since the last drain, at its count (see `EdgeTable.drainChanges`). */
   drainChanges(visit: (kind: Kind, src: string, dst: string, day: number, n: number) => void): void {
     const names = this.#ids
     for (const kind of ['next', 'related'] as const) {
@@ -95,21 +78,9 @@ export class RowCounts {
     }
   }
 
-  /** The current value of one statistic's cell. */
-  count(kind: Kind, src: string, dst: string, day: number): number {
-    const s = this.#ids.find(src)
-    const d = this.#ids.find(dst)
-    return s === undefined || d === undefined ? 0 : this.#table(kind).count(s, d, day)
-  }
-
   /** Edges held: distinct (item, next item) pairs of both statistics. */
   edges(): number {
     return this.#next.size + this.#related.size
-  }
-
-  /** Restores the watermark without dropping anything. */
-  restoreWatermark(day: number): void {
-    this.#watermark = day
   }
 
   /** The row of `item`, or `undefined` when nothing was clicked after or near it in the window. */

@@ -1,3 +1,4 @@
+import type { Increments } from './increments'
 import { sessionsIdleBefore } from './rules'
 
 /** The two statistics a row holds. */
@@ -16,17 +17,18 @@ export const BACKWARD_WEIGHTS = [6, 3, 2] as const
 const NO_ITEMS: readonly string[] = []
 
 /**
- * Calls `visit` with each increment an interaction with `item` links, after the session's `previous`
- * items (most recent last): the transition from the last one (`next`) and the co-occurrence with the
- * last three (`related`, both ways). Increments of one source come one after another.
+ * Tells `out` what an interaction with `item` at `time` (on `day`) links, after the session's
+ * `previous` items (most recent last): the transition from the last one (`next`) and the
+ * co-occurrence with the last three (`related`, both ways), each source's row before its cells.
  */
-export function forEachLink(previous: readonly string[], item: string, visit: (src: string, kind: Kind, dst: string, n: number) => void): void {
+export function link(previous: readonly string[], item: string, site: string, time: number, day: number, out: Increments): void {
   for (let d = 1; d <= previous.length; d++) {
-    const before = previous[previous.length - d]!
-    if (d === 1) visit(before, 'next', item, 1)
-    visit(before, 'related', item, FORWARD_WEIGHTS[d - 1]!)
+    out.row(site, previous[previous.length - d]!, time)
+    if (d === 1) out.cell('next', item, day, 1)
+    out.cell('related', item, day, FORWARD_WEIGHTS[d - 1]!)
   }
-  for (let d = 1; d <= previous.length; d++) visit(item, 'related', previous[previous.length - d]!, BACKWARD_WEIGHTS[d - 1]!)
+  if (previous.length > 0) out.row(site, item, time)
+  for (let d = 1; d <= previous.length; d++) out.cell('related', previous[previous.length - d]!, day, BACKWARD_WEIGHTS[d - 1]!)
 }
 
 /** The sessions of one site: each one's last items, until it is idle (`sessionsIdleBefore`). */

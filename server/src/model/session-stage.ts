@@ -1,10 +1,9 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { dayOf } from '../clock'
-import { getOrAdd } from './get-or-add'
 import type { Increments } from './increments'
 import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions, type SiteSettings } from './rules'
 import { SeenIds } from './seen-ids'
-import { forEachLink, SessionLinks, type Kind } from './session-links'
+import { link, SessionLinks } from './session-links'
 import type { StateEntry } from './state-codec'
 
 /**
@@ -41,22 +40,10 @@ export class SessionStage {
   readonly #removed = new Set<string>()
   readonly #gone: StateEntry[] = []
   readonly #seen: SeenIds | undefined
-  /** The latest receive time, and the stored parts of seen ids per receive day. */
+  /** The latest receive time, and how many parts of seen ids are stored per receive day (numbered from 0). */
   #received = -Infinity
-  readonly #parts = new Map<number, number[]>()
+  readonly #parts = new Map<number, number>()
   readonly #forgotten: Array<[day: number, part: number]> = []
-  #nextPart = 0
-  /** The link being told (`#link`): one visitor for every event, not a closure each. */
-  #out!: Increments
-  #linkSite = ''
-  #linkTime = 0
-  #linkDay = 0
-  #linkRow: string | undefined
-  readonly #link = (src: string, kind: Kind, dst: string, n: number): void => {
-    if (src !== this.#linkRow) this.#out.row(this.#linkSite, (this.#linkRow = src), this.#linkTime)
-    this.#out.cell(kind, dst, this.#linkDay, n)
-  }
-
   constructor(options: ModelOptions, { dedupe = false }: { dedupe?: boolean } = {}) {
     this.#o = options
     this.#seen = dedupe ? new SeenIds() : undefined
@@ -95,12 +82,7 @@ export class SessionStage {
     s.ended.delete(event.session)
     const day = dayOf(time)
     if (day >= windowStart(dayOf(s.time), s.windowDays)) {
-      this.#out = out
-      this.#linkSite = site
-      this.#linkTime = time
-      this.#linkDay = day
-      this.#linkRow = undefined
-      forEachLink(previous, event.item, this.#link)
+      link(previous, event.item, site, time, day, out)
       if (event.user !== undefined) out.profile(site, event.user, day, event.item)
     }
     return late ? 'late' : 'applied'
@@ -145,13 +127,13 @@ export class SessionStage {
     }
     for (const [day, part] of this.#forgotten.splice(0)) write({ kind: 'seen', day, part, hashes: null })
     for (const [day, hashes] of this.#seen?.drain() ?? []) {
-      const part = this.#nextPart++
-      getOrAdd(this.#parts, day, () => []).push(part)
+      const part = this.#parts.get(day) ?? 0
+      this.#parts.set(day, part + 1)
       write({ kind: 'seen', day, part, hashes })
     }
   }
 
-  /** Puts back one stored entry of this stage (others are ignored). */
+  /** Puts back one stored entry of this stage (others are ignored); ended sessions were deleted, so nothing ends here. */
   restore(entry: StateEntry): void {
     if (entry.kind === 'clock') {
       if (entry.time !== null) this.#site(entry.site).time = entry.time
@@ -163,16 +145,9 @@ export class SessionStage {
     else if (entry.kind === 'session' && entry.point) this.#site(entry.site).links.restore(entry.session, entry.point)
     else if (entry.kind === 'seen' && entry.hashes) {
       this.#seen?.restore(entry.day, entry.hashes)
-      getOrAdd(this.#parts, entry.day, () => []).push(entry.part)
-      this.#nextPart = Math.max(this.#nextPart, entry.part + 1)
+      this.#parts.set(entry.day, Math.max(this.#parts.get(entry.day) ?? 0, entry.part + 1))
     }
   }
-
-  /**
-   * Once every entry is back. The stored state is exactly what was in memory (ended sessions were
-   * deleted), so nothing ends here: a session ends at the next day of the site's time, as it would have.
-   */
-  restored(): void {}
 
   /** A site's event time (ms), -Infinity before its first event. */
   time(site: string): number {
@@ -183,7 +158,7 @@ export class SessionStage {
     this.#seen!.forgetBefore(fromDay)
     for (const [day, parts] of this.#parts) {
       if (day >= fromDay) continue
-      for (const part of parts) this.#forgotten.push([day, part])
+      for (let part = 0; part < parts; part++) this.#forgotten.push([day, part])
       this.#parts.delete(day)
     }
   }

@@ -78,6 +78,24 @@ export function encodeEntry(e: StateEntry): EncodedEntry {
   }
 }
 
+/** What stored entries go back into: `restored` completes a restore. */
+export interface Restorable {
+  restore(entry: StateEntry): void
+  restored?(): void
+}
+
+/** Puts back stored entries (each key once) into `into`; returns the position they reflect (0 for none). */
+export function restoreEntries(stored: Iterable<{ key: string; value: Buffer | null }>, into: Restorable): number {
+  let position = 0
+  for (const { key, value } of stored) {
+    const entry = decodeEntry(key, value)
+    if (entry.kind === 'position') position = entry.next
+    else into.restore(entry)
+  }
+  into.restored?.()
+  return position
+}
+
 /** Reads the fields of a key after its letter. */
 class KeyReader {
   #at = 1

@@ -27,6 +27,8 @@ export interface StreamHubOptions {
   view: RowView
   /** Sites a client may subscribe to. */
   sites: ReadonlySet<string>
+  /** Rows one connection may hold; a subscribe beyond it is refused with an `error` (the connection stays). */
+  maxRowsPerConnection?: number
 }
 
 /**
@@ -35,12 +37,14 @@ export interface StreamHubOptions {
 export class StreamHub {
   readonly #view: RowView
   readonly #sites: ReadonlySet<string>
+  readonly #maxRows: number
   /** `site \0 item` → the connections holding that row. */
   readonly #subscribers = new Map<string, Set<Subscriber>>()
 
-  constructor({ view, sites }: StreamHubOptions) {
+  constructor({ view, sites, maxRowsPerConnection = LIMITS.itemsPerSocket }: StreamHubOptions) {
     this.#view = view
     this.#sites = sites
+    this.#maxRows = maxRowsPerConnection
   }
 
   /** Opens a connection; its first message is a `hello` with the current version. */
@@ -103,10 +107,10 @@ export class StreamHub {
 
   #subscribe(subscriber: Subscriber, { site, items, since }: Subscribe): void {
     const fresh = items.filter((item) => !subscriber.keys.has(keyOf(site, item)))
-    if (subscriber.keys.size + fresh.length > LIMITS.itemsPerSocket) {
+    if (subscriber.keys.size + fresh.length > this.#maxRows) {
       return subscriber.send({
         type: 'error',
-        error: `a connection may hold at most ${LIMITS.itemsPerSocket} rows`,
+        error: `a connection may hold at most ${this.#maxRows} rows`,
         code: 'too_many_subscriptions',
       })
     }

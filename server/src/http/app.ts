@@ -12,6 +12,7 @@ import { trendingRoute } from './trending-route'
 import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
 import { streamRoute } from './stream-route'
+import type { StreamLimits } from './stream-limits'
 import { LogUnavailableError, type EventSink } from '../log'
 
 /** Counts accepted events on their way to the log. */
@@ -48,10 +49,12 @@ export interface AppOptions {
   staticDirs?: StaticDirs
   /** Called with unexpected errors (a 500 is answered). */
   onUnexpected?: (error: unknown) => void
+  /** Per-connection limits of `/v1/stream` (defaults in `DEFAULT_STREAM_LIMITS`). */
+  streamLimits?: Partial<StreamLimits>
 }
 
 /** The edge's HTTP API (see README "HTTP API"). */
-export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpected, adminSecrets = new Map() }: AppOptions): Hono {
+export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpected, streamLimits, adminSecrets = new Map() }: AppOptions): Hono {
   const app = new Hono()
   app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }))
   app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
@@ -63,7 +66,7 @@ export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpecte
     const counted = metrics ? countingSink(sink, metrics) : sink
     app.route('/v1/events', eventsRoute({ sink: counted, sites, clock }))
     app.route('/v1/rows', rowsRoute({ view, sites }))
-    app.get('/v1/stream', streamRoute(hub))
+    app.get('/v1/stream', streamRoute({ hub, clock, limits: streamLimits }))
     app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, secrets: adminSecrets }))
     if (edge.profiles) app.route('/v1/profiles', profilesRoute({ profiles: edge.profiles, secrets: adminSecrets, clock }))
     if (edge.trending) app.route('/v1/trending', trendingRoute({ trending: edge.trending, sites }))

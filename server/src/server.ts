@@ -104,8 +104,9 @@ function listen(fetch: (request: Request, env: unknown) => Response | Promise<Re
   const server = createServer({ requireHostHeader: false }, listener)
   server.on('clientError', answerClientError)
   server.on('checkExpectation', (_request, response) => {
-    response.writeHead(417, { 'content-type': 'application/json', connection: 'close' })
-    response.end(JSON.stringify({ error: 'only Expect: 100-continue is supported', code: 'expectation_failed' }))
+    const body = JSON.stringify({ error: 'only Expect: 100-continue is supported', code: 'expectation_failed' })
+    response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' })
+    response.end(body)
   })
   server.on('connect', (_request, socket) => {
     endWithJson(socket, 405, { error: 'CONNECT is not supported', code: 'method_not_allowed' })

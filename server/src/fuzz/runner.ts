@@ -11,8 +11,10 @@ import { startTarget, type Target } from './target'
 export interface FuzzOptions {
   cases: number
   seed: number
-  /** Cases in flight at once; the digest is checked after each such window. */
+  /** Cases in flight at once. */
   concurrency?: number
+  /** The digest is read after every this many cases (a state change names that range). */
+  digestEvery?: number
   /** Stop once this much time has passed (the report says how many cases ran). */
   maxMs?: number
   timing?: Timing
@@ -35,6 +37,8 @@ export interface FuzzReport {
   seed: number
   cases: number
   perSurface: Record<string, number>
+  /** Per surface: how the server answered (`4xx`, `2xx`, `ws` for an upgraded stream, `closed` for a close without an answer). */
+  answers: Record<string, Record<string, number>>
   counts: Record<Failure, number>
   failures: FuzzFailure[]
   peakRssBytes: number
@@ -82,13 +86,14 @@ async function settled(reader: DigestReader): Promise<Digest> {
  * run repeatable (`seed` + the case index name a failing case).
  */
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
-  const { cases, seed, concurrency = 8, maxMs = Number.POSITIVE_INFINITY, timing = { answerMs: 10_000, quietMs: 300 } } = options
+  const { cases, seed, concurrency = 16, digestEvery = 100, maxMs = Number.POSITIVE_INFINITY, timing = { answerMs: 10_000, quietMs: 200 } } = options
   const started = performance.now()
   const target = await startTarget(`${WATCHED},${FUZZ_SITE}`)
   const report: FuzzReport = {
     seed,
     cases: 0,
     perSurface: Object.fromEntries(SURFACES.map((s) => [s.name, 0])),
+    answers: Object.fromEntries(SURFACES.map((s) => [s.name, {}])),
     counts: { crash: 0, '5xx': 0, 'non-JSON error': 0, hang: 0, 'state change': 0, 'accepted invalid': 0, 'refused valid': 0, 'bad frame': 0 },
     failures: [],
     peakRssBytes: 0,
@@ -107,32 +112,46 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     report.startRssBytes = target.rss()
     const random = new Prng(seed)
     const context = (): GeneratorContext => ({ watchedSite: WATCHED, fuzzSite: FUZZ_SITE, adminSecret: target.adminSecret, now: Date.now() })
-    for (let index = 0; index < cases && performance.now() - started < maxMs; ) {
-      const window: Array<{ c: FuzzCase; index: number }> = []
-      for (; window.length < concurrency && index < cases; index++) {
+    for (let index = 0; index < cases && performance.now() - started < maxMs && !target.exit; ) {
+      // A stretch of cases runs `concurrency` at a time; then the server is quiet and the digest is read.
+      const stretch: Array<{ c: FuzzCase; index: number }> = []
+      for (; stretch.length < digestEvery && index < cases; index++) {
         const surface = pickSurface(random)
-        window.push({ c: surface.generate(random, context()), index })
+        stretch.push({ c: surface.generate(random, context()), index })
         report.perSurface[surface.name]!++
       }
-      const verdicts = await Promise.all(window.map(({ c }) => execute(target.port, c, timing).then((outcome) => judge(c, outcome))))
       let accepted = 0
-      verdicts.forEach((verdict, i) => {
-        const { c, index: at } = window[i]!
-        accepted += verdict.accepted
-        if (verdict.failure) fail(verdict.failure, c.surface, c.label, verdict.detail ?? '', at)
-      })
-      report.cases += window.length
+      let next = 0
+      // Cases whose effect is unknown (no answer read): the suspects when the digest moves.
+      const unanswered: string[] = []
+      const worker = async () => {
+        while (next < stretch.length && !target.exit) {
+          const { c, index: at } = stretch[next++]!
+          const outcome = await execute(target.port, c, timing)
+          const verdict = judge(c, outcome)
+          const status = outcome.frames ? 'ws' : outcome.http.status === undefined ? 'closed' : `${String(outcome.http.status)[0]}xx`
+          if (status === 'closed' && c.validity !== 'invalid') unanswered.push(`#${at} ${c.surface}: ${c.label}`)
+          const answers = report.answers[c.surface]!
+          answers[status] = (answers[status] ?? 0) + 1
+          accepted += verdict.accepted
+          if (verdict.failure) fail(verdict.failure, c.surface, c.label, verdict.detail ?? '', at)
+          report.cases++
+        }
+      }
+      await Promise.all(Array.from({ length: concurrency }, worker))
+      const first = stretch[0]!.index
+      const range = `cases ${first}–${first + stretch.length - 1}`
       if (target.exit) {
-        fail('crash', window[0]!.c.surface, window.map((w) => w.c.label).join(' | '), JSON.stringify(target.exit), window[0]!.index)
+        fail('crash', 'process', range, JSON.stringify(target.exit), first)
         break
       }
-      for (const line of target.unexpected.splice(0)) fail('5xx', 'log', 'unexpected error logged', line, window[0]!.index)
+      for (const line of target.unexpected.splice(0)) fail('5xx', 'log', `unexpected error logged in ${range}`, line, first)
       expected = { ...expected, eventsIn: expected.eventsIn + accepted, logLength: expected.logLength + accepted }
       const digest = await reader.read()
       const changed = (Object.keys(expected) as Array<keyof Digest>).filter((key) => digest[key] !== expected[key])
       if (changed.length > 0) {
-        const labels = window.map((w) => `${w.c.surface}#${w.index}: ${w.c.label}`).join(' | ')
-        fail('state change', 'digest', labels, `${changed.join(', ')}: ${changed.map((k) => `${String(expected[k]).slice(0, 80)} → ${String(digest[k]).slice(0, 80)}`).join('; ')}`, window[0]!.index)
+        const detail = changed.map((k) => `${k}: ${String(expected[k]).slice(0, 80)} → ${String(digest[k]).slice(0, 80)}`).join('; ')
+        fail('state change', 'digest', range, `${detail}; unanswered: ${unanswered.join(' | ') || 'none'}`, first)
         expected = digest
       }
       report.peakRssBytes = Math.max(report.peakRssBytes, target.rss())

@@ -52,6 +52,10 @@ export function rawExchange(port: number, chunks: Uint8Array | string | Array<Ui
 
 /** The first HTTP response in `bytes` (body by content-length or chunked, else to the end). */
 export function parse(bytes: Buffer): Pick<RawAnswer, 'status' | 'headers' | 'body'> {
+  // An interim `100 Continue` precedes the response proper.
+  while (bytes.subarray(0, 12).toString('latin1').startsWith('HTTP/1.1 100') && bytes.includes('\r\n\r\n')) {
+    bytes = bytes.subarray(bytes.indexOf('\r\n\r\n') + 4)
+  }
   const headers = new Map<string, string>()
   const end = bytes.indexOf('\r\n\r\n')
   if (end < 0) return { status: undefined, headers, body: Buffer.alloc(0) }

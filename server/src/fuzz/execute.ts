@@ -1,6 +1,5 @@
 import { connect } from 'node:net'
-import { rawExchange, type RawAnswer } from '../testing/raw-http'
-import { parse } from '../testing/raw-http'
+import { parse, rawExchange, type RawAnswer } from '../testing/raw-http'
 import type { FuzzCase, HttpCase, WsCase } from './fuzz-case'
 import { OP } from './ws-frame'
 

@@ -1,7 +1,7 @@
 import type { ErrorBody } from '@sequitur/sdk/protocol'
 
 /** HTTP statuses the API answers with on failure. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 426 | 429 | 500 | 503
 
 /** The one error type of the server: a status, a machine-readable code and optional details. */
 export class ApiError extends Error {

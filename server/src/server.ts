@@ -1,4 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
+import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
@@ -7,6 +8,10 @@ import type { Config } from './config'
 import { seedDemoCatalog } from './catalog/demo-catalog'
 import { startEmbedded } from './embedded/embedded-mode'
 import { createApp } from './http/app'
+import { answerClientError } from './http/client-errors'
+import { endWithJson } from './http/raw-response'
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-limits'
+import { answerUpgrades } from './http/upgrades'
 import type { StaticDirs } from './http/static-routes'
 import { startKafka } from './kafka/kafka-mode'
 import { Metrics } from './metrics'
@@ -30,6 +35,8 @@ export interface StartOptions {
   clock?: Clock
   staticDirs?: StaticDirs
   log?: (line: string) => void
+  /** Per-connection limits of `/v1/stream`. */
+  streamLimits?: Partial<StreamLimits>
 }
 
 /**
@@ -38,6 +45,7 @@ export interface StartOptions {
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const { clock = systemClock, staticDirs = defaultStaticDirs, log = console.log } = options
+  const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits }
   const metrics = new Metrics()
   const context = { config, clock, metrics, log }
   const mode = config.kafkaBrokers ? await startKafka(context) : await startEmbedded(context)
@@ -57,13 +65,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metrics,
     staticDirs,
     onUnexpected: (error) => log(`unexpected error: ${error instanceof Error ? error.stack : String(error)}`),
+    streamLimits,
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve(
-      { fetch: app.fetch, port: config.port, ...(config.host ? { hostname: config.host } : {}), websocket: { server: wss } },
-      () => resolve(s),
-    )
+  const server = listen(app.fetch)
+  // ws refuses an oversized frame from its header, before buffering the payload.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: streamLimits.maxMessageBytes })
+  const dropPendingUpgrades = answerUpgrades(server, { fetch: (request, env) => app.fetch(request, env), wss })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => resolve())
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
@@ -72,11 +82,36 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     port,
     async close() {
       for (const client of wss.clients) client.terminate()
+      dropPendingUpgrades()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
-        ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+        server.closeAllConnections()
       })
+      wss.close()
       await mode.close()
     },
   }
+}
+
+/**
+ * The HTTP server of `fetch`, with every answer below the app in the API's JSON shape too: parser
+ * errors, requests Node cannot turn into a Fetch request (no or bad `Host`), `Expect` other than
+ * `100-continue`, and `CONNECT`.
+ */
+function listen(fetch: (request: Request, env: unknown) => Response | Promise<Response>) {
+  const listener = getRequestListener(fetch, {
+    errorHandler: () => Response.json({ error: 'malformed HTTP request', code: 'bad_request' }, { status: 400 }),
+  })
+  // Without a Host, Node answers a bare 400 itself; the listener refuses it with the JSON one.
+  const server = createServer({ requireHostHeader: false }, listener)
+  server.on('clientError', answerClientError)
+  server.on('checkExpectation', (_request, response) => {
+    const body = JSON.stringify({ error: 'only Expect: 100-continue is supported', code: 'expectation_failed' })
+    response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' })
+    response.end(body)
+  })
+  server.on('connect', (_request, socket) => {
+    endWithJson(socket, 405, { error: 'CONNECT is not supported', code: 'method_not_allowed' })
+  })
+  return server
 }

@@ -31,6 +31,8 @@ export interface StreamHubOptions {
   sites: Pick<SiteRegistry, 'get' | 'keyValid'>
   /** Decides whether a rotated-out key is still in its grace period. */
   clock: Clock
+  /** Rows one connection may hold; a subscribe beyond it is refused with an `error` (the connection stays). */
+  maxRowsPerConnection?: number
 }
 
 /** Who opened a connection: the `?key=` of its URL and its `Origin` header. */
@@ -46,13 +48,15 @@ export class StreamHub {
   readonly #view: RowView
   readonly #sites: StreamHubOptions['sites']
   readonly #clock: Clock
+  readonly #maxRows: number
   /** `site \0 item` → the connections holding that row. */
   readonly #subscribers = new Map<string, Set<Subscriber>>()
 
-  constructor({ view, sites, clock }: StreamHubOptions) {
+  constructor({ view, sites, clock, maxRowsPerConnection = LIMITS.itemsPerSocket }: StreamHubOptions) {
     this.#view = view
     this.#sites = sites
     this.#clock = clock
+    this.#maxRows = maxRowsPerConnection
   }
 
   /** Opens a connection; its first message is a `hello` with the current version. */
@@ -124,10 +128,10 @@ export class StreamHub {
 
   #subscribe(subscriber: Subscriber, { site, items, since }: Subscribe): void {
     const fresh = items.filter((item) => !subscriber.keys.has(keyOf(site, item)))
-    if (subscriber.keys.size + fresh.length > LIMITS.itemsPerSocket) {
+    if (subscriber.keys.size + fresh.length > this.#maxRows) {
       return subscriber.send({
         type: 'error',
-        error: `a connection may hold at most ${LIMITS.itemsPerSocket} rows`,
+        error: `a connection may hold at most ${this.#maxRows} rows`,
         code: 'too_many_subscriptions',
       })
     }

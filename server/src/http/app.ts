@@ -13,6 +13,7 @@ import { rowsRoute } from './rows-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
 import { siteCors } from './site-cors'
 import { streamRoute } from './stream-route'
+import type { StreamLimits } from './stream-limits'
 import { LogUnavailableError, type EventSink } from '../log'
 
 /** Counts accepted events on their way to the log. */
@@ -48,10 +49,12 @@ export interface AppOptions {
   staticDirs?: StaticDirs
   /** Called with unexpected errors (a 500 is answered). */
   onUnexpected?: (error: unknown) => void
+  /** Per-connection limits of `/v1/stream` (defaults in `DEFAULT_STREAM_LIMITS`). */
+  streamLimits?: Partial<StreamLimits>
 }
 
 /** The edge's HTTP API (see README "HTTP API"). */
-export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, operatorToken }: AppOptions): Hono {
+export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, operatorToken, streamLimits }: AppOptions): Hono {
   const app = new Hono()
   app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
   if (metrics) {
@@ -65,7 +68,7 @@ export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, oper
     app.use('/v1/*', siteCors(sites))
     app.route('/v1/events', eventsRoute({ sink: counted, sites, clock }))
     app.route('/v1/rows', rowsRoute({ view, sites, clock }))
-    app.get('/v1/stream', streamRoute(hub))
+    app.get('/v1/stream', streamRoute({ hub, clock, limits: streamLimits }))
     app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, sites }))
     if (edge.profiles) app.route('/v1/profiles', profilesRoute({ profiles: edge.profiles, sites, clock }))
     if (edge.trending) app.route('/v1/trending', trendingRoute({ trending: edge.trending, sites, clock }))

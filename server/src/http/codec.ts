@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ApiError } from '../errors'
-import { packExact, unpackExact } from '../msgpack'
+import { mayHold64BitIntegers, packExact, unpackExact } from '../msgpack'
 
 /** The media type of msgpack bodies. */
 export const MSGPACK = 'application/msgpack'
@@ -29,11 +29,12 @@ export async function readBody(c: Context): Promise<unknown> {
 export async function readBodyAndBytes(c: Context): Promise<{ value: unknown; msgpack?: Uint8Array }> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type === MSGPACK || type === 'application/x-msgpack') {
-    const msgpack = new Uint8Array(await c.req.arrayBuffer())
-    return { value: decodeMsgpack(msgpack), msgpack }
+    const msgpack = new Uint8Array(await received(c.req.arrayBuffer()))
+    // Bytes with 64-bit integers are re-encoded by the caller: this server's readers take them as bigints.
+    return { value: decodeMsgpack(msgpack), ...(mayHold64BitIntegers(msgpack) ? {} : { msgpack }) }
   }
   if (type === 'application/json' || type === 'text/plain') {
-    const text = await c.req.text()
+    const text = await received(c.req.text())
     try {
       return { value: JSON.parse(text) as unknown }
     } catch (error) {
@@ -41,6 +42,19 @@ export async function readBodyAndBytes(c: Context): Promise<{ value: unknown; ms
     }
   }
   throw new ApiError(415, 'unsupported_media_type', `content type must be application/json or ${MSGPACK}`, { received: type || null })
+}
+
+/**
+ * The body, or a `400` when the client left before sending all of it: an abandoned upload is the
+ * client's doing, not a server failure to log (and nothing was read, so nothing is stored).
+ */
+async function received<T>(body: Promise<T>): Promise<T> {
+  try {
+    return await body
+  } catch (error) {
+    if (error instanceof ApiError) throw error
+    throw new ApiError(400, 'request_aborted', 'the request body ended before its declared length', String((error as Error).message ?? error))
+  }
 }
 
 /** Answers with JSON, or with msgpack when the client asks for it with `Accept`. */
@@ -63,8 +77,10 @@ export function limitBody(maxSize: number, message: string): MiddlewareHandler {
   const streamed = bodyLimit({ maxSize, onError: tooLarge })
   return async (c, next) => {
     const length = c.req.header('content-length')
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next)
-    if (Number(length) > maxSize) tooLarge()
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+      // Reads the whole body here (counting it), so a client leaving mid-body fails in this read alone.
+      await received(streamed(c, async () => {}))
+    } else if (Number(length) > maxSize) tooLarge()
     return next()
   }
 }

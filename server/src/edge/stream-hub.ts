@@ -51,6 +51,8 @@ export class StreamHub {
   readonly #maxRows: number
   /** `site \0 item` → the connections holding that row. */
   readonly #subscribers = new Map<string, Set<Subscriber>>()
+  /** site → the connections subscribed to any of its rows (the site's `quota.connections`). */
+  readonly #siteConnections = new Map<string, Set<Subscriber>>()
 
   constructor({ view, sites, clock, maxRowsPerConnection = LIMITS.itemsPerSocket }: StreamHubOptions) {
     this.#view = view
@@ -68,6 +70,11 @@ export class StreamHub {
       close: () => {
         for (const key of subscriber.keys) this.#remove(key, subscriber)
         subscriber.keys.clear()
+        for (const site of subscriber.sites) {
+          const set = this.#siteConnections.get(site)
+          set?.delete(subscriber)
+          if (set?.size === 0) this.#siteConnections.delete(site)
+        }
       },
     }
   }
@@ -123,10 +130,10 @@ export class StreamHub {
       }
       return undefined
     }
-    return this.#subscribe(subscriber, message)
+    return this.#subscribe(subscriber, message, record.quota.connections)
   }
 
-  #subscribe(subscriber: Subscriber, { site, items, since }: Subscribe): void {
+  #subscribe(subscriber: Subscriber, { site, items, since }: Subscribe, connections: number | null): void {
     const fresh = items.filter((item) => !subscriber.keys.has(keyOf(site, item)))
     if (subscriber.keys.size + fresh.length > this.#maxRows) {
       return subscriber.send({
@@ -134,6 +141,15 @@ export class StreamHub {
         error: `a connection may hold at most ${this.#maxRows} rows`,
         code: 'too_many_subscriptions',
       })
+    }
+    let ofSite = this.#siteConnections.get(site)
+    if (!ofSite?.has(subscriber)) {
+      if (connections !== null && (ofSite?.size ?? 0) >= connections) {
+        return subscriber.send({ type: 'error', error: `site '${site}' allows at most ${connections} stream connections per edge`, code: 'too_many_connections' })
+      }
+      if (!ofSite) this.#siteConnections.set(site, (ofSite = new Set()))
+      ofSite.add(subscriber)
+      subscriber.sites.add(site)
     }
     for (const item of fresh) {
       const key = keyOf(site, item)
@@ -158,6 +174,7 @@ export class StreamHub {
 
 class Subscriber {
   readonly keys = new Set<string>()
+  readonly sites = new Set<string>()
   constructor(
     readonly send: Send,
     readonly client: StreamClient,

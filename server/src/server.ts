@@ -8,6 +8,7 @@ import { loadAdminSecret } from './catalog/admin-secret'
 import { seedDemoCatalog } from './catalog/demo-catalog'
 import { startEmbedded } from './embedded/embedded-mode'
 import { createApp } from './http/app'
+import type { QuotaOf } from './http/quota'
 import type { StaticDirs } from './http/static-routes'
 import { startKafka } from './kafka/kafka-mode'
 import { Metrics } from './metrics'
@@ -30,6 +31,8 @@ export interface StartOptions {
   clock?: Clock
   staticDirs?: StaticDirs
   log?: (line: string) => void
+  /** Each site's quota on this edge; unlimited when absent (the site registry supplies it once merged). */
+  quotaOf?: QuotaOf
 }
 
 /**
@@ -37,7 +40,7 @@ export interface StartOptions {
  * Kafka mode's edge and/or processor when `SEQUITUR_KAFKA_BROKERS` is set.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const { clock = systemClock, staticDirs = defaultStaticDirs, log = console.log } = options
+  const { clock = systemClock, staticDirs = defaultStaticDirs, log = console.log, quotaOf } = options
   const metrics = new Metrics()
   const context = { config, clock, metrics, log }
   const mode = config.kafkaBrokers ? await startKafka(context) : startEmbedded(context)
@@ -51,6 +54,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     edge: mode.edge,
     adminSecrets,
     sites: new Set(config.sites),
+    quotaOf,
     clock,
     metrics,
     staticDirs,

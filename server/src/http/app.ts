@@ -6,7 +6,9 @@ import { ApiError } from '../errors'
 import type { Metrics } from '../metrics'
 import type { EdgeParts } from '../mode'
 import { catalogRoute } from './catalog-route'
+import { adminThrottle } from './admin-throttle'
 import { eventsRoute } from './events-route'
+import { eventQuotas, type QuotaOf } from './quota'
 import { profilesRoute } from './profiles-route'
 import { trendingRoute } from './trending-route'
 import { rowsRoute } from './rows-route'
@@ -42,6 +44,8 @@ export interface AppOptions {
   /** The admin secret of each site that has one (the catalog API needs it). */
   adminSecrets?: ReadonlyMap<string, string>
   sites: ReadonlySet<string>
+  /** Each site's quota on this edge (events/s and burst); absent or `undefined` for a site = unlimited. */
+  quotaOf?: QuotaOf
   metrics?: Metrics
   clock: Clock
   /** Serve the SDK and the demo from these folders; omit to serve only the API. */
@@ -51,9 +55,12 @@ export interface AppOptions {
 }
 
 /** The edge's HTTP API (see README "HTTP API"). */
-export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpected, adminSecrets = new Map() }: AppOptions): Hono {
+export function createApp({ edge, sites, quotaOf, metrics, clock, staticDirs, onUnexpected, adminSecrets = new Map() }: AppOptions): Hono {
   const app = new Hono()
   app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }))
+  // Wrong admin credentials are throttled per client address on every admin route (one budget for all).
+  const throttle = adminThrottle({ clock })
+  for (const path of ['/v1/catalog/*', '/v1/profiles/*', '/v1/admin/*']) app.use(path, throttle)
   app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
   if (metrics) {
     app.get('/metrics', async (c) => c.text(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }))
@@ -61,7 +68,8 @@ export function createApp({ edge, sites, metrics, clock, staticDirs, onUnexpecte
   if (edge) {
     const { sink, view, hub } = edge
     const counted = metrics ? countingSink(sink, metrics) : sink
-    app.route('/v1/events', eventsRoute({ sink: counted, sites, clock }))
+    const admit = quotaOf && eventQuotas({ quotaOf, clock })
+    app.route('/v1/events', eventsRoute({ sink: counted, sites, clock, admit }))
     app.route('/v1/rows', rowsRoute({ view, sites }))
     app.get('/v1/stream', streamRoute(hub))
     app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, secrets: adminSecrets }))

@@ -1,0 +1,40 @@
+import type { Clock } from '../clock'
+import { ApiError } from '../errors'
+import { TokenBuckets } from './token-bucket'
+
+/** A site's limits on one edge (the registry's `SiteQuota`; `server/src/sites/` owns it once merged). */
+export interface SiteQuota {
+  /** Sustained events per second one edge accepts for the site; null = unlimited. */
+  eventsPerSecond: number | null
+  /** Bucket size: events the site may send at once above the rate. */
+  burst: number
+  /** Open stream connections per edge that may subscribe to this site's rows; null = unlimited. */
+  connections: number | null
+}
+
+/** The quota of a site; `undefined` = unlimited. */
+export type QuotaOf = (site: string) => SiteQuota | undefined
+
+/** Admits `cost` events of `site` or throws the `429 rate_limited` a client sees. */
+export type AdmitEvents = (site: string, cost: number) => void
+
+/**
+ * This edge's event quotas: a token bucket per site refilling at `eventsPerSecond` up to `burst`.
+ * Each edge keeps its own buckets (README "Quotas": N edges admit up to N× the quota).
+ */
+export function eventQuotas({ quotaOf, clock }: { quotaOf: QuotaOf; clock: Clock }): AdmitEvents {
+  const buckets = new TokenBuckets({
+    limitOf: (site) => {
+      const quota = quotaOf(site)
+      return quota && { perSecond: quota.eventsPerSecond, burst: quota.burst }
+    },
+  })
+  return (site, cost) => {
+    const taken = buckets.take(site, cost, clock())
+    if (taken.ok) return
+    const seconds = String(taken.retryAfterSeconds)
+    throw new ApiError(429, 'rate_limited', `site '${site}' is over its quota of events; retry in ${seconds} s`, undefined, {
+      'retry-after': seconds,
+    })
+  }
+}

@@ -5,6 +5,8 @@ import { LIMITS } from './limits'
 /** The body of `POST /v1/events`. */
 export const BatchSchema = v.object({
   site: IdSchema,
+  /** The site's public write key; an open site needs none. */
+  key: v.optional(IdSchema),
   events: v.pipe(
     v.array(EventSchema, 'must be an array of events'),
     v.minLength(1, 'must hold at least one event'),

@@ -19,8 +19,8 @@ export interface CheckedBatch extends Batch {
  */
 export function checkBatch(input: unknown): CheckedBatch | undefined {
   if (typeof input !== 'object' || input === null) return undefined
-  const { site, events } = input as { site?: unknown; events?: unknown }
-  if (!isId(site) || !Array.isArray(events) || events.length === 0 || events.length > LIMITS.batchEvents) return undefined
+  const { site, key, events } = input as { site?: unknown; key?: unknown; events?: unknown }
+  if (!isId(site) || !isOptionalId(key) || !Array.isArray(events) || events.length === 0 || events.length > LIMITS.batchEvents) return undefined
   const out: Event[] = new Array(events.length)
   let verbatim = true
   for (let i = 0; i < events.length; i++) {
@@ -29,7 +29,7 @@ export function checkBatch(input: unknown): CheckedBatch | undefined {
     out[i] = event
     verbatim &&= keyCount(events[i] as object) === keyCount(event)
   }
-  return { site, events: out, verbatim }
+  return key === undefined ? { site, events: out, verbatim } : { site, key, events: out, verbatim }
 }
 
 function keyCount(o: object): number {

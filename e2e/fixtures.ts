@@ -14,6 +14,13 @@ export function baseUrl(): string {
   return url
 }
 
+/** The server where site `limited` has a quota of 5 events/s, burst 10 (the port after `baseUrl()`'s). */
+export function quotaUrl(): string {
+  const url = new URL(baseUrl())
+  url.port = String(Number(url.port) + 1)
+  return url.origin
+}
+
 /** Opens the storefront and waits until the SDK is ready. */
 export async function openShop(page: Page): Promise<void> {
   await page.goto('/')

@@ -6,6 +6,9 @@ import { join } from 'node:path'
 const port = Number(process.env.SEQUITUR_E2E_PORT ?? 38787)
 const url = `http://localhost:${port}`
 const dataDir = join(tmpdir(), `sequitur-e2e-${port}`)
+/** A second server, on the next port, where site `limited` has a small event quota (quota.spec.ts). */
+const quotaPort = port + 1
+const quotaDataDir = join(tmpdir(), `sequitur-e2e-${quotaPort}`)
 
 export default defineConfig({
   testDir: '.',
@@ -24,14 +27,31 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  webServer: {
-    command: `rm -rf "${dataDir}" && node --import tsx server/src/main.ts`,
-    cwd: '..',
-    url: `${url}/healthz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    env: { PORT: String(port), SEQUITUR_DATA_DIR: dataDir },
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `rm -rf "${dataDir}" && node --import tsx server/src/main.ts`,
+      cwd: '..',
+      url: `${url}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { PORT: String(port), SEQUITUR_DATA_DIR: dataDir },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `rm -rf "${quotaDataDir}" && node --import tsx server/dev/quota-main.ts`,
+      cwd: '..',
+      url: `http://localhost:${quotaPort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: {
+        PORT: String(quotaPort),
+        SEQUITUR_DATA_DIR: quotaDataDir,
+        SEQUITUR_SITES: 'demo,limited',
+        SEQUITUR_DEV_QUOTAS: JSON.stringify({ limited: { eventsPerSecond: 5, burst: 10 } }),
+      },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 })

@@ -5,6 +5,9 @@ import { join } from 'node:path'
 
 const MAIN = join(import.meta.dirname, '../src/main.ts')
 
+/** `server/dev/quota-main.ts`: the server with `SEQUITUR_DEV_QUOTAS` as its sites' quotas. */
+export const QUOTA_MAIN = join(import.meta.dirname, 'quota-main.ts')
+
 /**
  * Children still running, killed when the process that spawned them exits, and the nodes' data
  * folders not removed yet (`remove`), deleted then (a restarted node finds its folder again until
@@ -42,8 +45,8 @@ export interface NodeProcess {
   output(): string
 }
 
-/** Starts `server/src/main.ts` with `env` (and extra Node flags) and resolves once it listens. */
-export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags: readonly string[] = []): Promise<NodeProcess> {
+/** Starts `server/src/main.ts` (or another entry, `main`) with `env` (and extra Node flags) and resolves once it listens. */
+export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags: readonly string[] = [], main = MAIN): Promise<NodeProcess> {
   let child: ChildProcess
   let out = ''
   let actualPort = port
@@ -53,7 +56,7 @@ export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags
   cleanUpOnExit()
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', MAIN], {
+      child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', main], {
         env: { ...process.env, SEQUITUR_DATA_DIR: dataDir, ...env, PORT: String(actualPort) },
         stdio: ['ignore', 'pipe', 'pipe'],
       })

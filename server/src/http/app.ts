@@ -68,7 +68,7 @@ export function createApp({ edge, sites, quotaOf, metrics, clock, staticDirs, on
   if (edge) {
     const { sink, view, hub } = edge
     const counted = metrics ? countingSink(sink, metrics) : sink
-    const admit = quotaOf && eventQuotas({ quotaOf, clock })
+    const admit = quotaOf && eventQuotas({ quotaOf, clock, onLimited: (_, cost) => metrics?.eventsLimited.inc(cost) })
     app.route('/v1/events', eventsRoute({ sink: counted, sites, clock, admit }))
     app.route('/v1/rows', rowsRoute({ view, sites }))
     app.get('/v1/stream', streamRoute(hub))

@@ -52,7 +52,8 @@ const embedded = await measure(embeddedServer, 'fe')
 await embeddedServer.kill()
 
 const broker = await startLocalBroker()
-const env = (role: string) => ({ SEQUITUR_KAFKA_BROKERS: broker.brokers, SEQUITUR_ROLE: role, SEQUITUR_KAFKA_PREFIX: `fair${Date.now()}`, ...sites })
+const prefix = `fair${Date.now()}`
+const env = (role: string) => ({ SEQUITUR_KAFKA_BROKERS: broker.brokers, SEQUITUR_ROLE: role, SEQUITUR_KAFKA_PREFIX: prefix, ...sites })
 const processor = await spawnNode(env('processor'))
 const edge = await spawnNode(env('edge'), 0, [], QUOTA_MAIN)
 const kafka = await measure(edge, 'fk')

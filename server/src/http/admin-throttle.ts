@@ -27,9 +27,22 @@ function socketAddress(c: Context): string {
 }
 
 /**
+ * The bucket an address counts against: an IPv6 client by its /64 (one host is commonly given a
+ * whole /64, so per address it could rotate forever); IPv4, IPv4-mapped and others as they are.
+ */
+export function clientKey(address: string): string {
+  if (!address.includes(':') || address.toLowerCase().startsWith('::ffff:')) return address
+  const [head = '', tail] = address.split('%')[0]!.toLowerCase().split('::')
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const groups = tail === undefined ? left : [...left, ...new Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+}
+
+/**
  * Throttles wrong admin credentials per client address. Put it in front of an admin check (the
  * site-secret or operator-token middleware): every `401` that check answers spends a token of the
- * caller's address; an address with no token left gets `429 rate_limited` with `Retry-After`
+ * caller's address (its /64 for IPv6); an address with no token left gets `429 rate_limited` with `Retry-After`
  * before its credential is even looked at, so guessing runs at `perSecond` at best. Successful
  * calls cost nothing.
  */
@@ -42,7 +55,7 @@ export function adminThrottle({
 }: AdminThrottleOptions): MiddlewareHandler {
   const failures = new TokenBuckets({ limitOf: () => ({ perSecond, burst }), maxKeys: maxAddresses })
   return async (c, next) => {
-    const address = addressOf(c)
+    const address = clientKey(addressOf(c))
     const allowed = failures.check(address, 1, clock())
     if (!allowed.ok) {
       const seconds = String(allowed.retryAfterSeconds)

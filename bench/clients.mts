@@ -12,7 +12,10 @@ import WebSocket from 'ws'
 export interface LoadResult {
   events: number
   requests: number
+  /** Requests answered neither 202 nor 429. */
   failed: number
+  /** Requests answered 429 (over the site's quota). */
+  limited: number
   ms: number
   /** CPU time the load generator itself used (user + system), ms. */
   cpuMs: number
@@ -28,6 +31,10 @@ export interface LoadOptions {
   tag: string
   /** Milliseconds each connection waits between requests (0: as fast as answered). */
   pace?: number
+  /** Offered events per second over all connections, on a fixed schedule (instead of `pace`). */
+  rate?: number
+  /** The site the batches are for (default `demo`). */
+  site?: string
 }
 
 /** Runs bench/load.mts as its own process and resolves with its result. */

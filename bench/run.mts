@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: runs every suite as its own process, one after the other, then prints
+ * `npm run bench [-- --quick] [-- --only=fairness,kafka]`: runs every suite (or those named) as its own process, one after the other, then prints
  * one table against the targets and writes bench/results.json (one flat object of numbers).
  */
 import { execFileSync } from 'node:child_process'
@@ -25,6 +25,8 @@ const TARGETS: Record<string, { target: number; lower: boolean; what: string }> 
   freshness_p99_ms_embedded: { target: 100, lower: true, what: 'embedded: post → row pushed, p99 (ms)' },
   ingest_events_per_s_kafka: { target: 50_000, lower: false, what: 'Kafka: events/s, POST → both stages' },
   freshness_p99_ms_kafka: { target: 500, lower: true, what: 'Kafka: post → row pushed, p99 (ms)' },
+  freshness_p99_ms_quiet_site_under_flood: { target: 100, lower: true, what: 'embedded: a quiet site, p99, another site flooding at 10× its quota (ms)' },
+  freshness_p99_ms_quiet_site_under_flood_kafka: { target: 500, lower: true, what: 'Kafka: a quiet site, p99, another site flooding at 10× its quota (ms)' },
   processor_events_per_s: { target: 500_000, lower: false, what: 'model update alone, events/s' },
   server_bytes_per_edge: { target: 64, lower: true, what: 'transition store, bytes per kept edge' },
   slice_bytes_per_session: { target: 50_000, lower: true, what: 'rows a 10-item session holds, msgpack bytes' },
@@ -35,6 +37,7 @@ const suites = [
   { name: 'browser', args: ['--import', 'tsx', join(dir, 'browser.bench.mts')] },
   { name: 'ingest', args: ['--import', 'tsx', join(dir, 'ingest.bench.mts')] },
   { name: 'kafka', args: ['--import', 'tsx', join(dir, 'kafka.bench.mts')] },
+  { name: 'fairness', args: ['--import', 'tsx', join(dir, 'fairness.bench.mts')] },
 ].filter((s) => !only || only.includes(s.name))
 
 const results: Record<string, number> = {}

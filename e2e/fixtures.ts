@@ -14,6 +14,9 @@ export function baseUrl(): string {
   return url
 }
 
+/** The operator token the e2e server runs with (playwright.config.ts). */
+export const OPERATOR_TOKEN = 'e2e-operator-token-0123456789'
+
 /** Opens the storefront and waits until the SDK is ready. */
 export async function openShop(page: Page): Promise<void> {
   await page.goto('/')

@@ -24,14 +24,16 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  webServer: {
-    command: `rm -rf "${dataDir}" && node --import tsx server/src/main.ts`,
-    cwd: '..',
-    url: `${url}/healthz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    env: { PORT: String(port), SEQUITUR_DATA_DIR: dataDir },
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `rm -rf "${dataDir}" && node --import tsx server/src/main.ts`,
+      cwd: '..',
+      url: `${url}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { PORT: String(port), SEQUITUR_DATA_DIR: dataDir, SEQUITUR_OPERATOR_TOKEN: 'e2e-operator-token-0123456789' },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    }
+  ],
 })

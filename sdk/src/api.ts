@@ -18,6 +18,8 @@ export interface TrackInput {
 export interface SequiturOptions {
   /** The site id the server knows, e.g. `demo`. */
   site: string
+  /** The site's public write key, sent with every batch and read (script attribute `data-key`); an open site needs none. */
+  key?: string
   /** Base URL of the Sequitur server; defaults to the page's origin. */
   endpoint?: string
   /** URL of the worker script (`sdk-worker.js`); defaults to `${endpoint}/sdk-worker.js`. */

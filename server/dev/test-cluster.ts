@@ -42,8 +42,8 @@ export interface NodeProcess {
   output(): string
 }
 
-/** Starts `server/src/main.ts` with `env` (and extra Node flags) and resolves once it listens. */
-export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags: readonly string[] = []): Promise<NodeProcess> {
+/** Starts `server/src/main.ts` (or another entry, `main`) with `env` (and extra Node flags) and resolves once it listens. */
+export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags: readonly string[] = [], main = MAIN): Promise<NodeProcess> {
   let child: ChildProcess
   let out = ''
   let actualPort = port
@@ -53,7 +53,7 @@ export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags
   cleanUpOnExit()
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', MAIN], {
+      child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', main], {
         env: { ...process.env, SEQUITUR_DATA_DIR: dataDir, ...env, PORT: String(actualPort) },
         stdio: ['ignore', 'pipe', 'pipe'],
       })

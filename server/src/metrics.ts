@@ -5,6 +5,8 @@ export class Metrics {
   readonly registry = new Registry()
   /** Events accepted by this edge (202). */
   readonly eventsIn = this.#counter('sequitur_events_in_total', 'Events accepted by this edge')
+  /** Events refused by this edge with `429`, over their site's quota. */
+  readonly eventsLimited = this.#counter('sequitur_events_rate_limited_total', "Events refused by this edge (429) over their site's quota")
   /** Events applied by this processor. */
   readonly eventsOut = this.#counter('sequitur_events_processed_total', 'Events applied to the model by this processor')
   /** Row changes published by this processor (embedded mode: the changed rows some client holds; the others are derived when read). */

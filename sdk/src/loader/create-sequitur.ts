@@ -21,7 +21,7 @@ const MAX_PENDING = 500
 
 /** Starts Sequitur on this page: a worker that records, sends and scores, and (by default) auto-capture. */
 export function createSequitur(options: SequiturOptions): Sequitur {
-  const { site, debug = false } = options
+  const { site, key, debug = false } = options
   const log = createLog(debug)
   const listeners = new Set<(change: ChangeInfo) => void>()
   const pending = new Map<string, DraftEvent>()
@@ -42,7 +42,7 @@ export function createSequitur(options: SequiturOptions): Sequitur {
 
   const beacon = () => {
     try {
-      for (const event of sendBeacon(endpoint, site, pending.values())) pending.delete(event.id)
+      for (const event of sendBeacon(endpoint, site, key, pending.values())) pending.delete(event.id)
     } catch (error) {
       log('beacon', error)
     }
@@ -111,7 +111,7 @@ export function createSequitur(options: SequiturOptions): Sequitur {
     const remote = (api = connect<WorkerRpc, WorkerEvents>(started, events))
     // A worker script that fails to load never answers: give up on it instead of waiting forever.
     const failed = new Promise<never>((_, reject) => started.addEventListener('error', reject))
-    ready = Promise.race([remote.call('start', { site, endpoint, debug }), failed]).then(
+    ready = Promise.race([remote.call('start', { site, key, endpoint, debug }), failed]).then(
       (info) => void (session = info),
       (error: unknown) => {
         log('start', error)

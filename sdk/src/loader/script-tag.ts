@@ -8,13 +8,14 @@ declare global {
   }
 }
 
-// <script src="https://host/sdk.js" data-site="demo" async> (optional data-endpoint, data-debug, data-auto-capture="false").
+// <script src="https://host/sdk.js" data-site="demo" async> (optional data-key, data-endpoint, data-debug, data-auto-capture="false").
 try {
   const script = document.currentScript
   if (script instanceof HTMLScriptElement && script.dataset.site) {
-    const { site, endpoint, debug, autoCapture } = script.dataset
+    const { site, key, endpoint, debug, autoCapture } = script.dataset
     const sequitur = (window.sequitur = createSequitur({
       site,
+      key,
       endpoint: endpoint || new URL(script.src, location.href).origin,
       debug: debug !== undefined && debug !== 'false',
       autoCapture: autoCapture !== 'false',

@@ -6,7 +6,7 @@ import { LIMITS } from './limits'
 export const BatchSchema = v.object({
   site: IdSchema,
   /** The site's public write key; a site that is not open refuses a batch without it. Never stored. */
-  key: v.optional(v.pipe(v.string('must be a string'), v.maxLength(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`))),
+  key: v.optional(IdSchema),
   events: v.pipe(
     v.array(EventSchema, 'must be an array of events'),
     v.minLength(1, 'must hold at least one event'),

@@ -19,6 +19,8 @@ export interface DraftEvent extends TrackInput {
 export interface WorkerConfig {
   /** The site id, e.g. `demo`: also names the IndexedDB database. */
   site: string
+  /** The site's public write key, if it has one. */
+  key?: string
   /** Absolute base URL of the server, without a trailing slash. */
   endpoint: string
   /** Log failures to the console. */

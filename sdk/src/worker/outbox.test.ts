@@ -43,7 +43,7 @@ class ScriptedTransport implements HttpTransport {
 const click = (n: number): Event => ({ id: `e${n}`, type: 'click', item: `P${n}`, session: 's1', ts: 1000 + n })
 const clicks = (from: number, count: number) => Array.from({ length: count }, (_, i) => click(from + i))
 
-function setup(options: { maxBytes?: number } = {}) {
+function setup(options: { maxBytes?: number; key?: string } = {}) {
   const clock = new FakeClock(1_000_000)
   const store = new MemoryStore()
   const transport = new ScriptedTransport()
@@ -125,6 +125,35 @@ describe('Outbox', () => {
     expect(transport.batches).toHaveLength(1)
     await clock.advance(1)
     expect(transport.batches).toHaveLength(2)
+  })
+
+  it('keeps one retry outstanding through a storm of 429s, however many events are queued', async () => {
+    const { clock, transport, store, queue } = setup()
+    transport.script = Array.from({ length: 20 }, () => ({ status: 429, retryAfter: '2' }))
+    queue(click(1))
+    await clock.advance(500)
+    for (let round = 0; round < 20; round++) {
+      queue(...clicks(100 + 10 * round, 10))
+      expect(clock.pending).toBe(1)
+      await clock.advance(2000)
+    }
+    // One POST per Retry-After, never more: 20 refused tries of the first batch, then it and the
+    // 200 events queued meanwhile go in 5 batches, each event once.
+    expect(transport.ids.filter((id) => id === 'e1')).toHaveLength(21)
+    expect(transport.batches).toHaveLength(25)
+    expect(new Set(transport.batches.slice(20).flatMap((b) => b.events.map((e) => e.id))).size).toBe(201)
+    expect(store.entries).toEqual([])
+  })
+
+  it('sends the site and its write key with every batch', async () => {
+    const { clock, transport, queue } = setup({ key: 'pk_shop' })
+    queue(click(1))
+    await clock.advance(500)
+    expect(transport.batches[0]).toMatchObject({ site: 'demo', key: 'pk_shop' })
+    const plain = setup()
+    plain.queue(click(2))
+    await plain.clock.advance(500)
+    expect('key' in plain.transport.batches[0]!).toBe(false)
   })
 
   it('holds new events while backing off', async () => {

@@ -26,6 +26,8 @@ export interface OutboxOptions {
   url: string
   /** The site id sent with every batch. */
   site: string
+  /** The site's write key, sent with every batch when set. */
+  key?: string
   /** The persistent queue. */
   store: OutboxStore
   /** How batches are POSTed. */
@@ -149,9 +151,9 @@ export class Outbox {
   }
 
   async #post(events: Event[]): Promise<HttpAnswer | undefined> {
-    const { url, site, transport, encode, log } = this.#options
+    const { url, site, key, transport, encode, log } = this.#options
     try {
-      return await transport.post(url, encode({ site, events }), CONTENT_TYPE)
+      return await transport.post(url, encode({ site, key, events }), CONTENT_TYPE)
     } catch (error) {
       log?.('sending events failed', error)
       return undefined

@@ -146,6 +146,7 @@ export class SequiturWorker implements WorkerApi {
     const outbox = new Outbox({
       url: `${config.endpoint}/v1/events`,
       site: config.site,
+      key: config.key,
       store: idbOutbox(db),
       transport,
       clock,
@@ -154,7 +155,7 @@ export class SequiturWorker implements WorkerApi {
       onSettled: (ids) => void events.settled(ids),
     })
     const stream = new StreamClient({
-      url: `${config.endpoint.replace(/^http/, 'ws')}/v1/stream`,
+      url: `${config.endpoint.replace(/^http/, 'ws')}/v1/stream${keyParam(config, '?')}`,
       site: config.site,
       openSocket,
       clock,
@@ -178,7 +179,7 @@ export class SequiturWorker implements WorkerApi {
     const { config, events } = this.#parts!
     const { getJson = fetchJson, clock } = this.#deps
     // A `TrendingAnswer` once checked: until then any field may be missing or of another type.
-    const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200`)) as
+    const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200${keyParam(config, '&')}`)) as
       | { items?: Array<Partial<Record<keyof TrendingItem, unknown>>>; recent?: Record<string, unknown> }
       | undefined
     if (answer?.recent && typeof answer.recent === 'object') {
@@ -234,6 +235,11 @@ export class SequiturWorker implements WorkerApi {
     this.#tail = run.catch(() => {})
     return run
   }
+}
+
+/** The write key as a query parameter (`?key=` or `&key=`), or nothing for a site without one. */
+function keyParam({ key }: WorkerConfig, sep: '?' | '&'): string {
+  return key ? `${sep}key=${encodeURIComponent(key)}` : ''
 }
 
 function sameItems(a: readonly string[], b: readonly string[]): boolean {

@@ -6,7 +6,9 @@ import type { Metrics } from '../metrics'
 import type { EdgeParts } from '../mode'
 import { adminSitesRoute } from './admin-sites-route'
 import { catalogRoute } from './catalog-route'
+import { adminThrottle } from './admin-throttle'
 import { eventsRoute } from './events-route'
+import { eventQuotas } from './quota'
 import { profilesRoute } from './profiles-route'
 import { trendingRoute } from './trending-route'
 import { rowsRoute } from './rows-route'
@@ -56,6 +58,9 @@ export interface AppOptions {
 /** The edge's HTTP API (see README "HTTP API"). */
 export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, operatorToken, streamLimits }: AppOptions): Hono {
   const app = new Hono()
+  // Wrong admin credentials are throttled per client address on every admin route (one budget for all).
+  const throttle = adminThrottle({ clock })
+  for (const path of ['/v1/catalog/*', '/v1/profiles/*', '/v1/admin/*']) app.use(path, throttle)
   app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
   if (metrics) {
     app.get('/metrics', async (c) => c.text(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }))
@@ -66,7 +71,9 @@ export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, oper
     // The operator API is for servers and the CLI, not pages: no CORS.
     if (operatorToken) app.route('/v1/admin/sites', adminSitesRoute({ sites, token: operatorToken, clock }))
     app.use('/v1/*', siteCors(sites))
-    app.route('/v1/events', eventsRoute({ sink: counted, sites, clock }))
+    // Each site's quota on this edge, from its record (so a change reaches every edge).
+    const admit = eventQuotas({ quotaOf: (site) => sites.get(site)?.quota, clock, onLimited: (_, cost) => metrics?.eventsLimited.inc(cost) })
+    app.route('/v1/events', eventsRoute({ sink: counted, sites, clock, admit }))
     app.route('/v1/rows', rowsRoute({ view, sites, clock }))
     app.get('/v1/stream', streamRoute({ hub, clock, limits: streamLimits }))
     app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, sites }))

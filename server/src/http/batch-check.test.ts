@@ -19,10 +19,10 @@ function validEvent(r: () => number, i: number): Record<string, unknown> {
 describe('checkBatch', () => {
   it('answers valid batches exactly as BatchSchema does, and never accepts what the schema refuses', () => {
     const r = mulberry32(7)
-    const keys = ['site', 'events', 'id', 'type', 'item', 'items', 'list', 'session', 'user', 'ts', 'extra']
+    const keys = ['site', 'key', 'events', 'id', 'type', 'item', 'items', 'list', 'session', 'user', 'ts', 'extra']
     let fast = 0
     for (let n = 0; n < 20_000; n++) {
-      const batch: Record<string, unknown> = { site: 'demo', events: Array.from({ length: 1 + Math.floor(r() * 4) }, (_, i) => validEvent(r, i)) }
+      const batch: Record<string, unknown> = { site: 'demo', ...(n % 2 ? { key: `k${n}` } : {}), events: Array.from({ length: 1 + Math.floor(r() * 4) }, (_, i) => validEvent(r, i)) }
       // Mutate most batches: one field of the batch or of an event set to an odd value, deleted or added.
       const mutations = n % 5 === 0 ? 0 : 1 + Math.floor(r() * 2)
       for (let m = 0; m < mutations; m++) {

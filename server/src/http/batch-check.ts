@@ -20,8 +20,7 @@ export interface CheckedBatch extends Batch {
 export function checkBatch(input: unknown): CheckedBatch | undefined {
   if (typeof input !== 'object' || input === null) return undefined
   const { site, key, events } = input as { site?: unknown; key?: unknown; events?: unknown }
-  if (key !== undefined && (typeof key !== 'string' || key.length > LIMITS.idLength)) return undefined
-  if (!isId(site) || !Array.isArray(events) || events.length === 0 || events.length > LIMITS.batchEvents) return undefined
+  if (!isId(site) || !isOptionalId(key) || !Array.isArray(events) || events.length === 0 || events.length > LIMITS.batchEvents) return undefined
   const out: Event[] = new Array(events.length)
   let verbatim = true
   for (let i = 0; i < events.length; i++) {

@@ -9,6 +9,7 @@ import type { SiteRegistry } from '../sites'
 import { checkBatch } from './batch-check'
 import { admitSite } from './site-access'
 import { limitBody, readBodyAndBytes, respond } from './codec'
+import type { AdmitEvents } from './quota'
 
 /** What `POST /v1/events` needs. */
 export interface EventsRouteOptions {
@@ -17,10 +18,12 @@ export interface EventsRouteOptions {
   clock: Clock
   /** How far ahead of the server's clock an event's `ts` may be. */
   maxClockSkewMs?: number
+  /** The site's quota on this edge: throws `429` when the batch's events are over it; absent = unlimited. */
+  admit?: AdmitEvents
 }
 
 /** `POST /v1/events`: validates a batch and answers `202` once the log holds it durably. */
-export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS }: EventsRouteOptions): Hono {
+export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS, admit }: EventsRouteOptions): Hono {
   return new Hono().post(
     '/',
     limitBody(LIMITS.batchBytes, `a batch may be at most ${LIMITS.batchBytes} bytes`),
@@ -38,6 +41,8 @@ export function eventsRoute({ sink, sites, clock, maxClockSkewMs = DAY_MS }: Eve
           { path: `events.${future}.ts`, message: 'is more than a day ahead of the server clock' },
         ])
       }
+      // Last of the checks: a batch refused for any other reason spends none of the quota.
+      admit?.(site, events.length)
       // The bytes stand for the events only when the check kept every event as it came.
       const result: Accepted = await sink.append(site, events, checked?.verbatim ? msgpack : undefined)
       return respond(c, result, 202)

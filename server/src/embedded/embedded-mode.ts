@@ -45,6 +45,7 @@ export async function startEmbedded({ config, clock, metrics, log }: ModeContext
     clock,
     model: config.model,
     logRetentionDays: config.logRetentionDays,
+    siteRetention: () => sites.list().map((r) => [r.site, r.settings.retentionDays] as [string, number]),
     onLate: () => metrics.lateEvents.inc(),
     onApplied: (records) => metrics.eventsOut.inc(records),
     wanted: (site, item) => hub.wants(site, item),

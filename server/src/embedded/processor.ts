@@ -29,6 +29,8 @@ export interface ProcessorOptions {
   commitIntervalMs?: number
   /** Days the embedded log keeps records already applied (and remembers their ids). */
   logRetentionDays?: number
+  /** Sites that keep their records fewer days than `logRetentionDays` (their registry settings). */
+  siteRetention?: () => Iterable<[site: string, days: number]>
   /** Where commits are written (default: on this thread, at once). */
   writer?: PlanWriter
   /** Called when applying a batch failed (the state is then reloaded from disk). */
@@ -280,5 +282,8 @@ export class Processor implements ProfileView, TrendingView {
     if (now - this.#lastTrim < TRIM_EVERY_MS) return
     this.#lastTrim = now
     this.#o.source.trim(this.#committed, now - this.#o.logRetentionDays * DAY_MS)
+    for (const [site, days] of this.#o.siteRetention?.() ?? []) {
+      if (days < this.#o.logRetentionDays) this.#o.source.trim(this.#committed, now - days * DAY_MS, site)
+    }
   }
 }

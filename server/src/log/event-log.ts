@@ -56,6 +56,6 @@ export interface EventSource {
   read(after: number, max: number): LogRecord[]
   /** Calls `listener` after every append; returns an unsubscribe function. */
   onAppend(listener: () => void): () => void
-  /** Drops processed records older than the retention. */
-  trim(upTo: number, appendedBefore: number): number
+  /** Drops processed records older than the retention (of one site only, when given). */
+  trim(upTo: number, appendedBefore: number, site?: string): number
 }

@@ -20,4 +20,20 @@ describe('SqliteLog', () => {
     expect(reopened.read(4, 10).map((r) => r.event.id)).toEqual(['a', 'd', 'e'])
     reopened.close()
   })
+
+  it("trims a site's applied records older than its own retention, leaving other sites' and later ones", async () => {
+    let now = 1_000
+    const file = tempLogFile()
+    const log = new SqliteLog({ file, clock: () => now })
+    await log.append('short', [click('a')])
+    await log.append('long', [click('a')])
+    now = 2_000
+    await log.append('short', [click('b')])
+    expect(log.trim(10, 1_500, 'short')).toBe(1)
+    log.close()
+    // What the file holds (a running log also keeps recent records in memory for the processor).
+    const reopened = new SqliteLog({ file })
+    expect(reopened.read(0, 10).map((r) => `${r.site}:${r.event.id}`)).toEqual(['long:a', 'short:b'])
+    reopened.close()
+  })
 })

@@ -55,6 +55,7 @@ export class SqliteLog implements EventSink, EventSource {
   readonly #insert
   readonly #read
   readonly #trim
+  readonly #trimSite
   readonly #removeSite
   readonly #appendAll
   readonly #tail: LogTail | undefined
@@ -76,6 +77,7 @@ export class SqliteLog implements EventSink, EventSource {
     this.#insert = this.#db.prepare('INSERT OR IGNORE INTO log (site, id, appended_at, body) VALUES (?, ?, ?, ?)')
     this.#read = this.#db.prepare('SELECT seq, site, body, appended_at FROM log WHERE seq > ? ORDER BY seq LIMIT ?')
     this.#trim = this.#db.prepare('DELETE FROM log WHERE seq <= ? AND appended_at < ?')
+    this.#trimSite = this.#db.prepare('DELETE FROM log WHERE site = ? AND seq <= ? AND appended_at < ?')
     this.#removeSite = this.#db.prepare('DELETE FROM log WHERE site = ?')
     this.#appendAll = this.#db.transaction((group: readonly PendingAppend[], now: number) =>
       group.map(({ site, ids, body }) =>
@@ -138,8 +140,8 @@ export class SqliteLog implements EventSink, EventSource {
     return () => this.#listeners.delete(listener)
   }
 
-  trim(upTo: number, appendedBefore: number): number {
-    return this.#trim.run(upTo, appendedBefore).changes
+  trim(upTo: number, appendedBefore: number, site?: string): number {
+    return (site === undefined ? this.#trim.run(upTo, appendedBefore) : this.#trimSite.run(site, upTo, appendedBefore)).changes
   }
 
   /** Deletes every record of a site (the site was removed); returns how many. */

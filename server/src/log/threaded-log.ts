@@ -66,8 +66,8 @@ export class ThreadedLog implements EventSink, EventSource {
     return () => this.#listeners.delete(listener)
   }
 
-  trim(upTo: number, appendedBefore: number): number {
-    return this.#reader.trim(upTo, appendedBefore)
+  trim(upTo: number, appendedBefore: number, site?: string): number {
+    return this.#reader.trim(upTo, appendedBefore, site)
   }
 
   /** Deletes every record of a site (the site was removed); returns how many the file held. */

@@ -46,6 +46,10 @@ export interface GeneratorContext {
   fuzzSite: string
   /** The watched site's admin secret. */
   adminSecret: string
+  /** A site that is not open, its write key, and the operator token. */
+  keyedSite: string
+  keyedKey: string
+  operatorToken: string
   /** The server's clock now, in ms. */
   now: number
 }

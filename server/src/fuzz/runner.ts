@@ -111,7 +111,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     let expected = await settled(reader)
     report.startRssBytes = target.rss()
     const random = new Prng(seed)
-    const context = (): GeneratorContext => ({ watchedSite: WATCHED, fuzzSite: FUZZ_SITE, adminSecret: target.adminSecret, now: Date.now() })
+    const context = (): GeneratorContext => ({
+      watchedSite: WATCHED,
+      fuzzSite: FUZZ_SITE,
+      adminSecret: target.adminSecret,
+      keyedSite: target.keyedSite,
+      keyedKey: target.keyedKey,
+      operatorToken: target.operatorToken,
+      now: Date.now(),
+    })
     for (let index = 0; index < cases && performance.now() - started < maxMs && !target.exit; ) {
       // A stretch of cases runs `concurrency` at a time; then the server is quiet and the digest is read.
       const stretch: Array<{ c: FuzzCase; index: number }> = []

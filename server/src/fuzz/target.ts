@@ -11,6 +11,10 @@ export interface Target {
   port: number
   dataDir: string
   adminSecret: string
+  operatorToken: string
+  /** A site that is not open (`keyed`), created through the operator API, and its write key. */
+  keyedSite: string
+  keyedKey: string
   /** Set once the process exited on its own (a crash). */
   exit: { code: number | null; signal: string | null } | undefined
   /** Lines the server logged with "unexpected error". */
@@ -25,7 +29,14 @@ export interface Target {
 export async function startTarget(sites: string): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sequitur-fuzz-'))
   const adminSecret = `fuzz-secret-${Math.random().toString(36).slice(2)}-0123456789`
-  const env: NodeJS.ProcessEnv = { ...process.env, SEQUITUR_DATA_DIR: dataDir, SEQUITUR_SITES: sites, SEQUITUR_ADMIN_SECRET: adminSecret }
+  const operatorToken = `fuzz-operator-${Math.random().toString(36).slice(2)}-0123456789`
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SEQUITUR_DATA_DIR: dataDir,
+    SEQUITUR_SITES: sites,
+    SEQUITUR_ADMIN_SECRET: adminSecret,
+    SEQUITUR_OPERATOR_TOKEN: operatorToken,
+  }
   delete env['SEQUITUR_KAFKA_BROKERS'] // embedded mode
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD], {
     env,
@@ -35,6 +46,9 @@ export async function startTarget(sites: string): Promise<Target> {
     port: 0,
     dataDir,
     adminSecret,
+    operatorToken,
+    keyedSite: 'keyed',
+    keyedKey: '',
     exit: undefined,
     unexpected: [],
     rss: () => {
@@ -75,5 +89,12 @@ export async function startTarget(sites: string): Promise<Target> {
     })
     child.once('exit', (code) => reject(new Error(`the server under fuzz exited (${code}) before listening: ${stderr}`)))
   })
+  const created = await fetch(`http://127.0.0.1:${target.port}/v1/admin/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ site: target.keyedSite }),
+  })
+  if (created.status !== 201) throw new Error(`creating the keyed site: ${created.status} ${await created.text()}`)
+  target.keyedKey = ((await created.json()) as { key: string }).key
   return target
 }

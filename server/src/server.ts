@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock'
 import type { Config } from './config'
 import { seedDemoCatalog } from './catalog/demo-catalog'
 import { startEmbedded } from './embedded/embedded-mode'
-import { createApp } from './http/app'
+import { createApp, type AppOptions } from './http/app'
 import { answerClientError } from './http/client-errors'
 import { endWithJson } from './http/raw-response'
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-limits'
@@ -37,6 +37,8 @@ export interface StartOptions {
   log?: (line: string) => void
   /** Per-connection limits of `/v1/stream`. */
   streamLimits?: Partial<StreamLimits>
+  /** How many wrong admin credentials an address may present (default: 10, then one per 10 s). */
+  adminThrottle?: AppOptions['adminThrottle']
 }
 
 /**
@@ -66,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     staticDirs,
     onUnexpected: (error) => log(`unexpected error: ${error instanceof Error ? error.stack : String(error)}`),
     streamLimits,
+    adminThrottle: options.adminThrottle,
   })
   const server = listen(app.fetch)
   // ws refuses an oversized frame from its header, before buffering the payload.

@@ -56,7 +56,9 @@ export function adminThrottle({
   const failures = new TokenBuckets({ limitOf: () => ({ perSecond, burst }), maxKeys: maxAddresses })
   return async (c, next) => {
     const address = clientKey(addressOf(c))
-    const allowed = failures.check(address, 1, clock())
+    // A failure is reserved before the credential is checked, and given back if it was right: checks
+    // run concurrently (a secret's scrypt is asynchronous), and each must see the others' failures.
+    const allowed = failures.take(address, 1, clock())
     if (!allowed.ok) {
       const seconds = String(allowed.retryAfterSeconds)
       throw new ApiError(429, 'rate_limited', `too many failed admin credentials from this address; retry in ${seconds} s`, undefined, {
@@ -65,6 +67,6 @@ export function adminThrottle({
     }
     await next()
     // The check's refusal reached here as a response (Hono turns a downstream throw into one).
-    if (c.res.status === 401) failures.take(address, 1, clock())
+    if (c.res.status !== 401) failures.refund(address, 1, clock())
   }
 }

@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics'
 import type { EdgeParts } from '../mode'
 import { adminSitesRoute } from './admin-sites-route'
 import { catalogRoute } from './catalog-route'
-import { adminThrottle } from './admin-throttle'
+import { adminThrottle, type AdminThrottleOptions } from './admin-throttle'
 import { eventsRoute } from './events-route'
 import { eventQuotas } from './quota'
 import { profilesRoute } from './profiles-route'
@@ -51,15 +51,17 @@ export interface AppOptions {
   staticDirs?: StaticDirs
   /** Called with unexpected errors (a 500 is answered). */
   onUnexpected?: (error: unknown) => void
+  /** How many wrong admin credentials an address may present (defaults in `adminThrottle`). */
+  adminThrottle?: Pick<AdminThrottleOptions, 'burst' | 'perSecond'>
   /** Per-connection limits of `/v1/stream` (defaults in `DEFAULT_STREAM_LIMITS`). */
   streamLimits?: Partial<StreamLimits>
 }
 
 /** The edge's HTTP API (see README "HTTP API"). */
-export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, operatorToken, streamLimits }: AppOptions): Hono {
+export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, operatorToken, streamLimits, adminThrottle: throttling }: AppOptions): Hono {
   const app = new Hono()
   // Wrong admin credentials are throttled per client address on every admin route (one budget for all).
-  const throttle = adminThrottle({ clock })
+  const throttle = adminThrottle({ clock, ...throttling })
   for (const path of ['/v1/catalog/*', '/v1/profiles/*', '/v1/admin/*']) app.use(path, throttle)
   app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
   if (metrics) {

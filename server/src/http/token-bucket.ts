@@ -58,6 +58,14 @@ export class TokenBuckets {
     return this.#attempt(key, cost, now, false)
   }
 
+  /** Gives back `n` tokens a take spent (e.g. a reservation that was not needed). */
+  refund(key: string, n: number, now: number): void {
+    const limit = this.#limitOf(key)
+    const bucket = this.#buckets.get(key)
+    if (!limit || limit.perSecond === null || !bucket) return
+    this.#put(key, { tokens: Math.min(limit.burst, refilled(bucket, limit, now) + n), at: now })
+  }
+
   /** Buckets currently kept. */
   get size(): number {
     return this.#buckets.size

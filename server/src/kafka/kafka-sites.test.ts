@@ -37,7 +37,8 @@ async function node(role: 'all' | 'edge'): Promise<string> {
     SEQUITUR_ROLE: role,
     SEQUITUR_OPERATOR_TOKEN: TOKEN,
   })
-  const server = await startServer(config, { log: () => {}, clock: () => Date.now() + skew })
+  // Wrong credentials on purpose, many from one address: the throttle is tested in admin-throttle.test.ts.
+  const server = await startServer(config, { log: () => {}, clock: () => Date.now() + skew, adminThrottle: { burst: 10_000 } })
   servers.push(server)
   return `http://127.0.0.1:${server.port}`
 }

@@ -29,7 +29,10 @@ let b: TestSite
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sequitur-sites-'))
+  // These tests present wrong credentials on purpose, many from one address: the throttle (tested in
+  // admin-throttle.test.ts) must not answer for the isolation they check.
   server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir, SEQUITUR_OPERATOR_TOKEN: TOKEN }), {
+    adminThrottle: { burst: 10_000 },
     log: () => {},
     clock: () => Date.now() + skew,
   })
@@ -166,7 +169,11 @@ describe('sites on the embedded server, through HTTP', () => {
 
   it('keeps the sites across a restart', async () => {
     await server.close()
-    server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir, SEQUITUR_OPERATOR_TOKEN: TOKEN }), { log: () => {}, clock: () => Date.now() + skew })
+    server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir, SEQUITUR_OPERATOR_TOKEN: TOKEN }), {
+      adminThrottle: { burst: 10_000 },
+      log: () => {},
+      clock: () => Date.now() + skew,
+    })
     url = `http://127.0.0.1:${server.port}`
     expect((await api().call('GET', '')).body.sites).toHaveLength(2)
     expect((await postEvents(url, b.site, b.key, clicks('after', ['Y3', 'Y4']))).status).toBe(202)

@@ -3,6 +3,8 @@ import { baseUrl, clickProduct, gridOrder, openShop } from './fixtures'
 
 test.describe('two visitors', () => {
   test("visitor A's clicks re-rank visitor B's grid live, without a reload", async ({ browser }, testInfo) => {
+    // Two browser contexts and a dozen clicks: on a loaded 2-core machine this takes most of a minute.
+    test.setTimeout(120_000)
     const a = await browser.newContext()
     const pageA = await a.newPage()
     await openShop(pageA)

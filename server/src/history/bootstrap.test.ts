@@ -39,7 +39,8 @@ async function rowsOf(items: string[]): Promise<Record<string, ModelRow>> {
   return out
 }
 
-describe('bootstrap', () => {
+// 100,000 events through the real server: seconds alone, a minute on a loaded machine.
+describe('bootstrap', { timeout: 180_000 }, () => {
   it('loads history so that replaying the next day live gives the rows of an offline build over both', async () => {
     const loaded = await bootstrap({ inputs: [TRAIN], site: 'demo', url })
     expect(loaded).toMatchObject({ events: lines(TRAIN), accepted: lines(TRAIN), duplicates: 0 })

@@ -10,7 +10,7 @@ export async function launchChromium(executablePath = process.env.SEQUITUR_CHROM
   )
   const context = await browser.newContext()
   const tab = (page: Page): Tab => ({
-    evaluate: (fn, arg) => withTimeout(page.evaluate(fn, arg), 'chromium evaluate'),
+    evaluate: (fn, arg) => withTimeout(page.evaluate(fn as (a: unknown) => never, arg as unknown), 'chromium evaluate'),
     goto: async (url) => void (await page.goto(url)),
     reload: async () => void (await page.reload()),
     back: async () => void (await page.goBack()),

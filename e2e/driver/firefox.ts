@@ -10,6 +10,8 @@ export async function launchFirefox(executablePath = process.env.SEQUITUR_FIREFO
   )
   const version = await browser.version()
   const pid = browser.process()?.pid
+  const pages = new Set<Page>()
+  let offline = false
   const tab = (page: Page): Tab => ({
     evaluate: (fn, arg) => withTimeout(page.evaluate(fn as (a: unknown) => unknown, arg) as never, 'firefox evaluate'),
     goto: async (url) => void (await withTimeout(page.goto(url), 'firefox goto')),
@@ -21,14 +23,19 @@ export async function launchFirefox(executablePath = process.env.SEQUITUR_FIREFO
   return {
     name: 'firefox',
     version,
-    offline: 'WebDriver BiDi in puppeteer-core 24 has no offline emulation for Firefox (Page.setOfflineMode is CDP-only)',
+    offline: true,
     async open(url) {
       const page = await browser.newPage()
+      pages.add(page)
+      page.once('close', () => pages.delete(page))
+      if (offline) await page.setOfflineMode(true)
       await withTimeout(page.goto(url), 'firefox goto')
       return tab(page)
     },
-    async setOffline() {
-      throw new Error(this.offline as string)
+    // BiDi's emulation.setNetworkConditions applies per browsing context: set it on every open tab.
+    async setOffline(value) {
+      offline = value
+      for (const page of pages) await withTimeout(page.setOfflineMode(value), 'firefox offline')
     },
     async close() {
       await withTimeout(browser.close(), 'firefox close', 15_000).catch(() => {

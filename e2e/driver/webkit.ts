@@ -6,6 +6,8 @@ import { startXvfb } from './xvfb'
 const DRIVER = process.env.SEQUITUR_WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver'
 const BROWSER = process.env.SEQUITUR_WEBKIT_BROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
 
+const OFFLINE = 'WebDriver classic has no network emulation and WebKitGTK exposes none to MiniBrowser'
+
 /** WebKitGTK's MiniBrowser through WebKitWebDriver (WebDriver classic) and webdriverio, under an Xvfb of its own. */
 export async function launchWebkit(): Promise<Engine> {
   const display = await startXvfb()
@@ -39,7 +41,9 @@ export async function launchWebkit(): Promise<Engine> {
     throw error
   }
   const version = String(browser.capabilities.browserVersion ?? 'unknown')
-  let current = await browser.getWindowHandle()
+  // The first window stays open (closing the last one ends the session); new windows are opened from it.
+  const home = await browser.getWindowHandle()
+  let current = home
   const use = async (handle: string) => {
     if (current !== handle) await browser.switchToWindow(handle)
     current = handle
@@ -65,6 +69,7 @@ export async function launchWebkit(): Promise<Engine> {
       await use(handle)
       await withTimeout(browser.closeWindow(), 'webkit close')
       current = ''
+      await use(home)
     },
     console: async () => {
       await use(handle)
@@ -74,15 +79,16 @@ export async function launchWebkit(): Promise<Engine> {
   return {
     name: 'webkit',
     version,
-    offline: 'WebDriver classic has no network emulation and WebKitGTK exposes none to MiniBrowser',
+    offline: OFFLINE,
     async open(url) {
-      const { handle } = await withTimeout(browser.createWindow('tab'), 'webkit new tab')
+      await use(home)
+      const { handle } = await withTimeout(browser.createWindow('window'), 'webkit new window')
       await use(handle)
       await withTimeout(browser.url(url), 'webkit goto')
       return tab(handle)
     },
     async setOffline() {
-      throw new Error(this.offline as string)
+      throw new Error(OFFLINE)
     },
     async close() {
       await withTimeout(browser.deleteSession(), 'webkit end session', 10_000).catch(() => {})

@@ -67,9 +67,12 @@ export class FaultProxy {
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res))
     this.server.on('upgrade', (req, socket, head) => {
+      const record: RecordedRequest = { method: 'UPGRADE', path: new URL(req.url ?? '/', this.origin).pathname, at: Date.now(), contentType: '', bytes: 0, eventIds: [], items: [], status: 0 }
+      this.requests.push(record)
       const upstream = connect(this.upstreamPort(), '127.0.0.1', () => {
         upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headersDistinct).map(([k, v]) => `${k}: ${v!.join(', ')}`).join('\r\n')}\r\n\r\n`)
         upstream.write(head)
+        upstream.once('data', (data: Buffer) => (record.status = Number(data.toString('latin1').split(' ')[1]) || 0))
         upstream.pipe(socket).pipe(upstream)
       })
       upstream.on('error', () => socket.destroy())

@@ -1,0 +1,8 @@
+import { rmSync } from 'node:fs'
+import { RESULTS_DIR, writeMatrix } from './fault-matrix'
+
+/** Clears the previous run's row results; after the run, writes docs/fault-matrix.md from this run's. */
+export default function setup(): () => void {
+  rmSync(RESULTS_DIR, { recursive: true, force: true })
+  return () => writeMatrix()
+}

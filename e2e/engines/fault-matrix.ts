@@ -40,6 +40,8 @@ export interface FaultRow {
   id: string
   title: string
   cannot?: Partial<Record<EngineName, string>>
+  /** Engines the row is not run on yet (the fault can be produced, the harness is not reliable there yet), and why. */
+  notRun?: Partial<Record<EngineName, string>>
 }
 
 /** Every row of the matrix, in table order. */
@@ -50,10 +52,23 @@ export const FAULTS: FaultRow[] = [
   { id: 'storm-503', title: '503 storm with Retry-After: 2' },
   { id: 'storm-429', title: '429 storm with Retry-After: 2' },
   { id: 'close-mid-batch', title: 'tab closed mid-batch' },
-  { id: 'navigate-away', title: 'navigation away' },
+  {
+    id: 'navigate-away',
+    title: 'navigation away',
+    notRun: { webkit: 'the first WebDriver script after navigating back to the page hangs in WebKitWebDriver 2.50 (the back/forward and beacon rows navigate too and pass)' },
+  },
+  { id: 'bfcache', title: 'back/forward cache (away, then history back)' },
   { id: 'beacon-limits', title: 'pagehide beacons < 64 KB, no preflight' },
   { id: 'two-tabs', title: 'two tabs of one session' },
   { id: 'strict-csp', title: "strict CSP (script-src 'self', no blob: workers)" },
+  { id: 'endpoint-blocked', title: 'endpoint blocked, outbox bounded (awaiting the SDK of #15: `npm run test:engines:awaiting-sdk`)' },
+]
+
+/** Faults of issue #15 this harness does not produce yet, and why (printed under the table). */
+export const NOT_COVERED: Array<{ title: string; why: string }> = [
+  { title: 'IndexedDB unavailable (private mode, blocked, throws on open)', why: 'no row yet: the worker has its own indexedDB, which a page script cannot break; needs a per-engine switch (Firefox pref dom.indexedDB.enabled, a Chromium flag) not wired into the seam' },
+  { title: 'quota exceeded; IndexedDB connection lost (WebKit)', why: 'no row yet: needs a storage quota per engine (Chromium CDP Storage.overrideQuotaForOrigin) not wired into the seam' },
+  { title: 'device clock hours off', why: 'no row yet: the engines take the host clock; moving it needs a fake time source in every engine' },
 ]
 
 const ENGINE_ORDER: EngineName[] = ['chromium', 'firefox', 'webkit']
@@ -93,6 +108,7 @@ export function generateMatrix(): string {
     const cells = ENGINE_ORDER.map((engine) => {
       const cannot = fault.cannot?.[engine]
       if (cannot) return `cannot produce: ${cannot}`
+      if (fault.notRun?.[engine]) return `not run: ${fault.notRun[engine]}`
       const r = results.get(`${fault.id}--${engine}`)
       if (!r) return 'not run'
       const dropped = r.dropped ? `, dropped ${r.dropped}` : ''
@@ -101,6 +117,8 @@ export function generateMatrix(): string {
     })
     lines.push(`| ${fault.title} | ${cells.join(' | ')} |`)
   }
+  lines.push('', 'Not covered by this harness yet:', '')
+  for (const row of NOT_COVERED) lines.push(`- ${row.title}: ${row.why}.`)
   return lines.join('\n') + '\n'
 }
 

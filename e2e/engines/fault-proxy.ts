@@ -21,7 +21,8 @@ export interface RecordedRequest {
 /** What the proxy does to `POST /v1/events` now. */
 export type EventsFault =
   | { kind: 'pass' }
-  | { kind: 'drop' }
+  /** Drops the connection; with `contentTypes`, only for requests whose content type contains one of them. */
+  | { kind: 'drop'; contentTypes?: string[] }
   | { kind: 'status'; status: 503 | 429; retryAfterSeconds: number }
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
@@ -101,7 +102,7 @@ export class FaultProxy {
       record.items = events.map((event) => event.item)
     }
     this.requests.push(record)
-    if (url.pathname === '/test-page' || url.pathname === '/console.js') {
+    if (url.pathname === '/test-page' || url.pathname === '/console.js' || url.pathname === '/elsewhere') {
       const page = testPage(url.pathname, Object.fromEntries(url.searchParams) as PageOptions)
       record.status = 200
       res.writeHead(200, page.headers).end(page.body)
@@ -109,7 +110,7 @@ export class FaultProxy {
     }
     if (record.path === '/v1/events' && req.method === 'POST') {
       const fault = this.fault
-      if (fault.kind === 'drop') {
+      if (fault.kind === 'drop' && (!fault.contentTypes || fault.contentTypes.some((type) => contentType.includes(type)))) {
         res.socket?.destroy()
         return
       }

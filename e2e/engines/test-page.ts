@@ -20,8 +20,9 @@ const consoleScript = `(() => {
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-/** The bare shop page the engine suites open (served by the proxy on the SDK's origin), or its console script. */
+/** The bare shop page the engine suites open (served by the proxy on the SDK's origin), its console script, or a page without the SDK (`/elsewhere`). */
 export function testPage(path: string, options: PageOptions): { headers: Record<string, string>; body: string } {
+  if (path === '/elsewhere') return { headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>elsewhere</title><p>another page, without the SDK</p>' }
   if (path === '/console.js') return { headers: { 'content-type': 'text/javascript' }, body: consoleScript }
   const items = (options.list ? options.list.split(',') : []).map((item) => `<li data-sq-item="${escape(item)}"><button>${escape(item)}</button></li>`).join('')
   const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' }

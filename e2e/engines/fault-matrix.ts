@@ -58,7 +58,11 @@ export const FAULTS: FaultRow[] = [
     notRun: { webkit: 'the first WebDriver script after navigating back to the page hangs in WebKitWebDriver 2.50 (the back/forward and beacon rows navigate too and pass)' },
   },
   { id: 'bfcache', title: 'back/forward cache (away, then history back)' },
-  { id: 'beacon-limits', title: 'pagehide beacons < 64 KB, no preflight' },
+  {
+    id: 'beacon-limits',
+    title: 'pagehide beacons < 64 KB, no preflight',
+    notRun: { firefox: 'passed once, then a script call timed out over BiDi (1 of 2 runs) after 400 events were tracked: not reliable yet' },
+  },
   { id: 'two-tabs', title: 'two tabs of one session' },
   { id: 'strict-csp', title: "strict CSP (script-src 'self', no blob: workers)" },
   { id: 'endpoint-blocked', title: 'endpoint blocked, outbox bounded (awaiting the SDK of #15: `npm run test:engines:awaiting-sdk`)' },

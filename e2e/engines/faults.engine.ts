@@ -106,7 +106,7 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
     expect(await pageErrors(tab)).toEqual([])
   })
 
-  it('pagehide beacons stay under 64 KB and need no preflight', async () => {
+  if (runs('beacon-limits', h.name)) it('pagehide beacons stay under 64 KB and need no preflight', async () => {
     // Long ids so the pending events are well over the 64 KB a beacon may carry.
     const items = freshItems(`beacon-${'x'.repeat(100)}`, 400)
     const tab = await h.open()

@@ -1,0 +1,53 @@
+/** A function run in the page: its source is sent to the browser, so it must not close over anything. */
+export type PageFunction<A, T> = (arg: A) => T | Promise<T>
+
+/** One open tab of an engine. */
+export interface Tab {
+  /** Runs `fn(arg)` in the page and answers its (awaited, JSON-serializable) result. */
+  evaluate<A, T>(fn: PageFunction<A, T>, arg: A): Promise<T>
+  /** Navigates this tab to `url` and waits for its load. */
+  goto(url: string): Promise<void>
+  /** Reloads the page and waits for its load. */
+  reload(): Promise<void>
+  /** History back, then waits for the load or the back/forward cache restore. */
+  back(): Promise<void>
+  /** Closes the tab the way a visitor does (pagehide runs). */
+  close(): Promise<void>
+  /** The console lines and uncaught errors the page collected (see test-page.ts). */
+  console(): Promise<string[]>
+}
+
+/** One running browser of an engine. */
+export interface Engine {
+  readonly name: EngineName
+  /** The browser's version string, for the report. */
+  readonly version: string
+  /** Whether `setOffline` works on this engine (else: why not). */
+  readonly offline: true | string
+  /** Opens a new tab at `url` and waits for its load. */
+  open(url: string): Promise<Tab>
+  /** Puts the whole browser off or back on the network (navigator.onLine and requests). */
+  setOffline(offline: boolean): Promise<void>
+  /** Ends the browser and every process it started; safe to call twice. */
+  close(): Promise<void>
+}
+
+/** The engines the suites run on. */
+export type EngineName = 'chromium' | 'firefox' | 'webkit'
+
+/** How long any single driver call may take before the suite gives up on it. */
+export const DRIVER_TIMEOUT_MS = 30_000
+
+/** Rejects when `promise` has not settled within `ms` (a driver that lost its browser never answers). */
+export function withTimeout<T>(promise: Promise<T>, what: string, ms = DRIVER_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** The source of a call of `fn(arg)`, for drivers that take a script string. */
+export function callSource<A, T>(fn: PageFunction<A, T>): string {
+  return `return (${fn.toString()})(arguments[0])`
+}

@@ -1,0 +1,98 @@
+import { remote } from 'webdriverio'
+import { callSource, withTimeout, type Engine, type Tab } from './engine'
+import { freePort, startProcess, stopProcess, waitFor } from './processes'
+import { startXvfb } from './xvfb'
+
+const DRIVER = process.env.SEQUITUR_WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver'
+const BROWSER = process.env.SEQUITUR_WEBKIT_BROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
+
+const OFFLINE = 'WebDriver classic has no network emulation and WebKitGTK exposes none to MiniBrowser'
+
+/** WebKitGTK's MiniBrowser through WebKitWebDriver (WebDriver classic) and webdriverio, under an Xvfb of its own. */
+export async function launchWebkit(): Promise<Engine> {
+  const display = await startXvfb()
+  const port = await freePort()
+  const driver = startProcess(DRIVER, [`--port=${port}`, '--host=127.0.0.1'], { DISPLAY: display.name })
+  const stopAll = async () => {
+    await stopProcess(driver)
+    await display.stop()
+  }
+  let browser: WebdriverIO.Browser
+  try {
+    await waitFor(() => fetch(`http://127.0.0.1:${port}/status`).then((r) => r.ok), 'WebKitWebDriver')
+    browser = await withTimeout(
+      remote({
+        hostname: '127.0.0.1',
+        port,
+        logLevel: 'error',
+        connectionRetryTimeout: 30_000,
+        connectionRetryCount: 0,
+        capabilities: {
+          browserName: 'MiniBrowser',
+          'webkitgtk:browserOptions': { binary: BROWSER, args: ['--automation'] },
+          'wdio:enforceWebDriverClassic': true,
+        } as WebdriverIO.Capabilities,
+      }),
+      'webkit session',
+      45_000,
+    )
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+  const version = String(browser.capabilities.browserVersion ?? 'unknown')
+  // The first window stays open (closing the last one ends the session); new windows are opened from it.
+  const home = await browser.getWindowHandle()
+  let current = home
+  const use = async (handle: string) => {
+    if (current !== handle) await browser.switchToWindow(handle)
+    current = handle
+  }
+  const tab = (handle: string): Tab => ({
+    evaluate: async (fn, arg) => {
+      await use(handle)
+      return withTimeout(browser.execute(callSource(fn), arg) as Promise<never>, 'webkit evaluate')
+    },
+    goto: async (url) => {
+      await use(handle)
+      await withTimeout(browser.url(url), 'webkit goto')
+    },
+    reload: async () => {
+      await use(handle)
+      await withTimeout(browser.refresh(), 'webkit reload')
+    },
+    back: async () => {
+      await use(handle)
+      await withTimeout(browser.back(), 'webkit back')
+    },
+    close: async () => {
+      await use(handle)
+      await withTimeout(browser.closeWindow(), 'webkit close')
+      current = ''
+      await use(home)
+    },
+    console: async () => {
+      await use(handle)
+      return (await browser.execute('return (window.__consoleLines || []).slice()')) as string[]
+    },
+  })
+  return {
+    name: 'webkit',
+    version,
+    offline: OFFLINE,
+    async open(url) {
+      await use(home)
+      const { handle } = await withTimeout(browser.createWindow('window'), 'webkit new window')
+      await use(handle)
+      await withTimeout(browser.url(url), 'webkit goto')
+      return tab(handle)
+    },
+    async setOffline() {
+      throw new Error(OFFLINE)
+    },
+    async close() {
+      await withTimeout(browser.deleteSession(), 'webkit end session', 10_000).catch(() => {})
+      await stopAll()
+    },
+  }
+}

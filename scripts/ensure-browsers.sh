@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Makes sure the three browser engines the e2e suites drive are installed from Debian (Playwright's own
+# Firefox and WebKit builds cannot be downloaded on machines without general network access):
+# Chromium (Playwright), Firefox ESR (puppeteer-core over WebDriver BiDi), WebKitGTK's WebDriver and
+# MiniBrowser (webdriverio), and Xvfb for MiniBrowser, which has no headless mode.
+# Idempotent: checks the binaries first and only calls apt-get for what is missing.
+set -euo pipefail
+declare -A WANT=(
+  [chromium]="${SEQUITUR_CHROMIUM:-/usr/bin/chromium}"
+  [firefox-esr]="${SEQUITUR_FIREFOX:-/usr/bin/firefox-esr}"
+  [webkit2gtk-driver]="${SEQUITUR_WEBKIT_DRIVER:-/usr/bin/WebKitWebDriver}"
+  [libwebkit2gtk-4.1-0]="${SEQUITUR_WEBKIT_BROWSER:-/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser}"
+  [xvfb]="/usr/bin/Xvfb"
+)
+missing=()
+for package in "${!WANT[@]}"; do
+  [ -x "${WANT[$package]}" ] || missing+=("$package")
+done
+if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
+echo "ensure-browsers: installing ${missing[*]} with apt-get" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+for package in "${missing[@]}"; do
+  [ -x "${WANT[$package]}" ] || { echo "ensure-browsers: ${WANT[$package]} still missing after installing $package" >&2; exit 1; }
+done

@@ -2,14 +2,16 @@ import { contextOf, rank, recommend, sessionFeatures, sessionProfile, type Ranke
 import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
 import { decode, encode } from './codec'
-import { openSequiturDb, type SequiturDb } from './db'
+import type { Consent, SdkStats } from '../api'
 import { NotStartedError, StorageError } from './errors'
-import { idbOutbox } from './idb-outbox'
+import { memoryStorage } from './memory-storage'
+import { openStorage } from './open-storage'
 import { Outbox } from './outbox'
 import type { Clock, HttpTransport, OpenSocket } from './ports'
 import { RowCache } from './row-cache'
 import { touchSession } from './session'
-import { openSession, recordEvent, saveRows, type Touch } from './session-store'
+import type { Touch } from './session-store'
+import type { Storage } from './storage'
 import { StreamClient } from './stream-client'
 import { validateEvent } from './validate-event'
 
@@ -23,8 +25,11 @@ export interface WorkerDeps {
   clock: Clock
   /** Makes session ids. */
   newId?: () => string
-  /** Opens the site's database. */
-  openDb?: (site: string) => Promise<SequiturDb>
+  /** Opens the site's storage (IndexedDB, or memory when it is unavailable). */
+  openStorage?: (site: string) => Promise<Storage>
+  /** Outbox bounds: most unsent events and bytes kept (defaults 5,000 and 5 MB). */
+  maxQueued?: number
+  maxQueuedBytes?: number
   /** How many of the session's latest distinct items have their rows subscribed and cached. */
   depth?: number
   /** GETs JSON (trending); resolves `undefined` on any failure. */
@@ -41,7 +46,7 @@ const fetchJson = (url: string): Promise<unknown> =>
   )
 
 interface Parts {
-  db: SequiturDb
+  db: Storage
   config: WorkerConfig
   events: WorkerEvents
   outbox: Outbox
@@ -66,6 +71,7 @@ export class SequiturWorker implements WorkerApi {
   #trending = new Map<string, number>()
   #version: number | undefined
   #tail: Promise<unknown> = Promise.resolve()
+  #consent: Consent = 'granted'
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps
@@ -79,10 +85,21 @@ export class SequiturWorker implements WorkerApi {
   async track(draft: DraftEvent): Promise<void> {
     const { db, events, outbox, touch } = await this.#ready()
     const event = validateEvent(draft)
-    const stored = await this.#serial(() => recordEvent(db, event, touch)).catch((error: unknown) => {
+    // Denied: the event shapes the trail here and never leaves the device.
+    const queue = this.#consent !== 'denied'
+    const record = () => db.record(event, touch, queue)
+    const stored = await this.#serial(() =>
+      record().catch(async (error: unknown) => {
+        if ((error as Error | undefined)?.name !== 'QuotaExceededError') throw error
+        // Storage full: make room by dropping the older half of the unsent events, then try once more.
+        const { maxQueued = 5000, maxQueuedBytes = 5_000_000 } = this.#deps
+        outbox.dropped('quota', await db.outbox.trim(maxQueued / 2, maxQueuedBytes / 2))
+        return record()
+      }),
+    ).catch((error: unknown) => {
       throw new StorageError(`storing the event failed: ${String(error)}`)
     })
-    outbox.queued()
+    if (queue) outbox.queued()
     const { session, lastActivity } = stored.meta
     const changed = session !== this.#session.session
     this.#session = { session, lastActivity }
@@ -123,6 +140,19 @@ export class SequiturWorker implements WorkerApi {
     return [...this.#trail]
   }
 
+  async consent(state: Consent): Promise<void> {
+    const { outbox } = await this.#ready()
+    this.#consent = state
+    outbox.hold(state !== 'granted')
+    // Denied: what waited for consent is deleted, after any write still under way.
+    if (state === 'denied') await this.#serial(() => outbox.discard('consent'))
+  }
+
+  async stats(): Promise<SdkStats> {
+    const { db, outbox } = await this.#ready()
+    return { ...outbox.stats(), storage: db.kind, consent: this.#consent }
+  }
+
   async flush(): Promise<void> {
     const { outbox } = await this.#ready()
     await this.#tail
@@ -130,13 +160,18 @@ export class SequiturWorker implements WorkerApi {
   }
 
   async #start(config: WorkerConfig, events: WorkerEvents): Promise<SessionInfo> {
-    const { transport, openSocket, clock, newId = randomId, openDb = openSequiturDb } = this.#deps
+    const { transport, openSocket, clock, newId = randomId, maxQueued, maxQueuedBytes } = this.#deps
     const log = (this.#log = createLog(config.debug))
     const touch: Touch = (meta) => touchSession(meta, clock.now(), newId)
-    const { db, stored } = await openDb(config.site)
-      .then(async (db) => ({ db, stored: await openSession(db, touch) }))
-      .catch((error: unknown) => {
-        throw new StorageError(`IndexedDB is not available: ${String(error)}`)
+    this.#consent = config.consent ?? 'granted'
+    const open = this.#deps.openStorage ?? ((site) => openStorage(site, { after: clock.after }))
+    // Without IndexedDB (or when it fails at once) the page is still personalized, from memory.
+    const { db, stored } = await open(config.site)
+      .then(async (db) => ({ db, stored: await db.open(touch) }))
+      .catch(async (error: unknown) => {
+        log('IndexedDB failed; keeping the session in memory', error)
+        const db = memoryStorage()
+        return { db, stored: await db.open(touch) }
       })
     this.#session = { session: stored.meta.session, lastActivity: stored.meta.lastActivity }
     this.#trail = stored.trail
@@ -146,8 +181,11 @@ export class SequiturWorker implements WorkerApi {
     const outbox = new Outbox({
       url: `${config.endpoint}/v1/events`,
       site: config.site,
-      store: idbOutbox(db),
+      store: db.outbox,
       transport,
+      held: this.#consent !== 'granted',
+      maxQueued,
+      maxQueuedBytes,
       clock,
       encode,
       log,
@@ -204,7 +242,7 @@ export class SequiturWorker implements WorkerApi {
     const { db, stream } = this.#parts!
     this.#wanted = contextOf(this.#trail, this.#deps.depth ?? 10)
     const gone = this.#rows.keep(this.#wanted)
-    if (gone.length > 0) this.#persist(() => saveRows(db, [], gone))
+    if (gone.length > 0) this.#persist(() => db.saveRows([], gone))
     stream.want(this.#wanted)
   }
 
@@ -219,7 +257,7 @@ export class SequiturWorker implements WorkerApi {
     const advanced = message.version > (this.#version ?? -1)
     if (advanced) this.#version = message.version
     if (put.length > 0 || removed.length > 0 || advanced) {
-      this.#persist(() => saveRows(db, put, removed, advanced ? message.version : undefined))
+      this.#persist(() => db.saveRows(put, removed, advanced ? message.version : undefined))
     }
     if (put.length > 0 || removed.length > 0) void events.change({ reason: 'rows' })
   }

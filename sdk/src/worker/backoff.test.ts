@@ -16,9 +16,17 @@ describe('backoffDelay', () => {
   })
 
   it('waits at least as long as Retry-After asks', () => {
-    expect(backoffDelay(1, 5000, { random: () => 0.5 })).toBe(5000)
+    expect(backoffDelay(1, 5000, { random: () => 0 })).toBe(5000)
     expect(backoffDelay(10, 1000, { random: () => 0 })).toBe(15_000)
     expect(backoffDelay(1, 3_600_000, { random: () => 0 })).toBe(300_000)
+  })
+
+  it('spreads retries after the same Retry-After: up to half the ceiling on top', () => {
+    expect(backoffDelay(1, 5000, { random: () => 0.5 })).toBe(5125)
+    expect(backoffDelay(3, 5000, { random: () => 0.999999 })).toBeCloseTo(6000)
+    const delays = new Set(Array.from({ length: 50 }, () => backoffDelay(2, 10_000)))
+    expect(delays.size).toBeGreaterThan(40)
+    for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(10_000)
   })
 })
 

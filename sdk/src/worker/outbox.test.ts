@@ -267,4 +267,33 @@ describe('Outbox', () => {
     await clock.advance(60_000)
     expect(transport.batches).toHaveLength(0)
   })
+
+  it('two tabs sharing one store and one lock: one sends at a time and no event is sent twice', async () => {
+    const clock = new FakeClock(1_000_000)
+    const store = new MemoryStore()
+    const transport = new ScriptedTransport()
+    let inFlight = 0
+    let most = 0
+    const slow: HttpTransport = {
+      async post(url, body, type) {
+        most = Math.max(most, ++inFlight)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        inFlight--
+        return transport.post(url, body, type)
+      },
+    }
+    let lock: Promise<unknown> = Promise.resolve()
+    const exclusive = <T>(run: () => Promise<T>): Promise<T> => {
+      const next = lock.then(run)
+      lock = next.catch(() => {})
+      return next
+    }
+    const tab = () => new Outbox({ url: 'https://sq.test/v1/events', site: 'demo', store, transport: slow, clock, encode, onSettled: () => {}, exclusive })
+    const [a, b] = [tab(), tab()]
+    store.add(...clicks(0, 120))
+    await Promise.all([a.flush(), b.flush(), a.flush()])
+    expect(most).toBe(1)
+    expect(transport.ids).toEqual(clicks(0, 120).map((event) => event.id))
+    expect(store.entries).toEqual([])
+  })
 })

@@ -71,6 +71,11 @@ export interface OutboxOptions {
   maxQueuedBytes?: number
   /** Start holding events (consent pending or denied): nothing is sent until `hold(false)`. */
   held?: boolean
+  /**
+   * Runs a drain while no other tab of the site drains (Web Locks in the worker): the next tab then reads
+   * the store after the first removed what it sent, so nothing is sent twice. Default: runs it at once.
+   */
+  exclusive?: <T>(run: () => Promise<T>) => Promise<T>
 }
 
 const CONTENT_TYPE = 'application/msgpack'
@@ -181,7 +186,8 @@ export class Outbox {
 
   #run(): Promise<boolean> {
     if (this.#held) return Promise.resolve(false)
-    this.#running ??= this.#drain().finally(() => {
+    const { exclusive = (run) => run() } = this.#options
+    this.#running ??= exclusive(() => this.#drain()).finally(() => {
       this.#running = undefined
     })
     return this.#running

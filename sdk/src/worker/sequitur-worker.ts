@@ -32,12 +32,18 @@ export interface WorkerDeps {
   maxQueuedBytes?: number
   /** How many of the session's latest distinct items have their rows subscribed and cached. */
   depth?: number
+  /** Runs `run` holding the lock `name` across the origin's tabs; default Web Locks where present. */
+  exclusive?: <T>(name: string, run: () => Promise<T>) => Promise<T>
   /** GETs JSON (trending); resolves `undefined` on any failure. */
   getJson?: (url: string) => Promise<unknown>
 }
 
 /** How often the trending list (the cold visitor's ranking and the recent clicks) is refreshed. */
 const TRENDING_EVERY_MS = 60_000
+
+/** Web Locks (every target browser has them); without them each tab sends alone and the server's dedupe by id absorbs overlaps. */
+const webLock = <T>(name: string, run: () => Promise<T>): Promise<T> =>
+  typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks.request(name, run) as Promise<T>) : run()
 
 const fetchJson = (url: string): Promise<unknown> =>
   fetch(url).then(
@@ -186,6 +192,7 @@ export class SequiturWorker implements WorkerApi {
       held: this.#consent !== 'granted',
       maxQueued,
       maxQueuedBytes,
+      exclusive: (run) => (this.#deps.exclusive ?? webLock)(`sequitur:${config.site}:outbox`, run),
       clock,
       encode,
       log,

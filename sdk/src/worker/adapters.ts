@@ -19,7 +19,7 @@ export function fetchTransport(timeoutMs = 15_000): HttpTransport {
         headers: { 'Content-Type': contentType },
         signal: AbortSignal.timeout(timeoutMs),
       })
-      return { status: response.status, retryAfter: response.headers.get('Retry-After') }
+      return { status: response.status, retryAfter: response.headers.get('Retry-After'), date: response.headers.get('Date') }
     },
   }
 }

@@ -76,6 +76,8 @@ export interface OutboxOptions {
    * the store after the first removed what it sent, so nothing is sent twice. Default: runs it at once.
    */
   exclusive?: <T>(run: () => Promise<T>) => Promise<T>
+  /** Told each answer with when its request left and when it came back (for the server's clock). */
+  onAnswer?: (answer: HttpAnswer, sentAt: number, receivedAt: number) => void
 }
 
 const CONTENT_TYPE = 'application/msgpack'
@@ -236,7 +238,10 @@ export class Outbox {
   async #post(events: Event[]): Promise<HttpAnswer | undefined> {
     const { url, site, transport, encode, log } = this.#options
     try {
-      return await transport.post(url, encode({ site, events }), CONTENT_TYPE)
+      const sentAt = this.#options.clock.now()
+      const answer = await transport.post(url, encode({ site, events }), CONTENT_TYPE)
+      this.#options.onAnswer?.(answer, sentAt, this.#options.clock.now())
+      return answer
     } catch (error) {
       log?.('sending events failed', error)
       return undefined

@@ -25,7 +25,7 @@ const events: WorkerEvents = { session: () => {}, settled: () => {}, change: () 
 let n = 0
 const click = (item: string): DraftEvent => ({ id: `e${++n}`, type: 'click', item, ts: 1_000_000 })
 
-function setup(options: { consent?: Consent; storage?: () => Promise<Storage>; maxQueued?: number } = {}) {
+function setup(options: { consent?: Consent; storage?: () => Promise<Storage>; maxQueued?: number; serverAhead?: number } = {}) {
   const clock = new FakeClock(1_000_000)
   const posted: Batch[] = []
   const sockets: FakeSocket[] = []
@@ -37,7 +37,8 @@ function setup(options: { consent?: Consent; storage?: () => Promise<Storage>; m
       async post(url, body): Promise<HttpAnswer> {
         urls.push(url)
         posted.push(decode(body) as Batch)
-        return { status: 202, retryAfter: null }
+        const date = options.serverAhead === undefined ? null : new Date(clock.now() + options.serverAhead).toUTCString()
+        return { status: 202, retryAfter: null, date }
       },
     },
     openSocket: (url, handlers) => {
@@ -179,5 +180,30 @@ describe('SequiturWorker storage faults', () => {
     await worker.consent('granted')
     await clock.advance(500)
     expect(sentIds()).toEqual([early[2]!, early[3]!, last].map((event) => event.id))
+  })
+})
+
+describe('SequiturWorker clock', () => {
+  it('stamps events by the server clock once an answer told it, when the device is hours off', async () => {
+    const { clock, worker, posted, start } = setup({ serverAhead: 3 * 3_600_000 })
+    await start()
+    await worker.track({ ...click('P1'), ts: clock.now() })
+    await clock.advance(500)
+    await worker.track({ ...click('P2'), ts: clock.now() })
+    await clock.advance(500)
+    const [first, second] = posted.flatMap((batch) => batch.events)
+    expect(first!.ts).toBe(1_000_000)
+    // The Date header is whole seconds: within a second of the server's time.
+    expect(Math.abs(second!.ts - (1_000_500 + 3 * 3_600_000))).toBeLessThan(1000)
+  })
+
+  it('leaves the device time alone when the clocks agree', async () => {
+    const { clock, worker, posted, start } = setup({ serverAhead: 0 })
+    await start()
+    await worker.track({ ...click('P1'), ts: clock.now() })
+    await clock.advance(500)
+    await worker.track({ ...click('P2'), ts: clock.now() })
+    await clock.advance(500)
+    expect(posted.flatMap((batch) => batch.events).map((event) => event.ts)).toEqual([1_000_000, 1_000_500])
   })
 })

@@ -1,6 +1,7 @@
 import { contextOf, rank, recommend, sessionFeatures, sessionProfile, type Ranked, type SessionProfile } from '../model'
 import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
+import { clockOffset } from './clock-offset'
 import { decode, encode } from './codec'
 import type { Consent, SdkStats } from '../api'
 import { NotStartedError, StorageError } from './errors'
@@ -45,11 +46,14 @@ const TRENDING_EVERY_MS = 60_000
 const webLock = <T>(name: string, run: () => Promise<T>): Promise<T> =>
   typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks.request(name, run) as Promise<T>) : run()
 
-const fetchJson = (url: string): Promise<unknown> =>
-  fetch(url).then(
-    (res) => (res.ok ? res.json() : undefined),
+/** GETs JSON, telling `onDate` the answer's `Date` header with when the request left and came back. */
+const fetchJson = (url: string, onDate: (date: string | null, sentAt: number, receivedAt: number) => void): Promise<unknown> => {
+  const sentAt = Date.now()
+  return fetch(url).then(
+    (res) => (onDate(res.headers.get('Date'), sentAt, Date.now()), res.ok ? res.json() : undefined),
     () => undefined,
   )
+}
 
 interface Parts {
   db: Storage
@@ -78,6 +82,8 @@ export class SequiturWorker implements WorkerApi {
   #version: number | undefined
   #tail: Promise<unknown> = Promise.resolve()
   #consent: Consent = 'granted'
+  /** ms to add to the device clock to get the server's (0 until measured, or when they agree). */
+  #offset = 0
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps
@@ -90,7 +96,8 @@ export class SequiturWorker implements WorkerApi {
 
   async track(draft: DraftEvent): Promise<void> {
     const { db, events, outbox, touch } = await this.#ready()
-    const event = validateEvent(draft)
+    // Stamped by the server's clock: a device clock hours off would put the event in the wrong window.
+    const event = { ...validateEvent(draft), ts: draft.ts + this.#offset }
     // Denied: the event shapes the trail here and never leaves the device.
     const queue = this.#consent !== 'denied'
     const record = () => db.record(event, touch, queue)
@@ -192,6 +199,7 @@ export class SequiturWorker implements WorkerApi {
       held: this.#consent !== 'granted',
       maxQueued,
       maxQueuedBytes,
+      onAnswer: (answer, sentAt, receivedAt) => this.#serverDate(answer.date, sentAt, receivedAt),
       exclusive: (run) => (this.#deps.exclusive ?? webLock)(`sequitur:${config.site}:outbox`, run),
       clock,
       encode,
@@ -221,7 +229,9 @@ export class SequiturWorker implements WorkerApi {
   /** Fetches the site's trending items now and every few minutes; a failure keeps the last list. */
   async #refreshTrending(): Promise<void> {
     const { config, events } = this.#parts!
-    const { getJson = fetchJson, clock } = this.#deps
+    const { clock } = this.#deps
+    // The first answer the worker gets (before any event is sent): it sets the clock offset early.
+    const getJson = this.#deps.getJson ?? ((url: string) => fetchJson(url, (date, sentAt, at) => this.#serverDate(date, sentAt, at)))
     // A `TrendingAnswer` once checked: until then any field may be missing or of another type.
     const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200`)) as
       | { items?: Array<Partial<Record<keyof TrendingItem, unknown>>>; recent?: Record<string, unknown> }
@@ -236,6 +246,12 @@ export class SequiturWorker implements WorkerApi {
       if (this.#trending.size > 0) void events.change({ reason: 'rows' })
     }
     clock.after(TRENDING_EVERY_MS, () => void this.#refreshTrending())
+  }
+
+  /** Adopts the server's clock from a `Date` header. */
+  #serverDate(date: string | null | undefined, sentAt: number, receivedAt: number): void {
+    const offset = clockOffset(date, sentAt, receivedAt)
+    if (offset !== undefined) this.#offset = offset
   }
 
   async #ready(): Promise<Parts> {

@@ -49,6 +49,8 @@ export interface SequiturOptions {
   autoCapture?: boolean
   /** Print the SDK's failures to the console; default false. */
   debug?: boolean
+  /** The site's public write key (`data-key`); not needed for an open site. Sent in event bodies and the stream's and trending's query. */
+  key?: string
   /** The visitor's consent at start (`data-consent` on the script tag); default `granted`. */
   consent?: Consent
 }

@@ -25,7 +25,7 @@ afterEach(() => void vi.unstubAllGlobals())
 describe('sendBeacon', () => {
   it('sends the events as JSON in a string body (text/plain: no preflight), site in the body', () => {
     const bodies = fakeBeacons()
-    const sent = sendBeacon('https://sq.test', 'demo', [event(1), event(2)])
+    const sent = sendBeacon('https://sq.test', 'demo', undefined, [event(1), event(2)])
     expect(sent.map((e) => e.id)).toEqual(['e1', 'e2'])
     expect(bodies).toHaveLength(1)
     expect(bodies[0]!.url).toBe('https://sq.test/v1/events')
@@ -33,16 +33,22 @@ describe('sendBeacon', () => {
     expect(JSON.parse(bodies[0]!.body as string)).toEqual({ site: 'demo', events: [event(1), event(2)] })
   })
 
+  it('carries the write key in the body when there is one', () => {
+    const bodies = fakeBeacons()
+    sendBeacon('https://sq.test', 'demo', 'K1', [event(1)])
+    expect(JSON.parse(bodies[0]!.body as string)).toEqual({ site: 'demo', key: 'K1', events: [event(1)] })
+  })
+
   it('skips events without a session (the worker sends those)', () => {
     fakeBeacons()
-    expect(sendBeacon('https://sq.test', 'demo', [{ ...event(1), session: undefined }, event(2)]).map((e) => e.id)).toEqual(['e2'])
+    expect(sendBeacon('https://sq.test', 'demo', undefined, [{ ...event(1), session: undefined }, event(2)]).map((e) => e.id)).toEqual(['e2'])
   })
 
   it('splits many events into beacons each under 60 KB, even of multi-byte ids, and stops at the browser limit', () => {
     const bodies = fakeBeacons()
     // 3-byte characters: 300 × 200 × 3 B ≈ 180 KB of ids, far over one beacon and the 64 KiB in flight.
     const events = Array.from({ length: 300 }, (_, i) => event(i, '€'.repeat(200)))
-    const sent = sendBeacon('https://sq.test', 'demo', events)
+    const sent = sendBeacon('https://sq.test', 'demo', undefined, events)
     expect(bodies.length).toBeGreaterThan(0)
     for (const { body } of bodies) expect(new Blob([body as string]).size).toBeLessThan(60_000)
     // What was queued is exactly what the beacons carry, a prefix of the events; the rest stays for the outbox.
@@ -55,7 +61,7 @@ describe('sendBeacon', () => {
   it('sends several beacons when the browser takes them all', () => {
     const bodies = fakeBeacons(Infinity)
     const events = Array.from({ length: 2000 }, (_, i) => event(i))
-    expect(sendBeacon('https://sq.test', 'demo', events)).toHaveLength(2000)
+    expect(sendBeacon('https://sq.test', 'demo', undefined, events)).toHaveLength(2000)
     expect(bodies.length).toBeGreaterThan(1)
   })
 })

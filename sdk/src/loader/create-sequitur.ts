@@ -21,7 +21,7 @@ const MAX_PENDING = 500
 
 /** Starts Sequitur on this page: a worker that records, sends and scores, and (by default) auto-capture. */
 export function createSequitur(options: SequiturOptions): Sequitur {
-  const { site, debug = false } = options
+  const { site, key, debug = false } = options
   let consent = options.consent ?? 'granted'
   const log = createLog(debug)
   const listeners = new Set<(change: ChangeInfo) => void>()
@@ -43,7 +43,7 @@ export function createSequitur(options: SequiturOptions): Sequitur {
 
   const beacon = () => {
     try {
-      for (const event of sendBeacon(endpoint, site, pending.values())) pending.delete(event.id)
+      for (const event of sendBeacon(endpoint, site, key, pending.values())) pending.delete(event.id)
     } catch (error) {
       log('beacon', error)
     }
@@ -89,7 +89,9 @@ export function createSequitur(options: SequiturOptions): Sequitur {
     trail: () => call((api) => api.call('trail'), []),
     consent(state) {
       consent = state
-      if (state !== 'granted') pending.clear()
+      // Held only for the pagehide beacon: withdrawn consent must not beacon them; when granted, the outbox
+      // (worker) has them anyway.
+      pending.clear()
       // One way, after `start` (messages are ordered); a worker that failed to start sends nothing anyway.
       api?.send('consent', state)
     },
@@ -120,7 +122,7 @@ export function createSequitur(options: SequiturOptions): Sequitur {
     const remote = (api = connect<WorkerRpc, WorkerEvents>(started, events))
     // A worker script that fails to load never answers: give up on it instead of waiting forever.
     const failed = new Promise<never>((_, reject) => started.addEventListener('error', reject))
-    ready = Promise.race([remote.call('start', { site, endpoint, debug, consent }), failed]).then(
+    ready = Promise.race([remote.call('start', { site, key, endpoint, debug, consent }), failed]).then(
       (info) => void (session = info),
       (error: unknown) => {
         log('start', error)

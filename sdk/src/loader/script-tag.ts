@@ -1,4 +1,4 @@
-import type { Consent, Sequitur } from '../api'
+import type { Sequitur, SequiturOptions } from '../api'
 import { createSequitur } from './create-sequitur'
 
 declare global {
@@ -8,19 +8,19 @@ declare global {
   }
 }
 
-// <script src="https://host/sdk.js" data-site="demo" async> (optional data-endpoint, data-debug, data-auto-capture="false",
+// <script src="https://host/sdk.js" data-site="demo" async> (optional data-key, data-endpoint, data-debug, data-auto-capture="false",
 // data-consent="pending|granted|denied").
 try {
   const script = document.currentScript
   if (script instanceof HTMLScriptElement && script.dataset.site) {
-    const { site, endpoint, debug, autoCapture, consent } = script.dataset
+    const { endpoint, debug, autoCapture } = script.dataset
     const sequitur = (window.sequitur = createSequitur({
-      site,
+      // `data-site`, `data-key` and `data-consent` as written: any consent but `granted` holds events
+      // (an unknown one acts as `pending`), so a typo never sends.
+      ...(script.dataset as Pick<SequiturOptions, 'site' | 'key' | 'consent'>),
       endpoint: endpoint || new URL(script.src, location.href).origin,
       debug: debug !== undefined && debug !== 'false',
       autoCapture: autoCapture !== 'false',
-      // Any value but `granted` holds events (an unknown one acts as `pending`): a typo must not send.
-      consent: consent as Consent | undefined,
     }))
     dispatchEvent(new CustomEvent('sequitur:ready', { detail: sequitur }))
   }

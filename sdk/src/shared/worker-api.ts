@@ -23,6 +23,8 @@ export interface WorkerConfig {
   endpoint: string
   /** Log failures to the console. */
   debug: boolean
+  /** The site's public write key, if any. */
+  key?: string
   /** The visitor's consent at start; default `granted`. */
   consent?: Consent
 }

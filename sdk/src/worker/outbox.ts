@@ -45,6 +45,8 @@ export interface OutboxOptions {
   url: string
   /** The site id sent with every batch. */
   site: string
+  /** The site's write key, sent with every batch when set. */
+  key?: string | undefined
   /** The persistent queue. */
   store: OutboxStore
   /** How batches are POSTed. */
@@ -236,10 +238,10 @@ export class Outbox {
   }
 
   async #post(events: Event[]): Promise<HttpAnswer | undefined> {
-    const { url, site, transport, encode, log } = this.#options
+    const { url, site, key, transport, encode, log } = this.#options
     try {
       const sentAt = this.#options.clock.now()
-      const answer = await transport.post(url, encode({ site, events }), CONTENT_TYPE)
+      const answer = await transport.post(url, encode(key ? { site, key, events } : { site, events }), CONTENT_TYPE)
       this.#options.onAnswer?.(answer, sentAt, this.#options.clock.now())
       return answer
     } catch (error) {

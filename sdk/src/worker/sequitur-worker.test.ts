@@ -25,7 +25,7 @@ const events: WorkerEvents = { session: () => {}, settled: () => {}, change: () 
 let n = 0
 const click = (item: string): DraftEvent => ({ id: `e${++n}`, type: 'click', item, ts: 1_000_000 })
 
-function setup(options: { consent?: Consent; storage?: () => Promise<Storage>; maxQueued?: number; serverAhead?: number } = {}) {
+function setup(options: { consent?: Consent; storage?: () => Promise<Storage>; maxQueued?: number; serverAhead?: number; key?: string } = {}) {
   const clock = new FakeClock(1_000_000)
   const posted: Batch[] = []
   const sockets: FakeSocket[] = []
@@ -51,7 +51,7 @@ function setup(options: { consent?: Consent; storage?: () => Promise<Storage>; m
     openStorage: options.storage ?? (async () => memoryStorage()),
     maxQueued: options.maxQueued,
   })
-  const start = () => worker.start({ site: 'demo', endpoint: 'https://sq.test', debug: false, consent: options.consent }, events)
+  const start = () => worker.start({ site: 'demo', endpoint: 'https://sq.test', debug: false, consent: options.consent, key: options.key }, events)
   const sentIds = () => posted.flatMap((batch) => batch.events.map((event) => event.id))
   return { clock, worker, posted, sockets, urls, start, sentIds }
 }
@@ -205,5 +205,25 @@ describe('SequiturWorker clock', () => {
     await worker.track({ ...click('P2'), ts: clock.now() })
     await clock.advance(500)
     expect(posted.flatMap((batch) => batch.events).map((event) => event.ts)).toEqual([1_000_000, 1_000_500])
+  })
+})
+
+describe('SequiturWorker write key', () => {
+  it('sends the key in every batch body and in the stream and trending queries', async () => {
+    const { clock, worker, posted, urls, start } = setup({ key: 'k/1' })
+    await start()
+    await worker.track(click('P1'))
+    await clock.advance(500)
+    expect(posted[0]).toMatchObject({ site: 'demo', key: 'k/1' })
+    expect(urls).toContain('wss://sq.test/v1/stream?key=k%2F1')
+    expect(urls).toContain('https://sq.test/v1/trending?site=demo&limit=200&key=k%2F1')
+  })
+
+  it('sends no key field when there is none', async () => {
+    const { clock, worker, posted, start } = setup()
+    await start()
+    await worker.track(click('P1'))
+    await clock.advance(500)
+    expect(Object.keys(posted[0]!).sort()).toEqual(['events', 'site'])
   })
 })

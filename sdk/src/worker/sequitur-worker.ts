@@ -194,6 +194,7 @@ export class SequiturWorker implements WorkerApi {
     const outbox = new Outbox({
       url: `${config.endpoint}/v1/events`,
       site: config.site,
+      key: config.key,
       store: db.outbox,
       transport,
       held: this.#consent !== 'granted',
@@ -207,7 +208,7 @@ export class SequiturWorker implements WorkerApi {
       onSettled: (ids) => void events.settled(ids),
     })
     const stream = new StreamClient({
-      url: `${config.endpoint.replace(/^http/, 'ws')}/v1/stream`,
+      url: `${config.endpoint.replace(/^http/, 'ws')}/v1/stream${keyQuery(config, '?')}`,
       site: config.site,
       openSocket,
       clock,
@@ -233,7 +234,7 @@ export class SequiturWorker implements WorkerApi {
     // The first answer the worker gets (before any event is sent): it sets the clock offset early.
     const getJson = this.#deps.getJson ?? ((url: string) => fetchJson(url, (date, sentAt, at) => this.#serverDate(date, sentAt, at)))
     // A `TrendingAnswer` once checked: until then any field may be missing or of another type.
-    const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200`)) as
+    const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200${keyQuery(config, '&')}`)) as
       | { items?: Array<Partial<Record<keyof TrendingItem, unknown>>>; recent?: Record<string, unknown> }
       | undefined
     if (answer?.recent && typeof answer.recent === 'object') {
@@ -296,6 +297,9 @@ export class SequiturWorker implements WorkerApi {
     return run
   }
 }
+
+/** The write key as a query parameter after `sep`, or nothing. */
+const keyQuery = (config: WorkerConfig, sep: string): string => (config.key ? `${sep}key=${encodeURIComponent(config.key)}` : '')
 
 function sameItems(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i])

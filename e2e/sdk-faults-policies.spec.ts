@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import type { Event, Row, RowsAnswer, SdkStats, Sequitur } from '@sequitur/sdk'
+import { unpack } from 'msgpackr'
 import { baseUrl } from './fixtures'
 
 // The SDK's own answers to the faults of real pages: consent, blocked endpoints, no IndexedDB, strict CSP.
@@ -198,5 +199,33 @@ test.describe('sdk faults: strict CSP', () => {
     expect(await stats(page)).toBeUndefined()
     await page.evaluate(() => window.sequitur!.flush())
     expect(errors).toEqual([])
+  })
+})
+
+test.describe('sdk faults: two tabs', () => {
+  test('two tabs of one session: one sends at a time and no event is sent twice', async ({ context }) => {
+    const [a, b] = [await context.newPage(), await context.newPage()]
+    await context.route(eventsUrl(), (route) => route.abort('internetdisconnected'))
+    await openPage(a)
+    await openPage(b)
+    const [first, second] = [itemsFor('tab-a', 5), itemsFor('tab-b', 5)]
+    await track(a, first)
+    await track(b, second)
+    await expect.poll(async () => (await readStore(a, 'outbox')).length).toBe(10)
+    // Both tabs wrote one trail (in the order the writes landed): the session is shared.
+    await expect.poll(async () => (await b.evaluate(() => window.sequitur!.trail())).sort()).toEqual([...first, ...second].sort())
+
+    await context.unroute(eventsUrl())
+    const sent: string[] = []
+    await context.route(eventsUrl(), async (route) => {
+      const body = route.request().postDataBuffer()
+      if (body) sent.push(...(unpack(body) as { events: Array<{ id: string }> }).events.map((event) => event.id))
+      await route.continue()
+    })
+    await Promise.all([a.evaluate(() => window.sequitur!.flush()), b.evaluate(() => window.sequitur!.flush())])
+    await expect.poll(async () => (await readStore(a, 'outbox')).length).toBe(0)
+    expect(sent).toHaveLength(10)
+    expect(new Set(sent).size).toBe(10)
+    expect(await rows(first)).not.toEqual({})
   })
 })

@@ -36,6 +36,7 @@ export function memoryStorage(): Storage {
       if (isItemEvent(stamped)) trail = [...trail, { item: stamped.item, ts: stamped.ts }].slice(-MAX_TRAIL)
       return stored(touched.rotated)
     },
+    read: async () => (meta ? stored(false) : undefined),
     async saveRows(put, remove, version) {
       for (const row of put) rows.set(row.item, row)
       for (const item of remove) rows.delete(item)

@@ -1,7 +1,7 @@
 import { openSequiturDb, type SequiturDb } from './db'
 import { idbOutbox } from './idb-outbox'
 import { memoryStorage } from './memory-storage'
-import { openSession, recordEvent, saveRows } from './session-store'
+import { openSession, readSession, recordEvent, saveRows } from './session-store'
 import type { Storage } from './storage'
 
 /** Whether `error` says the connection is gone (WebKit's "Connection to Indexed Database server lost", a closed db). */
@@ -29,6 +29,7 @@ export function idbStorage(db: SequiturDb, reopen?: () => Promise<SequiturDb>): 
     kind: 'indexeddb',
     open: (touch) => run((db) => openSession(db, touch)),
     record: (event, touch, queue) => run((db) => recordEvent(db, event, touch, queue)),
+    read: () => run((db) => readSession(db)),
     saveRows: (put, remove, version) => run((db) => saveRows(db, put, remove, version)),
     outbox: {
       head: (limit) => run((db) => outbox(db).head(limit)),

@@ -25,7 +25,16 @@ const events: WorkerEvents = { session: () => {}, settled: () => {}, change: () 
 let n = 0
 const click = (item: string): DraftEvent => ({ id: `e${++n}`, type: 'click', item, ts: 1_000_000 })
 
-function setup(options: { consent?: Consent; storage?: () => Promise<Storage>; maxQueued?: number; serverAhead?: number; key?: string } = {}) {
+interface SetupOptions {
+  consent?: Consent
+  storage?: () => Promise<Storage>
+  maxQueued?: number
+  serverAhead?: number
+  key?: string
+  channel?: (name: string, heard: () => void) => (() => void) | undefined
+}
+
+function setup(options: SetupOptions = {}) {
   const clock = new FakeClock(1_000_000)
   const posted: Batch[] = []
   const sockets: FakeSocket[] = []
@@ -50,6 +59,7 @@ function setup(options: { consent?: Consent; storage?: () => Promise<Storage>; m
     getJson: async (url) => void urls.push(url),
     openStorage: options.storage ?? (async () => memoryStorage()),
     maxQueued: options.maxQueued,
+    channel: options.channel ?? (() => undefined),
   })
   const start = () => worker.start({ site: 'demo', endpoint: 'https://sq.test', debug: false, consent: options.consent, key: options.key }, events)
   const sentIds = () => posted.flatMap((batch) => batch.events.map((event) => event.id))
@@ -225,5 +235,27 @@ describe('SequiturWorker write key', () => {
     await worker.track(click('P1'))
     await clock.advance(500)
     expect(Object.keys(posted[0]!).sort()).toEqual(['events', 'site'])
+  })
+})
+
+describe('SequiturWorker tabs', () => {
+  it("a tab adopts the trail another tab of the site wrote, as soon as it tells", async () => {
+    // One storage and one channel for both: what IndexedDB and BroadcastChannel are across tabs.
+    const storage = memoryStorage()
+    const listeners: Array<() => void> = []
+    const channel = (_name: string, heard: () => void) => {
+      listeners.push(heard)
+      return () => listeners.filter((l) => l !== heard).forEach((l) => l())
+    }
+    const a = setup({ storage: async () => storage, channel })
+    const b = setup({ storage: async () => storage, channel })
+    await a.start()
+    await b.start()
+    await a.worker.track(click('P1'))
+    await b.worker.track(click('P2'))
+    await a.worker.track(click('P3'))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(a.worker.trail()).toEqual(['P1', 'P2', 'P3'])
+    expect(b.worker.trail()).toEqual(['P1', 'P2', 'P3'])
   })
 })

@@ -11,7 +11,7 @@ import { Outbox } from './outbox'
 import type { Clock, HttpTransport, OpenSocket } from './ports'
 import { RowCache } from './row-cache'
 import { touchSession } from './session'
-import type { Touch } from './session-store'
+import type { StoredSession, Touch } from './session-store'
 import type { Storage } from './storage'
 import { StreamClient } from './stream-client'
 import { validateEvent } from './validate-event'
@@ -35,6 +35,8 @@ export interface WorkerDeps {
   depth?: number
   /** Runs `run` holding the lock `name` across the origin's tabs; default Web Locks where present. */
   exclusive?: <T>(name: string, run: () => Promise<T>) => Promise<T>
+  /** Tells the site's other tabs that the trail changed, and hears them; default `BroadcastChannel` where present. */
+  channel?: (name: string, heard: () => void) => (() => void) | undefined
   /** GETs JSON (trending); resolves `undefined` on any failure. */
   getJson?: (url: string) => Promise<unknown>
 }
@@ -47,6 +49,13 @@ const webLock = <T>(name: string, run: () => Promise<T>): Promise<T> =>
   typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks.request(name, run) as Promise<T>) : run()
 
 /** GETs JSON, telling `onDate` the answer's `Date` header with when the request left and came back. */
+const broadcast = (name: string, heard: () => void): (() => void) | undefined => {
+  if (typeof BroadcastChannel === 'undefined') return undefined
+  const channel = new BroadcastChannel(name)
+  channel.onmessage = heard
+  return () => channel.postMessage(0)
+}
+
 const fetchJson = (url: string, onDate: (date: string | null, sentAt: number, receivedAt: number) => void): Promise<unknown> => {
   const sentAt = Date.now()
   return fetch(url).then(
@@ -82,6 +91,8 @@ export class SequiturWorker implements WorkerApi {
   #version: number | undefined
   #tail: Promise<unknown> = Promise.resolve()
   #consent: Consent = 'granted'
+  /** Tells the other tabs of the site that the trail changed. */
+  #tell: (() => void) | undefined
   /** ms to add to the device clock to get the server's (0 until measured, or when they agree). */
   #offset = 0
 
@@ -95,7 +106,7 @@ export class SequiturWorker implements WorkerApi {
   }
 
   async track(draft: DraftEvent): Promise<void> {
-    const { db, events, outbox, touch } = await this.#ready()
+    const { db, outbox, touch } = await this.#ready()
     // Stamped by the server's clock: a device clock hours off would put the event in the wrong window.
     const event = { ...validateEvent(draft), ts: draft.ts + this.#offset }
     // Denied: the event shapes the trail here and never leaves the device.
@@ -113,6 +124,13 @@ export class SequiturWorker implements WorkerApi {
       throw new StorageError(`storing the event failed: ${String(error)}`)
     })
     if (queue) outbox.queued()
+    this.#tell?.()
+    this.#adopt(stored)
+  }
+
+  /** Takes the session and trail as stored, reporting what changed. */
+  #adopt(stored: Omit<StoredSession, 'rotated'>): void {
+    const { events } = this.#parts!
     const { session, lastActivity } = stored.meta
     const changed = session !== this.#session.session
     this.#session = { session, lastActivity }
@@ -220,6 +238,13 @@ export class SequiturWorker implements WorkerApi {
       onRows: (message) => this.#applyRows(message),
     })
     this.#parts = { db, config, events, outbox, stream, touch }
+    // Another tab of the site wrote the trail: read it back so that this tab ranks by the same one.
+    this.#tell = (this.#deps.channel ?? broadcast)(`sequitur:${config.site}`, () => {
+      this.#serial(() => db.read()).then(
+        (stored) => stored && this.#adopt(stored),
+        (error: unknown) => log('reading the trail failed', error),
+      )
+    })
     outbox.resume()
     this.#syncRows()
     void this.#refreshTrending()

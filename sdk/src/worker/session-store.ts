@@ -50,6 +50,14 @@ export async function recordEvent(db: SequiturDb, event: Event, touch: Touch, qu
   return { meta, rotated, trail: entries.map((entry) => entry.item), times: entries.map((entry) => entry.ts) }
 }
 
+/** Reads the session and its trail without touching them. */
+export async function readSession(db: SequiturDb): Promise<Omit<StoredSession, 'rotated'> | undefined> {
+  const tx = db.transaction(['meta', 'trail'])
+  const [meta, trail] = await Promise.all([tx.objectStore('meta').get('state'), tx.objectStore('trail').getAll()])
+  await tx.done
+  return meta && { meta, trail: trail.map((entry) => entry.item), times: trail.map((entry) => entry.ts) }
+}
+
 /** Writes row changes and the new stream version in one transaction, so held rows are always current up to it. */
 export async function saveRows(db: SequiturDb, put: CachedRow[], remove: string[], version?: number): Promise<void> {
   const tx = db.transaction(['meta', 'rows'], 'readwrite')

@@ -11,6 +11,8 @@ export interface Storage {
   open(touch: Touch): Promise<StoredSession & { rows: CachedRow[] }>
   /** Records one event: touches the session, appends item events to the trail and, if `queue`, the event to the outbox. */
   record(event: Event, touch: Touch, queue: boolean): Promise<StoredSession>
+  /** The session and trail as stored now (another tab may have written them); undefined before any session. */
+  read(): Promise<Omit<StoredSession, 'rotated'> | undefined>
   /** Writes row changes and the new stream version together. */
   saveRows(put: CachedRow[], remove: string[], version?: number): Promise<void>
   /** The unsent events. */

@@ -1,6 +1,7 @@
 import { contextOf, rank, recommend, sessionFeatures, sessionProfile, type Ranked, type SessionProfile } from '../model'
 import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
+import { broadcast, fetchJson, webLock } from './adapters'
 import { clockOffset } from './clock-offset'
 import { decode, encode } from './codec'
 import type { Consent, SdkStats } from '../api'
@@ -43,26 +44,6 @@ export interface WorkerDeps {
 
 /** How often the trending list (the cold visitor's ranking and the recent clicks) is refreshed. */
 const TRENDING_EVERY_MS = 60_000
-
-/** Web Locks (every target browser has them); without them each tab sends alone and the server's dedupe by id absorbs overlaps. */
-const webLock = <T>(name: string, run: () => Promise<T>): Promise<T> =>
-  typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks.request(name, run) as Promise<T>) : run()
-
-/** GETs JSON, telling `onDate` the answer's `Date` header with when the request left and came back. */
-const broadcast = (name: string, heard: () => void): (() => void) | undefined => {
-  if (typeof BroadcastChannel === 'undefined') return undefined
-  const channel = new BroadcastChannel(name)
-  channel.onmessage = heard
-  return () => channel.postMessage(0)
-}
-
-const fetchJson = (url: string, onDate: (date: string | null, sentAt: number, receivedAt: number) => void): Promise<unknown> => {
-  const sentAt = Date.now()
-  return fetch(url).then(
-    (res) => (onDate(res.headers.get('Date'), sentAt, Date.now()), res.ok ? res.json() : undefined),
-    () => undefined,
-  )
-}
 
 interface Parts {
   db: Storage

@@ -92,7 +92,8 @@ test.describe('sdk faults: consent', () => {
     const traffic = watch(page)
     await openPage(page, 'data-consent="denied"')
     await track(page, [seen!])
-    expect(await page.evaluate(() => window.sequitur!.trail())).toEqual([seen])
+    // track() is one way: poll until the worker has stored it.
+    await expect.poll(() => page.evaluate(() => window.sequitur!.trail())).toEqual([seen])
     await expect.poll(async () => (await page.evaluate((items) => window.sequitur!.rerank(items), [other!, next!]))[0]!.item).toBe(next)
     await page.evaluate(() => window.sequitur!.flush())
     expect(await readStore(page, 'outbox')).toEqual([])
@@ -131,7 +132,7 @@ test.describe('sdk faults: consent', () => {
     await page.evaluate(() => window.sequitur!.consent('denied'))
     await expect.poll(async () => (await stats(page))?.dropped.consent).toBe(3)
     expect(await readStore(page, 'outbox')).toEqual([])
-    expect(await page.evaluate(() => window.sequitur!.trail())).toEqual(items)
+    await expect.poll(() => page.evaluate(() => window.sequitur!.trail())).toEqual(items)
     await page.goto('about:blank')
     await page.waitForTimeout(500)
     expect(await rows(items)).toEqual({})
@@ -150,7 +151,7 @@ test.describe('sdk faults: storage and endpoint', () => {
     await otherVisitor(seen!, next!)
     await openPage(page)
     await track(page, [seen!, next!])
-    expect(await page.evaluate(() => window.sequitur!.trail())).toEqual([seen, next])
+    await expect.poll(() => page.evaluate(() => window.sequitur!.trail())).toEqual([seen, next])
     await expect.poll(async () => (await page.evaluate((items) => window.sequitur!.rerank(items), [other!, next!]))[0]!.item).toBe(next)
     await page.evaluate(() => window.sequitur!.flush())
     await expect.poll(() => rows([seen!])).toEqual({ [seen!]: { total: 2, next: [[next!, 2]] } })
@@ -169,7 +170,7 @@ test.describe('sdk faults: storage and endpoint', () => {
     const after = (await stats(page))!
     expect(after).toMatchObject({ acknowledged: 0, dropped: { full: 0, refused: 0, consent: 0, quota: 0 } })
     expect(after.retries).toBeGreaterThan(0)
-    expect(await page.evaluate(() => window.sequitur!.trail())).toEqual(items)
+    await expect.poll(() => page.evaluate(() => window.sequitur!.trail())).toEqual(items)
     expect(errors).toEqual([])
   })
 })
@@ -214,6 +215,9 @@ test.describe('sdk faults: two tabs', () => {
     await expect.poll(async () => (await readStore(a, 'outbox')).length).toBe(10)
     // Both tabs wrote one trail (in the order the writes landed): the session is shared.
     await expect.poll(async () => (await b.evaluate(() => window.sequitur!.trail())).sort()).toEqual([...first, ...second].sort())
+    // Each tab reads back what the other wrote: both rank by the same trail.
+    await expect.poll(async () => (await a.evaluate(() => window.sequitur!.trail())).sort()).toEqual([...first, ...second].sort())
+    expect(await a.evaluate(() => window.sequitur!.trail())).toEqual(await b.evaluate(() => window.sequitur!.trail()))
 
     await context.unroute(eventsUrl())
     const sent: string[] = []

@@ -14,12 +14,33 @@ export interface TrackInput {
   user?: string
 }
 
+/**
+ * The visitor's consent to sending events. `granted`: as usual. `pending`: events wait on the device and are
+ * sent on grant, deleted on deny. `denied`: fully local (trail, cached rows, re-rank and recommend still work);
+ * no event and no identifier leaves the device.
+ */
+export type Consent = 'pending' | 'granted' | 'denied'
+
+/** What `stats()` reports, counted since the page started the SDK. */
+export interface SdkStats {
+  /** Events POSTed (each attempt counts; beacons on `pagehide` are not counted). */
+  sent: number
+  /** Events the server acknowledged. */
+  acknowledged: number
+  /** Events dropped unsent: outbox `full`, `refused` by the server (4xx), `consent` denied, storage `quota` exceeded. */
+  dropped: { full: number; refused: number; consent: number; quota: number }
+  /** Failed attempts in a row (0 once the server answers). */
+  retries: number
+  /** `indexeddb`, or `memory` when IndexedDB is unavailable (the session then lasts as long as the page). */
+  storage: 'indexeddb' | 'memory'
+  /** The current consent. */
+  consent: Consent
+}
+
 /** Options of `createSequitur()`. */
 export interface SequiturOptions {
   /** The site id the server knows, e.g. `demo`. */
   site: string
-  /** The site's public write key, sent with every batch and read (script attribute `data-key`); an open site needs none. */
-  key?: string
   /** Base URL of the Sequitur server; defaults to the page's origin. */
   endpoint?: string
   /** URL of the worker script (`sdk-worker.js`); defaults to `${endpoint}/sdk-worker.js`. */
@@ -28,6 +49,10 @@ export interface SequiturOptions {
   autoCapture?: boolean
   /** Print the SDK's failures to the console; default false. */
   debug?: boolean
+  /** The site's public write key (`data-key`); not needed for an open site. Sent in event bodies and the stream's and trending's query. */
+  key?: string
+  /** The visitor's consent at start (`data-consent` on the script tag); default `granted`. */
+  consent?: Consent
 }
 
 /** What changed in the session's view of the model. */
@@ -64,6 +89,13 @@ export interface Sequitur {
   profile(): Promise<SessionProfile>
   /** Calls `listener` whenever the trail or the cached rows change; returns an unsubscribe function. */
   onChange(listener: (change: ChangeInfo) => void): () => void
+  /** Sets the visitor's consent (see `Consent`). */
+  consent(state: Consent): void
+  /**
+   * What the SDK sent, had acknowledged and dropped (by reason), and where it keeps its state; `undefined`
+   * when its worker could not start (e.g. a strict CSP): then nothing is recorded or sent and lists keep the page's order.
+   */
+  stats(): Promise<SdkStats | undefined>
   /** Stops the worker and removes every listener. */
   destroy(): void
 }

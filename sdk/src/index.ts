@@ -1,5 +1,5 @@
 export { createSequitur } from './loader'
-export type { ChangeInfo, RerankedDetail, Sequitur, SequiturOptions, TrackInput } from './api'
+export type { ChangeInfo, Consent, RerankedDetail, SdkStats, Sequitur, SequiturOptions, TrackInput } from './api'
 export type { Ranked, Reason, SessionProfile, RankFeatures, SessionFeatures } from './model'
 export type {
   Accepted,

@@ -22,6 +22,7 @@ const MAX_PENDING = 500
 /** Starts Sequitur on this page: a worker that records, sends and scores, and (by default) auto-capture. */
 export function createSequitur(options: SequiturOptions): Sequitur {
   const { site, key, debug = false } = options
+  let consent = options.consent ?? 'granted'
   const log = createLog(debug)
   const listeners = new Set<(change: ChangeInfo) => void>()
   const pending = new Map<string, DraftEvent>()
@@ -69,7 +70,8 @@ export function createSequitur(options: SequiturOptions): Sequitur {
         const live = session && ts - session.lastActivity <= SESSION_IDLE_MS ? session : undefined
         if (live) live.lastActivity = ts
         const draft: DraftEvent = { ...input, id: randomId(), ts, session: live?.session }
-        pending.set(draft.id, draft)
+        // Only events that may leave the device are held for the `pagehide` beacon.
+        if (consent === 'granted') pending.set(draft.id, draft)
         if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!)
         // One way: no promise on the page's thread; an invalid event comes back as `settled`.
         api?.send('track', draft)
@@ -85,6 +87,15 @@ export function createSequitur(options: SequiturOptions): Sequitur {
     recommend: (k) => call((api) => api.call('recommend', k), []),
     flush: () => call((api) => api.call('flush'), undefined),
     trail: () => call((api) => api.call('trail'), []),
+    consent(state) {
+      consent = state
+      // Held only for the pagehide beacon: withdrawn consent must not beacon them; when granted, the outbox
+      // (worker) has them anyway.
+      pending.clear()
+      // One way, after `start` (messages are ordered); a worker that failed to start sends nothing anyway.
+      api?.send('consent', state)
+    },
+    stats: () => call((api) => api.call('stats'), undefined),
     profile: () => call((api) => api.call('profile'), { items: 0, categories: {} }),
     onChange(listener) {
       listeners.add(listener)
@@ -111,7 +122,7 @@ export function createSequitur(options: SequiturOptions): Sequitur {
     const remote = (api = connect<WorkerRpc, WorkerEvents>(started, events))
     // A worker script that fails to load never answers: give up on it instead of waiting forever.
     const failed = new Promise<never>((_, reject) => started.addEventListener('error', reject))
-    ready = Promise.race([remote.call('start', { site, key, endpoint, debug }), failed]).then(
+    ready = Promise.race([remote.call('start', { site, key, endpoint, debug, consent }), failed]).then(
       (info) => void (session = info),
       (error: unknown) => {
         log('start', error)

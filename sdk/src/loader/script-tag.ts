@@ -1,4 +1,4 @@
-import type { Sequitur } from '../api'
+import type { Sequitur, SequiturOptions } from '../api'
 import { createSequitur } from './create-sequitur'
 
 declare global {
@@ -8,14 +8,16 @@ declare global {
   }
 }
 
-// <script src="https://host/sdk.js" data-site="demo" async> (optional data-key, data-endpoint, data-debug, data-auto-capture="false").
+// <script src="https://host/sdk.js" data-site="demo" async> (optional data-key, data-endpoint, data-debug, data-auto-capture="false",
+// data-consent="pending|granted|denied").
 try {
   const script = document.currentScript
   if (script instanceof HTMLScriptElement && script.dataset.site) {
-    const { site, key, endpoint, debug, autoCapture } = script.dataset
+    const { endpoint, debug, autoCapture } = script.dataset
     const sequitur = (window.sequitur = createSequitur({
-      site,
-      key,
+      // `data-site`, `data-key` and `data-consent` as written: any consent but `granted` holds events
+      // (an unknown one acts as `pending`), so a typo never sends.
+      ...(script.dataset as Pick<SequiturOptions, 'site' | 'key' | 'consent'>),
       endpoint: endpoint || new URL(script.src, location.href).origin,
       debug: debug !== undefined && debug !== 'false',
       autoCapture: autoCapture !== 'false',

@@ -1,4 +1,4 @@
-import type { ChangeInfo, TrackInput } from '../api'
+import type { ChangeInfo, Consent, SdkStats, TrackInput } from '../api'
 import type { Ranked, SessionProfile } from '../model'
 import type { PackedRanking } from './packed-ranking'
 
@@ -19,12 +19,14 @@ export interface DraftEvent extends TrackInput {
 export interface WorkerConfig {
   /** The site id, e.g. `demo`: also names the IndexedDB database. */
   site: string
-  /** The site's public write key, if it has one. */
-  key?: string
   /** Absolute base URL of the server, without a trailing slash. */
   endpoint: string
   /** Log failures to the console. */
   debug: boolean
+  /** The site's public write key, if any. */
+  key?: string
+  /** The visitor's consent at start; default `granted`. */
+  consent?: Consent
 }
 
 /** The current session as the worker sees it. */
@@ -61,6 +63,10 @@ export interface WorkerApi {
   profile(): SessionProfile
   /** Sends every queued event now. */
   flush(): Promise<void>
+  /** Sets the visitor's consent: `granted` sends what waited, `denied` deletes it and sends nothing more. */
+  consent(state: Consent): Promise<void>
+  /** What the SDK sent, had acknowledged and dropped, where it keeps its state, and the consent. */
+  stats(): Promise<SdkStats>
 }
 
 /**
@@ -82,4 +88,8 @@ export interface WorkerRpc {
   profile(): SessionProfile
   /** `WorkerApi.flush`. */
   flush(): Promise<void>
+  /** `WorkerApi.consent`. */
+  consent(state: Consent): Promise<void>
+  /** `WorkerApi.stats`. */
+  stats(): Promise<SdkStats>
 }

@@ -19,7 +19,7 @@ export function fetchTransport(timeoutMs = 15_000): HttpTransport {
         headers: { 'Content-Type': contentType },
         signal: AbortSignal.timeout(timeoutMs),
       })
-      return { status: response.status, retryAfter: response.headers.get('Retry-After') }
+      return { status: response.status, retryAfter: response.headers.get('Retry-After'), date: response.headers.get('Date') }
     },
   }
 }
@@ -37,4 +37,25 @@ export const openWebSocket: OpenSocket = (url, handlers) => {
     send: (data) => socket.send(data),
     close: () => socket.close(),
   }
+}
+
+/** Web Locks (every target browser has them); without them each tab sends alone and the server's dedupe by id absorbs overlaps. */
+export const webLock = <T>(name: string, run: () => Promise<T>): Promise<T> =>
+  typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks.request(name, run) as Promise<T>) : run()
+
+/** Tells the other tabs on channel `name`, calling `heard` when they tell; undefined without `BroadcastChannel`. */
+export const broadcast = (name: string, heard: () => void): (() => void) | undefined => {
+  if (typeof BroadcastChannel === 'undefined') return undefined
+  const channel = new BroadcastChannel(name)
+  channel.onmessage = heard
+  return () => channel.postMessage(0)
+}
+
+/** GETs JSON, telling `onDate` the answer's `Date` header with when the request left and came back. */
+export const fetchJson = (url: string, onDate: (date: string | null, sentAt: number, receivedAt: number) => void): Promise<unknown> => {
+  const sentAt = Date.now()
+  return fetch(url).then(
+    (res) => (onDate(res.headers.get('Date'), sentAt, Date.now()), res.ok ? res.json() : undefined),
+    () => undefined,
+  )
 }

@@ -12,16 +12,16 @@ export interface BackoffOptions {
 
 /**
  * How long to wait before retry number `attempt` (1, 2, ...): exponential with "equal jitter"
- * (half fixed, half random, so delays still grow), capped. With the server's `Retry-After`, that
- * time plus a random spread (the exponential ceiling, or half the wait when longer): a fleet told
- * "retry in 5 s" comes back over 5 to 7.5 s instead of all at once, and never earlier than asked.
+ * (half fixed, half random, so delays still grow), capped; never shorter than the server's `Retry-After`,
+ * to which a random spread of up to half the current ceiling is added.
  */
 export function backoffDelay(attempt: number, retryAfter: number | undefined, options: BackoffOptions = {}): number {
   const { base = 500, cap = 30_000, maxRetryAfter = 300_000, random = Math.random } = options
   const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1))
-  if (retryAfter === undefined) return ceiling / 2 + (random() * ceiling) / 2
-  const wait = Math.min(retryAfter, maxRetryAfter)
-  return wait + random() * Math.max(ceiling, wait / 2)
+  const jittered = ceiling / 2 + (random() * ceiling) / 2
+  if (retryAfter === undefined) return jittered
+  // A spread on top of Retry-After: clients told the same moment must not all come back at it.
+  return Math.max(jittered, Math.min(retryAfter, maxRetryAfter) + (random() * ceiling) / 2)
 }
 
 /** Reads a `Retry-After` header (seconds or an HTTP date) as ms from `now`; undefined when absent or invalid. */

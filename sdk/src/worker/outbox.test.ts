@@ -4,6 +4,7 @@ import { decode, encode } from './codec'
 import { FakeClock, settle } from './fake-clock'
 import { Outbox, type OutboxEntry, type OutboxStore } from './outbox'
 import type { HttpAnswer, HttpTransport } from './ports'
+import { trimEntries } from './trim'
 
 class MemoryStore implements OutboxStore {
   entries: OutboxEntry[] = []
@@ -19,6 +20,18 @@ class MemoryStore implements OutboxStore {
 
   async remove(keys: number[]): Promise<void> {
     this.entries = this.entries.filter((entry) => !keys.includes(entry.key))
+  }
+
+  async clear(): Promise<number> {
+    const count = this.entries.length
+    this.entries = []
+    return count
+  }
+
+  async trim(maxEvents: number, maxBytes: number): Promise<number> {
+    const drop = trimEntries(this.entries.map((entry) => entry.event), maxEvents, maxBytes)
+    this.entries = this.entries.slice(drop)
+    return drop
   }
 }
 
@@ -43,7 +56,7 @@ class ScriptedTransport implements HttpTransport {
 const click = (n: number): Event => ({ id: `e${n}`, type: 'click', item: `P${n}`, session: 's1', ts: 1000 + n })
 const clicks = (from: number, count: number) => Array.from({ length: count }, (_, i) => click(from + i))
 
-function setup(options: { maxBytes?: number; key?: string } = {}) {
+function setup(options: { maxBytes?: number; maxQueued?: number; maxQueuedBytes?: number; held?: boolean } = {}) {
   const clock = new FakeClock(1_000_000)
   const store = new MemoryStore()
   const transport = new ScriptedTransport()
@@ -127,35 +140,6 @@ describe('Outbox', () => {
     expect(transport.batches).toHaveLength(2)
   })
 
-  it('keeps one retry outstanding through a storm of 429s, however many events are queued', async () => {
-    const { clock, transport, store, queue } = setup()
-    transport.script = Array.from({ length: 20 }, () => ({ status: 429, retryAfter: '2' }))
-    queue(click(1))
-    await clock.advance(500)
-    for (let round = 0; round < 20; round++) {
-      queue(...clicks(100 + 10 * round, 10))
-      expect(clock.pending).toBe(1)
-      await clock.advance(2000)
-    }
-    // One POST per Retry-After, never more: 20 refused tries of the first batch, then it and the
-    // 200 events queued meanwhile go in 5 batches, each event once.
-    expect(transport.ids.filter((id) => id === 'e1')).toHaveLength(21)
-    expect(transport.batches).toHaveLength(25)
-    expect(new Set(transport.batches.slice(20).flatMap((b) => b.events.map((e) => e.id))).size).toBe(201)
-    expect(store.entries).toEqual([])
-  })
-
-  it('sends the site and its write key with every batch', async () => {
-    const { clock, transport, queue } = setup({ key: 'pk_shop' })
-    queue(click(1))
-    await clock.advance(500)
-    expect(transport.batches[0]).toMatchObject({ site: 'demo', key: 'pk_shop' })
-    const plain = setup()
-    plain.queue(click(2))
-    await plain.clock.advance(500)
-    expect('key' in plain.transport.batches[0]!).toBe(false)
-  })
-
   it('holds new events while backing off', async () => {
     const { clock, transport, queue } = setup()
     transport.script = [{ status: 503, retryAfter: '10' }]
@@ -208,6 +192,108 @@ describe('Outbox', () => {
     await flushing
     await clock.advance(1000)
     expect(transport.ids).toEqual(['e1', 'e2'])
+    expect(store.entries).toEqual([])
+  })
+
+  it('keeps at most maxQueued events while the endpoint is blocked: the oldest dropped and counted, one retry timer, delays capped', async () => {
+    const { clock, store, transport, outbox, queue } = setup({ maxQueued: 100 })
+    for (let n = 0; n < 1000; n++) {
+      transport.script.push('offline')
+      queue(click(n))
+      await settle()
+      expect(clock.pending).toBeLessThanOrEqual(1)
+    }
+    await settle()
+    expect(store.entries.length).toBeLessThanOrEqual(110)
+    // The newest are kept.
+    expect(store.entries.at(-1)!.event.id).toBe('e999')
+    for (let i = 0; i < 30; i++) {
+      transport.script.push('offline')
+      await clock.advance(clock.nextDelay ?? 0)
+      expect(clock.pending).toBe(1)
+      expect(clock.nextDelay!).toBeLessThanOrEqual(30_000)
+    }
+    const stats = outbox.stats()
+    expect(stats.dropped.full).toBe(1000 - store.entries.length)
+    expect(stats.acknowledged).toBe(0)
+    expect(stats.retries).toBeGreaterThan(30)
+  })
+
+  it('bounds the bytes kept too', async () => {
+    const { store, outbox } = setup({ maxQueuedBytes: 10 * JSON.stringify(click(100)).length })
+    store.add(...clicks(100, 50))
+    outbox.resume()
+    await settle()
+    expect(store.entries.map((entry) => entry.event.id)).toEqual(clicks(140, 10).map((event) => event.id))
+    expect(outbox.stats().dropped.full).toBe(40)
+  })
+
+  it('counts what it sent, what was acknowledged and what the server refused', async () => {
+    const { clock, transport, outbox, queue } = setup()
+    transport.script.push({ status: 503, retryAfter: null }, { status: 202, retryAfter: null }, { status: 400, retryAfter: null })
+    queue(click(1), click(2))
+    await clock.advance(500)
+    expect(outbox.stats()).toMatchObject({ sent: 2, acknowledged: 0, retries: 1 })
+    await clock.advance(clock.nextDelay!)
+    queue(click(3))
+    await clock.advance(500)
+    expect(outbox.stats()).toEqual({ sent: 5, acknowledged: 2, dropped: { full: 0, refused: 1, consent: 0, quota: 0 }, retries: 0 })
+  })
+
+  it('held (consent pending), sends nothing, not even on flush; released, sends what waited', async () => {
+    const { clock, transport, outbox, queue, store } = setup({ held: true })
+    queue(click(1), click(2))
+    await clock.advance(10_000)
+    await outbox.flush()
+    expect(transport.batches).toHaveLength(0)
+    expect(clock.pending).toBe(0)
+    outbox.hold(false)
+    await clock.advance(500)
+    expect(transport.ids).toEqual(['e1', 'e2'])
+    expect(store.entries).toEqual([])
+  })
+
+  it('discards what waited when consent is denied, counting it, and stops retrying', async () => {
+    const { clock, transport, outbox, queue, store } = setup()
+    transport.script.push('offline')
+    queue(click(1), click(2))
+    await clock.advance(500)
+    expect(clock.pending).toBe(1)
+    outbox.hold(true)
+    await outbox.discard('consent')
+    expect(clock.pending).toBe(0)
+    expect(store.entries).toEqual([])
+    expect(outbox.stats().dropped.consent).toBe(2)
+    await clock.advance(60_000)
+    expect(transport.batches).toHaveLength(0)
+  })
+
+  it('two tabs sharing one store and one lock: one sends at a time and no event is sent twice', async () => {
+    const clock = new FakeClock(1_000_000)
+    const store = new MemoryStore()
+    const transport = new ScriptedTransport()
+    let inFlight = 0
+    let most = 0
+    const slow: HttpTransport = {
+      async post(url, body, type) {
+        most = Math.max(most, ++inFlight)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        inFlight--
+        return transport.post(url, body, type)
+      },
+    }
+    let lock: Promise<unknown> = Promise.resolve()
+    const exclusive = <T>(run: () => Promise<T>): Promise<T> => {
+      const next = lock.then(run)
+      lock = next.catch(() => {})
+      return next
+    }
+    const tab = () => new Outbox({ url: 'https://sq.test/v1/events', site: 'demo', store, transport: slow, clock, encode, onSettled: () => {}, exclusive })
+    const [a, b] = [tab(), tab()]
+    store.add(...clicks(0, 120))
+    await Promise.all([a.flush(), b.flush(), a.flush()])
+    expect(most).toBe(1)
+    expect(transport.ids).toEqual(clicks(0, 120).map((event) => event.id))
     expect(store.entries).toEqual([])
   })
 })

@@ -18,6 +18,25 @@ export interface OutboxStore {
   head(limit: number): Promise<OutboxEntry[]>
   /** Deletes these entries. */
   remove(keys: number[]): Promise<void>
+  /** Deletes every entry; resolves how many there were. */
+  clear(): Promise<number>
+  /** Drops the oldest entries until at most `maxEvents` of at most `maxBytes` remain; resolves how many went. */
+  trim(maxEvents: number, maxBytes: number): Promise<number>
+}
+
+/** Why events were dropped unsent. */
+export type DropReason = 'full' | 'refused' | 'consent' | 'quota'
+
+/** What the outbox did since the worker started. */
+export interface OutboxStats {
+  /** Events POSTed (each attempt counts). */
+  sent: number
+  /** Events the server acknowledged. */
+  acknowledged: number
+  /** Events dropped unsent, by reason: outbox `full`, `refused` by the server, `consent` denied, storage `quota`. */
+  dropped: Record<DropReason, number>
+  /** Retries in a row since the last answer that was not "retry". */
+  retries: number
 }
 
 /** Options of `new Outbox()`. */
@@ -27,7 +46,7 @@ export interface OutboxOptions {
   /** The site id sent with every batch. */
   site: string
   /** The site's write key, sent with every batch when set. */
-  key?: string
+  key?: string | undefined
   /** The persistent queue. */
   store: OutboxStore
   /** How batches are POSTed. */
@@ -48,6 +67,19 @@ export interface OutboxOptions {
   maxBytes?: number
   /** Retry tuning. */
   backoff?: BackoffOptions
+  /** Most unsent events kept; the oldest beyond are dropped (counted as `full`). Default 5,000. */
+  maxQueued?: number
+  /** Most bytes of unsent events kept (JSON size); the oldest beyond are dropped. Default 5 MB. */
+  maxQueuedBytes?: number
+  /** Start holding events (consent pending or denied): nothing is sent until `hold(false)`. */
+  held?: boolean
+  /**
+   * Runs a drain while no other tab of the site drains (Web Locks in the worker): the next tab then reads
+   * the store after the first removed what it sent, so nothing is sent twice. Default: runs it at once.
+   */
+  exclusive?: <T>(run: () => Promise<T>) => Promise<T>
+  /** Told each answer with when its request left and when it came back (for the server's clock). */
+  onAnswer?: (answer: HttpAnswer, sentAt: number, receivedAt: number) => void
 }
 
 const CONTENT_TYPE = 'application/msgpack'
@@ -64,32 +96,79 @@ export class Outbox {
   #retrying = false
   #cancel: (() => void) | undefined
   #running: Promise<boolean> | undefined
+  #held: boolean
+  #unbounded = 0
+  #trimming: Promise<void> | undefined
+  readonly #stats: OutboxStats = { sent: 0, acknowledged: 0, dropped: { full: 0, refused: 0, consent: 0, quota: 0 }, retries: 0 }
 
   constructor(options: OutboxOptions) {
     this.#options = options
+    this.#held = options.held ?? false
     this.#maxEvents = Math.min(options.maxEvents ?? 50, LIMITS.batchEvents)
     this.#maxBytes = Math.min(options.maxBytes ?? Infinity, LIMITS.batchBytes - ENVELOPE_BYTES)
   }
 
-  /** Sends what an earlier page left in the store, after the usual delay. */
+  /** Counts so far (a copy). */
+  stats(): OutboxStats {
+    return { ...this.#stats, dropped: { ...this.#stats.dropped } }
+  }
+
+  /** Counts `count` events dropped unsent for `reason`. */
+  dropped(reason: DropReason, count: number): void {
+    this.#stats.dropped[reason] += count
+  }
+
+  /** Holds (consent not granted) or releases the events: released, they are sent after the usual delay. */
+  hold(held: boolean): void {
+    this.#held = held
+    if (held) this.#clear()
+    else this.resume()
+  }
+
+  /** Deletes every unsent event, counting them as dropped for `reason`. */
+  async discard(reason: DropReason): Promise<void> {
+    this.dropped(reason, await this.#options.store.clear())
+    this.#queued = 0
+  }
+
+  /** Sends what an earlier page left in the store, after the usual delay; trims it to the bounds first. */
   resume(): void {
     this.#dirty = true
-    this.#schedule(this.#options.delay ?? 500)
+    void this.#trim()
+    if (!this.#held) this.#schedule(this.#options.delay ?? 500)
   }
 
   /** Reports that `count` events were just written to the store. */
   queued(count = 1): void {
     this.#queued += count
     this.#dirty = true
-    if (this.#running || this.#retrying) return
+    // Trimming reads the whole store: do it once every tenth of the bound, not on every event.
+    this.#unbounded += count
+    if (this.#unbounded >= Math.max(1, (this.#options.maxQueued ?? 5000) / 10)) void this.#trim()
+    if (this.#running || this.#retrying || this.#held) return
     if (this.#queued >= this.#maxEvents) {
       this.#clear()
       void this.#run()
     } else this.#schedule(this.#options.delay ?? 500)
   }
 
+  /** Drops the oldest unsent events beyond the bounds, counting them as `full`. */
+  #trim(): Promise<void> {
+    const { store, maxQueued = 5000, maxQueuedBytes = 5_000_000, log } = this.#options
+    this.#unbounded = 0
+    this.#trimming ??= store
+      .trim(maxQueued, maxQueuedBytes)
+      .then(
+        (count) => this.dropped('full', count),
+        (error: unknown) => log?.('trimming the outbox failed', error),
+      )
+      .finally(() => (this.#trimming = undefined))
+    return this.#trimming
+  }
+
   /** Sends everything now, ignoring any backoff; resolves when the store is empty or an attempt failed. */
   async flush(): Promise<void> {
+    if (this.#held) return
     this.#clear()
     this.#dirty = true
     await this.#run()
@@ -110,7 +189,9 @@ export class Outbox {
   }
 
   #run(): Promise<boolean> {
-    this.#running ??= this.#drain().finally(() => {
+    if (this.#held) return Promise.resolve(false)
+    const { exclusive = (run) => run() } = this.#options
+    this.#running ??= exclusive(() => this.#drain()).finally(() => {
       this.#running = undefined
     })
     return this.#running
@@ -131,14 +212,20 @@ export class Outbox {
           this.#queued = 0
           return true
         }
+        // Consent withdrawn while the batch was being read: it must not leave.
+        if (this.#held) return false
+        this.#stats.sent += batch.length
         const answer = await this.#post(batch.map((entry) => entry.event))
         const verdict = verdictOf(answer?.status ?? 0)
         if (verdict === 'retry') {
           this.#retry(answer)
           return false
         }
-        if (verdict === 'drop') log?.(`the server refused ${batch.length} events (${answer?.status}); dropping them`)
-        this.#attempt = 0
+        if (verdict === 'drop') {
+          log?.(`the server refused ${batch.length} events (${answer?.status}); dropping them`)
+          this.dropped('refused', batch.length)
+        } else this.#stats.acknowledged += batch.length
+        this.#attempt = this.#stats.retries = 0
         await store.remove(batch.map((entry) => entry.key))
         this.#queued = Math.max(0, this.#queued - batch.length)
         this.#options.onSettled(batch.map((entry) => entry.event.id))
@@ -153,7 +240,10 @@ export class Outbox {
   async #post(events: Event[]): Promise<HttpAnswer | undefined> {
     const { url, site, key, transport, encode, log } = this.#options
     try {
-      return await transport.post(url, encode({ site, key, events }), CONTENT_TYPE)
+      const sentAt = this.#options.clock.now()
+      const answer = await transport.post(url, encode(key ? { site, key, events } : { site, events }), CONTENT_TYPE)
+      this.#options.onAnswer?.(answer, sentAt, this.#options.clock.now())
+      return answer
     } catch (error) {
       log?.('sending events failed', error)
       return undefined
@@ -162,9 +252,11 @@ export class Outbox {
 
   #retry(answer: HttpAnswer | undefined): void {
     const { clock, backoff, log } = this.#options
-    const wait = backoffDelay(++this.#attempt, parseRetryAfter(answer?.retryAfter, clock.now()), backoff)
+    this.#stats.retries = ++this.#attempt
+    const wait = backoffDelay(this.#attempt, parseRetryAfter(answer?.retryAfter, clock.now()), backoff)
     log?.(`events not sent (${answer?.status ?? 'no answer'}); retry ${this.#attempt} in ${Math.round(wait)} ms`)
     this.#clear()
+    if (this.#held) return
     this.#retrying = true
     this.#schedule(wait)
   }

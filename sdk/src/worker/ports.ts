@@ -12,6 +12,8 @@ export interface HttpAnswer {
   status: number
   /** The `Retry-After` header, if any. */
   retryAfter: string | null
+  /** The `Date` header, if readable (same origin, or exposed by CORS): the server's clock. */
+  date?: string | null
 }
 
 /** Sends request bodies to the server; rejects when there is no answer (network error, timeout). */

@@ -1,15 +1,19 @@
 import { contextOf, rank, recommend, sessionFeatures, sessionProfile, type Ranked, type SessionProfile } from '../model'
 import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
+import { broadcast, fetchJson, webLock } from './adapters'
+import { clockOffset } from './clock-offset'
 import { decode, encode } from './codec'
-import { openSequiturDb, type SequiturDb } from './db'
+import type { Consent, SdkStats } from '../api'
 import { NotStartedError, StorageError } from './errors'
-import { idbOutbox } from './idb-outbox'
+import { memoryStorage } from './memory-storage'
+import { openStorage } from './open-storage'
 import { Outbox } from './outbox'
 import type { Clock, HttpTransport, OpenSocket } from './ports'
 import { RowCache } from './row-cache'
 import { touchSession } from './session'
-import { openSession, recordEvent, saveRows, type Touch } from './session-store'
+import type { StoredSession, Touch } from './session-store'
+import type { Storage } from './storage'
 import { StreamClient } from './stream-client'
 import { validateEvent } from './validate-event'
 
@@ -23,10 +27,17 @@ export interface WorkerDeps {
   clock: Clock
   /** Makes session ids. */
   newId?: () => string
-  /** Opens the site's database. */
-  openDb?: (site: string) => Promise<SequiturDb>
+  /** Opens the site's storage (IndexedDB, or memory when it is unavailable). */
+  openStorage?: (site: string) => Promise<Storage>
+  /** Outbox bounds: most unsent events and bytes kept (defaults 5,000 and 5 MB). */
+  maxQueued?: number
+  maxQueuedBytes?: number
   /** How many of the session's latest distinct items have their rows subscribed and cached. */
   depth?: number
+  /** Runs `run` holding the lock `name` across the origin's tabs; default Web Locks where present. */
+  exclusive?: <T>(name: string, run: () => Promise<T>) => Promise<T>
+  /** Tells the site's other tabs that the trail changed, and hears them; default `BroadcastChannel` where present. */
+  channel?: (name: string, heard: () => void) => (() => void) | undefined
   /** GETs JSON (trending); resolves `undefined` on any failure. */
   getJson?: (url: string) => Promise<unknown>
 }
@@ -34,14 +45,8 @@ export interface WorkerDeps {
 /** How often the trending list (the cold visitor's ranking and the recent clicks) is refreshed. */
 const TRENDING_EVERY_MS = 60_000
 
-const fetchJson = (url: string): Promise<unknown> =>
-  fetch(url).then(
-    (res) => (res.ok ? res.json() : undefined),
-    () => undefined,
-  )
-
 interface Parts {
-  db: SequiturDb
+  db: Storage
   config: WorkerConfig
   events: WorkerEvents
   outbox: Outbox
@@ -66,6 +71,11 @@ export class SequiturWorker implements WorkerApi {
   #trending = new Map<string, number>()
   #version: number | undefined
   #tail: Promise<unknown> = Promise.resolve()
+  #consent: Consent = 'granted'
+  /** Tells the other tabs of the site that the trail changed. */
+  #tell: (() => void) | undefined
+  /** ms to add to the device clock to get the server's (0 until measured, or when they agree). */
+  #offset = 0
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps
@@ -77,12 +87,31 @@ export class SequiturWorker implements WorkerApi {
   }
 
   async track(draft: DraftEvent): Promise<void> {
-    const { db, events, outbox, touch } = await this.#ready()
-    const event = validateEvent(draft)
-    const stored = await this.#serial(() => recordEvent(db, event, touch)).catch((error: unknown) => {
+    const { db, outbox, touch } = await this.#ready()
+    // Stamped by the server's clock: a device clock hours off would put the event in the wrong window.
+    const event = { ...validateEvent(draft), ts: draft.ts + this.#offset }
+    // Denied: the event shapes the trail here and never leaves the device.
+    const queue = this.#consent !== 'denied'
+    const record = () => db.record(event, touch, queue)
+    const stored = await this.#serial(() =>
+      record().catch(async (error: unknown) => {
+        if ((error as Error | undefined)?.name !== 'QuotaExceededError') throw error
+        // Storage full: make room by dropping the older half of the unsent events, then try once more.
+        const { maxQueued = 5000, maxQueuedBytes = 5_000_000 } = this.#deps
+        outbox.dropped('quota', await db.outbox.trim(maxQueued / 2, maxQueuedBytes / 2))
+        return record()
+      }),
+    ).catch((error: unknown) => {
       throw new StorageError(`storing the event failed: ${String(error)}`)
     })
-    outbox.queued()
+    if (queue) outbox.queued()
+    this.#tell?.()
+    this.#adopt(stored)
+  }
+
+  /** Takes the session and trail as stored, reporting what changed. */
+  #adopt(stored: Omit<StoredSession, 'rotated'>): void {
+    const { events } = this.#parts!
     const { session, lastActivity } = stored.meta
     const changed = session !== this.#session.session
     this.#session = { session, lastActivity }
@@ -123,6 +152,19 @@ export class SequiturWorker implements WorkerApi {
     return [...this.#trail]
   }
 
+  async consent(state: Consent): Promise<void> {
+    const { outbox } = await this.#ready()
+    this.#consent = state
+    outbox.hold(state !== 'granted')
+    // Denied: what waited for consent is deleted, after any write still under way.
+    if (state === 'denied') await this.#serial(() => outbox.discard('consent'))
+  }
+
+  async stats(): Promise<SdkStats> {
+    const { db, outbox } = await this.#ready()
+    return { ...outbox.stats(), storage: db.kind, consent: this.#consent }
+  }
+
   async flush(): Promise<void> {
     const { outbox } = await this.#ready()
     await this.#tail
@@ -130,13 +172,18 @@ export class SequiturWorker implements WorkerApi {
   }
 
   async #start(config: WorkerConfig, events: WorkerEvents): Promise<SessionInfo> {
-    const { transport, openSocket, clock, newId = randomId, openDb = openSequiturDb } = this.#deps
+    const { transport, openSocket, clock, newId = randomId, maxQueued, maxQueuedBytes } = this.#deps
     const log = (this.#log = createLog(config.debug))
     const touch: Touch = (meta) => touchSession(meta, clock.now(), newId)
-    const { db, stored } = await openDb(config.site)
-      .then(async (db) => ({ db, stored: await openSession(db, touch) }))
-      .catch((error: unknown) => {
-        throw new StorageError(`IndexedDB is not available: ${String(error)}`)
+    this.#consent = config.consent ?? 'granted'
+    const open = this.#deps.openStorage ?? ((site) => openStorage(site, { after: clock.after }))
+    // Without IndexedDB (or when it fails at once) the page is still personalized, from memory.
+    const { db, stored } = await open(config.site)
+      .then(async (db) => ({ db, stored: await db.open(touch) }))
+      .catch(async (error: unknown) => {
+        log('IndexedDB failed; keeping the session in memory', error)
+        const db = memoryStorage()
+        return { db, stored: await db.open(touch) }
       })
     this.#session = { session: stored.meta.session, lastActivity: stored.meta.lastActivity }
     this.#trail = stored.trail
@@ -147,15 +194,20 @@ export class SequiturWorker implements WorkerApi {
       url: `${config.endpoint}/v1/events`,
       site: config.site,
       key: config.key,
-      store: idbOutbox(db),
+      store: db.outbox,
       transport,
+      held: this.#consent !== 'granted',
+      maxQueued,
+      maxQueuedBytes,
+      onAnswer: (answer, sentAt, receivedAt) => this.#serverDate(answer.date, sentAt, receivedAt),
+      exclusive: (run) => (this.#deps.exclusive ?? webLock)(`sequitur:${config.site}:outbox`, run),
       clock,
       encode,
       log,
       onSettled: (ids) => void events.settled(ids),
     })
     const stream = new StreamClient({
-      url: `${config.endpoint.replace(/^http/, 'ws')}/v1/stream${keyParam(config, '?')}`,
+      url: `${config.endpoint.replace(/^http/, 'ws')}/v1/stream${keyQuery(config, '?')}`,
       site: config.site,
       openSocket,
       clock,
@@ -167,6 +219,13 @@ export class SequiturWorker implements WorkerApi {
       onRows: (message) => this.#applyRows(message),
     })
     this.#parts = { db, config, events, outbox, stream, touch }
+    // Another tab of the site wrote the trail: read it back so that this tab ranks by the same one.
+    this.#tell = (this.#deps.channel ?? broadcast)(`sequitur:${config.site}`, () => {
+      this.#serial(() => db.read()).then(
+        (stored) => stored && this.#adopt(stored),
+        (error: unknown) => log('reading the trail failed', error),
+      )
+    })
     outbox.resume()
     this.#syncRows()
     void this.#refreshTrending()
@@ -177,9 +236,11 @@ export class SequiturWorker implements WorkerApi {
   /** Fetches the site's trending items now and every few minutes; a failure keeps the last list. */
   async #refreshTrending(): Promise<void> {
     const { config, events } = this.#parts!
-    const { getJson = fetchJson, clock } = this.#deps
+    const { clock } = this.#deps
+    // The first answer the worker gets (before any event is sent): it sets the clock offset early.
+    const getJson = this.#deps.getJson ?? ((url: string) => fetchJson(url, (date, sentAt, at) => this.#serverDate(date, sentAt, at)))
     // A `TrendingAnswer` once checked: until then any field may be missing or of another type.
-    const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200${keyParam(config, '&')}`)) as
+    const answer = (await getJson(`${config.endpoint}/v1/trending?site=${encodeURIComponent(config.site)}&limit=200${keyQuery(config, '&')}`)) as
       | { items?: Array<Partial<Record<keyof TrendingItem, unknown>>>; recent?: Record<string, unknown> }
       | undefined
     if (answer?.recent && typeof answer.recent === 'object') {
@@ -194,6 +255,12 @@ export class SequiturWorker implements WorkerApi {
     clock.after(TRENDING_EVERY_MS, () => void this.#refreshTrending())
   }
 
+  /** Adopts the server's clock from a `Date` header. */
+  #serverDate(date: string | null | undefined, sentAt: number, receivedAt: number): void {
+    const offset = clockOffset(date, sentAt, receivedAt)
+    if (offset !== undefined) this.#offset = offset
+  }
+
   async #ready(): Promise<Parts> {
     await this.#starting
     if (!this.#parts) throw new NotStartedError()
@@ -205,7 +272,7 @@ export class SequiturWorker implements WorkerApi {
     const { db, stream } = this.#parts!
     this.#wanted = contextOf(this.#trail, this.#deps.depth ?? 10)
     const gone = this.#rows.keep(this.#wanted)
-    if (gone.length > 0) this.#persist(() => saveRows(db, [], gone))
+    if (gone.length > 0) this.#persist(() => db.saveRows([], gone))
     stream.want(this.#wanted)
   }
 
@@ -220,7 +287,7 @@ export class SequiturWorker implements WorkerApi {
     const advanced = message.version > (this.#version ?? -1)
     if (advanced) this.#version = message.version
     if (put.length > 0 || removed.length > 0 || advanced) {
-      this.#persist(() => saveRows(db, put, removed, advanced ? message.version : undefined))
+      this.#persist(() => db.saveRows(put, removed, advanced ? message.version : undefined))
     }
     if (put.length > 0 || removed.length > 0) void events.change({ reason: 'rows' })
   }
@@ -237,10 +304,8 @@ export class SequiturWorker implements WorkerApi {
   }
 }
 
-/** The write key as a query parameter (`?key=` or `&key=`), or nothing for a site without one. */
-function keyParam({ key }: WorkerConfig, sep: '?' | '&'): string {
-  return key ? `${sep}key=${encodeURIComponent(key)}` : ''
-}
+/** The write key as a query parameter after `sep`, or nothing. */
+const keyQuery = (config: WorkerConfig, sep: string): string => (config.key ? `${sep}key=${encodeURIComponent(config.key)}` : '')
 
 function sameItems(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i])

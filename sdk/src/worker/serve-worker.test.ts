@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ChangeInfo } from '../api'
+import type { ChangeInfo, Consent, SdkStats } from '../api'
 import type { Ranked, SessionProfile } from '../model'
 import { connect, unpackRanking, type DraftEvent, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents, type WorkerRpc } from '../shared'
 import { InvalidEventError } from './errors'
@@ -36,6 +36,13 @@ class FixedWorker implements WorkerApi {
     return { items: 1, categories: { lamps: 1 } }
   }
   async flush(): Promise<void> {}
+  consents: Consent[] = []
+  async consent(state: Consent): Promise<void> {
+    this.consents.push(state)
+  }
+  async stats(): Promise<SdkStats> {
+    return { sent: 3, acknowledged: 2, dropped: { full: 1, refused: 0, consent: 0, quota: 0 }, retries: 0, storage: 'memory', consent: 'granted' }
+  }
 }
 
 const open: MessagePort[] = []
@@ -80,6 +87,10 @@ describe('serveWorker', () => {
     expect(await client.call('trail')).toEqual(['P0'])
     expect(await client.call('profile')).toEqual({ items: 1, categories: { lamps: 1 } })
     expect(await client.call('flush')).toBeUndefined()
+    expect(await client.call('stats')).toEqual(await worker.stats())
+    client.send('consent', 'denied')
+    expect(await client.call('consent', 'granted')).toBeUndefined()
+    expect(worker.consents).toEqual(['denied', 'granted'])
   })
 
   it('carries the name of a worker error to the loader', async () => {

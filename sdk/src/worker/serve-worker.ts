@@ -21,5 +21,7 @@ export function serveWorker(endpoint: Endpoint, worker: WorkerApi): void {
     trail: () => worker.trail(),
     profile: () => worker.profile(),
     flush: () => worker.flush(),
+    consent: (state) => worker.consent(state),
+    stats: () => worker.stats(),
   })
 }

@@ -31,23 +31,31 @@ export async function openSession(db: SequiturDb, touch: Touch): Promise<StoredS
 
 /**
  * Records one event in a single transaction: touches the session (a new one clears the trail), stamps the
- * event with it, appends it to the outbox and, for item events, to the trail. Reading the session back
+ * event with it, appends it to the outbox (if `queue`) and, for item events, to the trail. Reading the session back
  * from storage keeps tabs of one site on one session.
  */
-export async function recordEvent(db: SequiturDb, event: Event, touch: Touch): Promise<StoredSession> {
+export async function recordEvent(db: SequiturDb, event: Event, touch: Touch, queue = true): Promise<StoredSession> {
   const tx = db.transaction(['meta', 'trail', 'outbox'], 'readwrite')
   const trail = tx.objectStore('trail')
   const { meta, rotated } = touch(await tx.objectStore('meta').get('state'))
   if (rotated) await trail.clear()
   await tx.objectStore('meta').put(meta, 'state')
   const stamped = { ...event, session: meta.session }
-  await tx.objectStore('outbox').add(stamped)
+  if (queue) await tx.objectStore('outbox').add(stamped)
   if (isItemEvent(stamped)) await trail.add({ item: stamped.item, ts: stamped.ts })
   const keys = await trail.getAllKeys()
   for (const key of keys.slice(0, Math.max(0, keys.length - MAX_TRAIL))) await trail.delete(key)
   const entries = await trail.getAll()
   await tx.done
   return { meta, rotated, trail: entries.map((entry) => entry.item), times: entries.map((entry) => entry.ts) }
+}
+
+/** Reads the session and its trail without touching them. */
+export async function readSession(db: SequiturDb): Promise<Omit<StoredSession, 'rotated'> | undefined> {
+  const tx = db.transaction(['meta', 'trail'])
+  const [meta, trail] = await Promise.all([tx.objectStore('meta').get('state'), tx.objectStore('trail').getAll()])
+  await tx.done
+  return meta && { meta, trail: trail.map((entry) => entry.item), times: trail.map((entry) => entry.ts) }
 }
 
 /** Writes row changes and the new stream version in one transaction, so held rows are always current up to it. */

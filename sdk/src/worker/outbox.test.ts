@@ -56,7 +56,7 @@ class ScriptedTransport implements HttpTransport {
 const click = (n: number): Event => ({ id: `e${n}`, type: 'click', item: `P${n}`, session: 's1', ts: 1000 + n })
 const clicks = (from: number, count: number) => Array.from({ length: count }, (_, i) => click(from + i))
 
-function setup(options: { maxBytes?: number; maxQueued?: number; maxQueuedBytes?: number; held?: boolean } = {}) {
+function setup(options: { maxBytes?: number; maxQueued?: number; maxQueuedBytes?: number; held?: boolean; key?: string } = {}) {
   const clock = new FakeClock(1_000_000)
   const store = new MemoryStore()
   const transport = new ScriptedTransport()
@@ -138,6 +138,39 @@ describe('Outbox', () => {
     expect(transport.batches).toHaveLength(1)
     await clock.advance(1)
     expect(transport.batches).toHaveLength(2)
+  })
+
+  it('keeps one retry outstanding through a storm of 429s, however many events are queued', async () => {
+    const { clock, transport, store, queue } = setup()
+    transport.script = Array.from({ length: 20 }, () => ({ status: 429, retryAfter: '2' }))
+    queue(click(1))
+    await clock.advance(500)
+    for (let round = 0; round < 20; round++) {
+      queue(...clicks(100 + 10 * round, 10))
+      expect(clock.pending).toBe(1)
+      await clock.advance(2000)
+    }
+    for (let i = 0; i < 40 && transport.script.length > 0; i++) await clock.advance(30_000)
+    await clock.advance(30_000)
+    // One POST at a time, each after its Retry-After at least (later as the back-off grows): the 20
+    // refusals were 20 tries of the first batch; then it and the 200 events queued meanwhile are
+    // sent, each event accepted once.
+    expect(transport.ids.filter((id) => id === 'e1')).toHaveLength(21)
+    const accepted = transport.batches.slice(20).flatMap((b) => b.events.map((e) => e.id))
+    expect(new Set(accepted).size).toBe(201)
+    expect(accepted).toHaveLength(201)
+    expect(store.entries).toEqual([])
+  })
+
+  it('sends the site and its write key with every batch', async () => {
+    const { clock, transport, queue } = setup({ key: 'pk_shop' })
+    queue(click(1))
+    await clock.advance(500)
+    expect(transport.batches[0]).toMatchObject({ site: 'demo', key: 'pk_shop' })
+    const plain = setup()
+    plain.queue(click(2))
+    await plain.clock.advance(500)
+    expect('key' in plain.transport.batches[0]!).toBe(false)
   })
 
   it('holds new events while backing off', async () => {

@@ -40,7 +40,8 @@ export function siteCors(sites: SiteRegistry): MiddlewareHandler {
     if (!origin || c.res.status === 403 || c.res.headers.has('access-control-allow-origin') || !allowed(origin)) return undefined
     c.res.headers.set('access-control-allow-origin', origin)
     c.res.headers.append('vary', 'Origin')
-    c.res.headers.set('access-control-expose-headers', 'Retry-After')
+    // The SDK reads Retry-After to back off, and Date to learn how far the device clock is off.
+    c.res.headers.set('access-control-expose-headers', 'Retry-After, Date')
     return undefined
   }
 }

@@ -104,6 +104,8 @@ export async function expectSiteCors(url: string, a: TestSite, origin: string, t
   const ok = await postEvents(url, a.site, a.key, clicks('cors-ok', ['CORS3', 'CORS4']), origin)
   expect(ok.status).toBe(202)
   expect(ok.headers.get('access-control-allow-origin')).toBe(origin)
+  // The SDK's worker reads these across origins: Retry-After to back off, Date for its clock's offset.
+  expect(ok.headers.get('access-control-expose-headers')).toBe('Retry-After, Date')
   expect((await getRows(url, a.site, a.key, ['X1'], origin)).headers.get('access-control-allow-origin')).toBe(origin)
   // Without an Origin (server to server) the site's origins do not apply.
   expect((await postEvents(url, a.site, a.key, clicks('cors-none', ['CORS5', 'CORS6']))).status).toBe(202)

@@ -16,7 +16,7 @@ export function admitSite(c: Context, sites: SiteRegistry, site: string, key: st
   if (origin !== undefined) {
     c.header('access-control-allow-origin', origin)
     c.header('vary', 'Origin')
-    c.header('access-control-expose-headers', 'Retry-After')
+    c.header('access-control-expose-headers', 'Retry-After, Date')
   }
   if (!sites.keyValid(site, key, now)) {
     throw new ApiError(401, 'invalid_key', key === undefined ? `site '${site}' needs its write key` : `the key is not valid for site '${site}'`)

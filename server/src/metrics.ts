@@ -19,10 +19,24 @@ export class Metrics {
     'sequitur_late_events_dropped_total',
     'Impressions and clicks dropped for arriving later than the allowed lateness',
   )
+  /** HTTP answers of this edge by route (a bounded set: `routeLabel`) and status code. */
+  readonly responses = new Counter({
+    name: 'sequitur_http_responses_total',
+    help: 'HTTP answers by route and status code (WebSocket upgrades and errors of the HTTP parser are not counted)',
+    labelNames: ['route', 'status'],
+    registers: [this.registry],
+  })
+  /** Worker threads that died and were started again: the embedded log and commit writers, Kafka's stage threads. */
+  readonly threadRestarts = new Counter({
+    name: 'sequitur_thread_restarts_total',
+    help: 'Worker threads that stopped unexpectedly and were started again',
+    labelNames: ['thread'],
+    registers: [this.registry],
+  })
   /** Event time → changed row received by the edge, in seconds. */
   readonly freshness = new Histogram({
     name: 'sequitur_freshness_seconds',
-    help: 'Time from an event (its ts) to the changed row reaching this edge',
+    help: 'Time from an event to its changed rows reaching this edge (Kafka: from the event ts; embedded: from the log receiving it)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   })
@@ -44,6 +58,11 @@ export class Metrics {
     return new Counter({ name, help, registers: [this.registry] })
   }
 
+  /** Counts `status` answered on `path`. */
+  respond(path: string, status: number): void {
+    this.responses.inc({ route: routeLabel(path), status: String(status) })
+  }
+
   /** Sets where consumer lag is read from at each scrape. */
   collectLag(source: () => Promise<Array<{ group: string; topic: string; partition: number; lag: number }>>): void {
     this.#lagSource = source
@@ -58,4 +77,12 @@ export class Metrics {
     }
     return this.registry.metrics()
   }
+}
+
+const ROUTES = ['/v1/events', '/v1/rows', '/v1/stream', '/v1/catalog', '/v1/profiles', '/v1/trending', '/v1/model', '/v1/admin/sites', '/v1/admin', '/healthz', '/metrics']
+
+/** A path's route for a label: one of a fixed few, so a client cannot grow the label set. */
+export function routeLabel(path: string): string {
+  for (const route of ROUTES) if (path === route || path.startsWith(`${route}/`)) return route
+  return path.startsWith('/v1/') ? '/v1/other' : 'static'
 }

@@ -12,7 +12,7 @@ import { ThreadedPlanWriter } from './threaded-plan-writer'
 
 /** The default mode: the embedded log, the model's processor and the edge in this one process. */
 export async function startEmbedded({ config, clock, metrics, log }: ModeContext): Promise<RunningMode> {
-  const eventLog = new ThreadedLog({ file: join(config.dataDir, 'log.db'), clock, onError: (error) => log(`log writer: ${String(error)}`) })
+  const eventLog = new ThreadedLog({ file: join(config.dataDir, 'log.db'), clock, onError: (error) => log(`log writer: ${String(error)}`), onRestart: () => metrics.threadRestarts.inc({ thread: 'log-writer' }) })
   const { db: stateDb, store } = openStateFile(join(config.dataDir, 'state.db'))
   const rows = new RowTable(stateDb)
   const feed = new MemoryRowFeed()
@@ -34,7 +34,7 @@ export async function startEmbedded({ config, clock, metrics, log }: ModeContext
     metrics.rowsPublished.inc(Object.keys(changes.rows).length)
     hub.publish(changes)
   })
-  const writer = new ThreadedPlanWriter({ file: join(config.dataDir, 'state.db'), onError: (error) => log(`commit writer: ${String(error)}`) })
+  const writer = new ThreadedPlanWriter({ file: join(config.dataDir, 'state.db'), onError: (error) => log(`commit writer: ${String(error)}`), onRestart: () => metrics.threadRestarts.inc({ thread: 'commit-writer' }) })
   const processor = new Processor({
     source: eventLog,
     store,
@@ -47,7 +47,10 @@ export async function startEmbedded({ config, clock, metrics, log }: ModeContext
     logRetentionDays: config.logRetentionDays,
     siteRetention: () => sites.list().map((r) => [r.site, r.settings.retentionDays] as [string, number]),
     onLate: () => metrics.lateEvents.inc(),
-    onApplied: (records) => metrics.eventsOut.inc(records),
+    onApplied: (records, receivedAt) => {
+      metrics.eventsOut.inc(records)
+      metrics.freshness.observe(Math.max(0, clock() - receivedAt) / 1000)
+    },
     wanted: (site, item) => hub.wants(site, item),
     onError: (error) => log(`processor: batch failed, state reloaded: ${String(error)}`),
   })

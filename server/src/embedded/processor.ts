@@ -37,8 +37,8 @@ export interface ProcessorOptions {
   onError?: (error: unknown) => void
   /** Called with each impression or click dropped from trending for arriving too late. */
   onLate?: () => void
-  /** Called after each applied batch with the number of log records in it. */
-  onApplied?: (records: number) => void
+  /** Called after each applied batch with the number of log records in it and when the log received the last one. */
+  onApplied?: (records: number, receivedAt: number) => void
   /**
    * Rows pushed to the feed as soon as a batch changed them (those some client holds); every other
    * changed row is derived when it is first read or at the next commit. Default: every row.
@@ -180,7 +180,7 @@ export class Processor implements ProfileView, TrendingView {
   #applySafely(records: LogRecord[]): void {
     try {
       this.#o.feed.publish(this.#apply(records))
-      this.#o.onApplied?.(records.length)
+      this.#o.onApplied?.(records.length, records[records.length - 1]!.receivedAt)
     } catch (error) {
       this.#recover(error)
     }

@@ -56,7 +56,8 @@ describe('ThreadedPlanWriter', () => {
     const db = openDb(file)
     const store = new KvStore(db)
     const rows = new RowTable(db)
-    const writer = new ThreadedPlanWriter({ file, thread: import.meta.resolve('../testing/crashing-plan-writer.ts') })
+    let restarts = 0
+    const writer = new ThreadedPlanWriter({ file, thread: import.meta.resolve('../testing/crashing-plan-writer.ts'), onRestart: () => restarts++ })
     const click = (id: string, session: string, item: string): LogRecord['event'] => ({ id, type: 'click', item, session, ts: 10 * DAY_MS })
     const records: LogRecord[] = [click('1', 'a', 'A'), click('2', 'a', 'B'), click('3', 'b', 'A'), click('4', 'b', 'C')].map((event, i) => ({ seq: i + 1, site: 'demo', event, receivedAt: 10 * DAY_MS }))
     const source = { read: (after: number, max: number) => records.filter((r) => r.seq > after).slice(0, max), onAppend: () => () => {}, trim: () => 0 }
@@ -65,6 +66,7 @@ describe('ThreadedPlanWriter', () => {
     processor.drain() // its plan goes to the thread, which dies
     // A thread takes over a second to start on a loaded machine: wait longer than vi.waitFor's default.
     await vi.waitFor(() => expect(errors.length).toBe(1), { timeout: 15_000 })
+    expect(restarts).toBe(1)
     await vi.waitFor(() => expect(processor.position).toBe(0), { timeout: 15_000 }) // reloaded from the last commit: none
     processor.drain()
     await processor.stop()

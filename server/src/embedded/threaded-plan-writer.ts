@@ -8,6 +8,8 @@ export interface ThreadedPlanWriterOptions {
   file: string
   /** Called with what makes the thread fail. */
   onError?: (error: unknown) => void
+  /** Called when the thread died and a new one was started. */
+  onRestart?: () => void
   /** The thread's module (URL); tests put one that fails in its place. */
   thread?: string
 }
@@ -21,8 +23,8 @@ export interface ThreadedPlanWriterOptions {
 export class ThreadedPlanWriter implements PlanWriter {
   readonly #thread: ThreadCalls<PlanCall, { id: number }>
 
-  constructor({ file, onError, thread = import.meta.resolve('./plan-writer-thread.ts') }: ThreadedPlanWriterOptions) {
-    this.#thread = new ThreadCalls({ module: thread, data: { file }, name: 'the commit writer', onError })
+  constructor({ file, onError, onRestart, thread = import.meta.resolve('./plan-writer-thread.ts') }: ThreadedPlanWriterOptions) {
+    this.#thread = new ThreadCalls({ module: thread, data: { file }, name: 'the commit writer', onError, onRestart })
   }
 
   async write(plan: CommitPlan, epoch: number): Promise<void> {

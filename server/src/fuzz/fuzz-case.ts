@@ -16,6 +16,8 @@ export interface HttpCase {
   chunks: Array<Buffer | string>
   /** The request may be incomplete (a declared length beyond the body): the server may wait for more. */
   mayWait?: boolean
+  /** Events of the valid batch the body started from: at most what the request stores. */
+  events?: number
 }
 
 /** A WebSocket session on `/v1/stream`: a handshake, then frames, all raw. */

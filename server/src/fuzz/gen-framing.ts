@@ -7,7 +7,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TR
 // Never a version the parser takes: an odd line is never a valid request (its effect is known).
 const VERSIONS = ['HTTP/2.0', 'HTTP/1.1 x', 'HTTP/0.9', 'HTTX/1.1', '', 'HTTP/1.10']
 
-type Head = { line: string; headers: string[]; body: Buffer; label: string; mayWait?: boolean }
+type Head = { line: string; headers: string[]; body: Buffer; label: string; mayWait?: boolean; events: number }
 
 /** Ways to break or stretch the framing of a request; each returns its label. */
 const TWISTS: Array<(head: Head, random: Prng) => void> = [
@@ -81,10 +81,12 @@ const TWISTS: Array<(head: Head, random: Prng) => void> = [
 
 function base(random: Prng, { fuzzSite, now }: GeneratorContext): Head {
   const post = random.chance(0.6)
-  const body = post ? Buffer.from(JSON.stringify(validBatch(random, fuzzSite, now))) : Buffer.alloc(0)
+  const batch = post ? validBatch(random, fuzzSite, now) : undefined
+  const body = batch ? Buffer.from(JSON.stringify(batch)) : Buffer.alloc(0)
   const headers = ['Host: 127.0.0.1', 'Connection: close']
   if (post) headers.push('Content-Type: application/json')
-  return { line: post ? 'POST /v1/events HTTP/1.1' : `GET ${random.pick(PATHS.slice(1, 5))} HTTP/1.1`, headers, body, label: '' }
+  const events = batch ? (batch.events as unknown[]).length : 0
+  return { line: post ? 'POST /v1/events HTTP/1.1' : `GET ${random.pick(PATHS.slice(1, 5))} HTTP/1.1`, headers, body, label: '', events }
 }
 
 /** Raw HTTP framing: lengths, chunked encoding, headers, request lines. Reads or fuzz-site writes: either outcome is fine. */
@@ -102,5 +104,5 @@ export const framing: Generator = (random, context) => {
     chunks.push(bytes.subarray(at, at + size))
     at += size
   }
-  return { kind: 'http', surface: 'framing', validity: 'either', label: head.label || 'plain', chunks, mayWait: head.mayWait ?? false }
+  return { kind: 'http', surface: 'framing', validity: 'either', label: head.label || 'plain', chunks, mayWait: head.mayWait ?? false, events: head.events }
 }

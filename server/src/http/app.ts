@@ -60,6 +60,12 @@ export interface AppOptions {
 /** The edge's HTTP API (see README "HTTP API"). */
 export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, operatorToken, streamLimits, adminThrottle: throttling }: AppOptions): Hono {
   const app = new Hono()
+  if (metrics) {
+    app.use('*', async (c, next) => {
+      await next()
+      metrics.respond(c.req.path, c.res.status)
+    })
+  }
   // Wrong admin credentials are throttled per client address on every admin route (one budget for all).
   const throttle = adminThrottle({ clock, ...throttling })
   for (const path of ['/v1/catalog/*', '/v1/profiles/*', '/v1/admin/*']) app.use(path, throttle)

@@ -40,8 +40,8 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       if (late > 0) metrics.lateEvents.inc(late)
     }
     const [sessions, counts] = await Promise.all([
-      startStageThread({ ...options, stage: 'sessions' }, onCommit, log),
-      startStageThread({ ...options, stage: 'counts' }, onCommit, log),
+      startStageThread({ ...options, stage: 'sessions' }, onCommit, log, () => metrics.threadRestarts.inc({ thread: 'sessions-stage' })),
+      startStageThread({ ...options, stage: 'counts' }, onCommit, log, () => metrics.threadRestarts.inc({ thread: 'counts-stage' })),
     ])
     stops.unshift(() => sessions.stop(), () => counts.stop())
     groups.push({ group: `${prefix}-sessions`, topic: topics.events }, { group: `${prefix}-counts`, topic: topics.increments })
@@ -98,7 +98,11 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       else if (e.kind === 'take') trending.put(e.site, e.item, e.epoch, e.cell)
       else if (e.kind === 'clicks') trending.putMinute(e.site, e.item, e.minute, e.clicks)
     })
-    stops.unshift(() => materializer.stop(), () => profileFollower.stop(), () => trendingFollower.stop(), () => sink.close())
+    // Each follower waits out its fetch when it stops: side by side, they wait once.
+    stops.unshift(
+      async () => void (await Promise.all([materializer.stop(), profileFollower.stop(), trendingFollower.stop()])),
+      () => sink.close(),
+    )
     edge = { sink, view, hub, catalog, profiles, trending, sites }
     // The model follows each site's window and top k, and forgets a removed site: the change goes to
     // the events topic, in order with the site's events. Every edge sends it (stage 1 applies a repeat

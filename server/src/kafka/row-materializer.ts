@@ -5,6 +5,7 @@ import type { RowChanges } from '../feed'
 import type { MemoryRowView } from '../state'
 import { EVENT_TS_HEADER } from './count-task'
 import { decodeEntry } from '../model'
+import { FOLLOW_WAIT_MS } from './topic-follower'
 
 /** Options of the edge's row materializer. */
 export interface RowMaterializerOptions {
@@ -48,7 +49,7 @@ export class RowMaterializer {
   /** Reads the topic from its start with a fresh consumer; starts over if kafkajs gives up on it. */
   async #follow(onBatch: (batchEnd: number) => void): Promise<void> {
     const { kafka, topic, view, onChanges } = this.#o
-    const consumer = (this.#consumer = kafka.consumer({ groupId: `sequitur-edge-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false }))
+    const consumer = (this.#consumer = kafka.consumer({ groupId: `sequitur-edge-${randomUUID()}`, maxWaitTimeInMs: FOLLOW_WAIT_MS, readUncommitted: false }))
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.#stopped) return
       setTimeout(() => {

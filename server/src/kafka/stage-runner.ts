@@ -133,7 +133,7 @@ export class StageRunner {
         const next = Number(batch.messages[batch.messages.length - 1]!.offset) + 1
         try {
           const result = open.task.process(records)
-          this.#debug(`${this.#o.groupId} p${partition}: commit ${first}..${next} (${records.length} records)`)
+          this.#debug(`${this.#o.groupId} p${partition}: commit ${first}..${next} (${records.length} records, the first appended ${Date.now() - records[0]!.timestamp} ms ago)`)
           await this.#commit(open, partition, result, next)
           open.next = next
           this.#debug(`${this.#o.groupId} p${partition}: committed ${next}`)

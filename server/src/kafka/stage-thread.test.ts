@@ -28,7 +28,8 @@ describe('a stage thread', () => {
     let events = 0
     const logs: string[] = []
     const options = { stage: 'sessions' as const, brokers: [broker().brokers], prefix, dataDir: mkdtempSync(join(tmpdir(), 'sequitur-stage-')), model: modelOptions() }
-    const thread = await startStageThread(options, (commit) => (events += commit.events), (line) => logs.push(line))
+    let restarts = 0
+    const thread = await startStageThread(options, (commit) => (events += commit.events), (line) => logs.push(line), () => restarts++)
     try {
       await sink.append('demo', clicks(30))
       await expect.poll(() => events, { timeout: 30_000 }).toBe(30)
@@ -36,6 +37,7 @@ describe('a stage thread', () => {
       await sink.append('demo', clicks(20))
       await expect.poll(() => events, { timeout: 90_000, interval: 250 }).toBe(50)
       expect(logs.some((line) => /sessions thread exited with 1; starting it again/.test(line))).toBe(true)
+      expect(restarts).toBe(1)
     } finally {
       await thread.stop()
       await sink.close()

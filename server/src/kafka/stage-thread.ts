@@ -27,12 +27,13 @@ export interface StageThread {
 
 /**
  * Starts a stage on a worker thread; resolves once it runs. `onCommit` gets each committed batch's
- * counts, `log` its log lines. A thread that dies is started again after a second.
+ * counts, `log` its log lines. A thread that dies is started again after a second (`onRestart`).
  */
 export async function startStageThread(
   options: StageThreadOptions,
   onCommit: (commit: StageCommit) => void,
   log: (line: string) => void,
+  onRestart?: () => void,
 ): Promise<StageThread> {
   let stopping = false
   let worker: Worker
@@ -53,6 +54,7 @@ export async function startStageThread(
         reject(new Error(`the ${options.stage} thread exited with ${code} while starting`))
         if (stopping) return
         log(`${options.stage} thread exited with ${code}; starting it again`)
+        onRestart?.()
         setTimeout(() => void start().catch((error: unknown) => log(String(error))), 1000)
       })
     })

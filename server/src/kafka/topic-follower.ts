@@ -15,6 +15,15 @@ export interface TopicFollower {
 }
 
 /**
+ * How long a follower's fetch waits for new records. The broker answers as soon as one arrives (the
+ * fetch asks for 1 byte), so a long wait costs no freshness; it only saves empty fetches: broker,
+ * edge and processor together used 55–62 % of a core idle with 50–100 ms waits, 39–43 % with this
+ * (back-to-back runs of four followers, the row materializer and both stages on a local broker). A
+ * stopping follower waits out its fetch, so followers stop side by side.
+ */
+export const FOLLOW_WAIT_MS = 1000
+
+/**
  * Reads a (compacted) topic from its start with a consumer of its own (a fresh group, nothing
  * committed), handing every record to `onRecord`; resolves once the records present at start are in
  * (or after 10 s), and keeps following. Starts a new consumer when kafkajs gives up on one.
@@ -28,7 +37,7 @@ export async function followTopic(kafka: Kafka, admin: Admin, topic: string, onR
   let stopped = false
   let consumer: Consumer | undefined
   const run = async () => {
-    const c = (consumer = kafka.consumer({ groupId: `sequitur-follow-${randomUUID()}`, maxWaitTimeInMs: 100 }))
+    const c = (consumer = kafka.consumer({ groupId: `sequitur-follow-${randomUUID()}`, maxWaitTimeInMs: FOLLOW_WAIT_MS }))
     c.on(c.events.CRASH, ({ payload }) => {
       if (payload.restart || stopped) return
       setTimeout(() => void c.disconnect().catch(() => {}).then(() => (stopped ? undefined : run().catch(() => {}))), 1000)

@@ -53,8 +53,10 @@ describe('ThreadedLog', () => {
 
   it('when its writer thread dies after a commit it did not answer: the append fails, a new writer starts, and nothing is lost or doubled', async () => {
     const file = tempLogFile()
-    const log = new ThreadedLog({ file, writer: import.meta.resolve('../testing/crashing-log-writer.ts') })
+    let restarts = 0
+    const log = new ThreadedLog({ file, writer: import.meta.resolve('../testing/crashing-log-writer.ts'), onRestart: () => restarts++ })
     await expect(log.append('demo', [click('a')])).rejects.toThrow(/writer stopped/)
+    expect(restarts).toBe(1)
     // The client retries with its next event: the first is already in the log.
     expect(await log.append('demo', [click('a'), click('b')])).toEqual({ accepted: 1, duplicates: 1 })
     expect(log.read(0, 10).map((r) => [r.seq, r.event.id])).toEqual([

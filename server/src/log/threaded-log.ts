@@ -14,6 +14,8 @@ export interface ThreadedLogOptions {
   clock?: Clock
   /** Called with what makes the writer thread fail. */
   onError?: (error: unknown) => void
+  /** Called when the writer thread died and a new one was started. */
+  onRestart?: () => void
   /** The writer thread's module (URL); tests put one that fails in its place. */
   writer?: string
 }
@@ -31,12 +33,16 @@ export class ThreadedLog implements EventSink, EventSource {
   readonly #listeners = new Set<() => void>()
   readonly #writer: ThreadCalls<WriterCall, WriterAnswer>
 
-  constructor({ file, clock = systemClock, onError, writer = import.meta.resolve('./log-writer.ts') }: ThreadedLogOptions) {
+  constructor({ file, clock = systemClock, onError, onRestart, writer = import.meta.resolve('./log-writer.ts') }: ThreadedLogOptions) {
     this.#clock = clock
     this.#reader = new SqliteLog({ file, clock, tail: false }) // creates the table before the writer opens it
     // If the writer dies, the appends it held fail (their clients retry) and a new one starts. It may
     // have committed appends it did not answer: the tail starts afresh, so they are read from the file.
-    this.#writer = new ThreadCalls({ module: writer, data: { file }, name: 'the log writer', onError, onRestart: () => (this.#tail = new LogTail()) })
+    this.#writer = new ThreadCalls({ module: writer, data: { file }, name: 'the log writer', onError, onRestart: () => {
+        this.#tail = new LogTail()
+        onRestart?.()
+      },
+    })
   }
 
   async append(site: string, events: readonly Event[], encoded?: Uint8Array): Promise<AppendResult> {

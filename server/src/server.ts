@@ -26,6 +26,8 @@ export const defaultStaticDirs: StaticDirs = { sdk: join(root, 'sdk/dist'), demo
 export interface RunningServer {
   /** The port it listens on. */
   port: number
+  /** The HTTP routes it serves (method and path), for the OpenAPI document's test. */
+  routes: ReadonlyArray<{ method: string; path: string }>
   /** Stops accepting, closes sockets, then stops the mode (log, processor, consumers). */
   close(): Promise<void>
 }
@@ -83,6 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   return {
     port,
+    routes: app.routes.map(({ method, path }) => ({ method, path })),
     async close() {
       for (const client of wss.clients) client.terminate()
       dropPendingUpgrades()

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Clock } from '../clock'
@@ -5,6 +6,7 @@ import { ApiError } from '../errors'
 import type { Metrics } from '../metrics'
 import type { EdgeParts } from '../mode'
 import { adminSitesRoute } from './admin-sites-route'
+import { openApiDocument } from './openapi'
 import { catalogRoute } from './catalog-route'
 import { adminThrottle, type AdminThrottleOptions } from './admin-throttle'
 import { eventsRoute } from './events-route'
@@ -17,6 +19,9 @@ import { siteCors } from './site-cors'
 import { streamRoute } from './stream-route'
 import type { StreamLimits } from './stream-limits'
 import { LogUnavailableError, type EventSink } from '../log'
+
+/** The server package's version: the OpenAPI document's. */
+const SERVER_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 /** Counts accepted events on their way to the log. */
 function countingSink(sink: EventSink, metrics: Metrics): EventSink {
@@ -69,6 +74,8 @@ export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, oper
   // Wrong admin credentials are throttled per client address on every admin route (one budget for all).
   const throttle = adminThrottle({ clock, ...throttling })
   for (const path of ['/v1/catalog/*', '/v1/profiles/*', '/v1/admin/*']) app.use(path, throttle)
+  let openApi: Record<string, unknown> | undefined
+  app.get('/openapi.json', (c) => c.json((openApi ??= openApiDocument(SERVER_VERSION))))
   app.get('/healthz', (c) => c.json(edge ? { status: 'ok', version: edge.view.version() } : { status: 'ok' }))
   if (metrics) {
     app.get('/metrics', async (c) => c.text(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }))

@@ -17,7 +17,8 @@ const number = (min: number, max: number, fallback: number) =>
     v.maxValue(max, `must be at most ${max}`),
   )
 
-const QuerySchema = v.object({
+/** The query of the route (the OpenAPI document lists its parameters from it). */
+export const ProfilesQuerySchema = v.object({
   site: IdSchema,
   days: v.pipe(number(1, 365, 30), v.integer('must be a whole number of days')),
   halfLife: number(0.01, 365, 7),
@@ -27,7 +28,7 @@ const QuerySchema = v.object({
 export function profilesRoute({ profiles, sites, clock }: { profiles: ProfileView; sites: SiteRegistry; clock: Clock }): Hono {
   const app = new Hono()
   app.get('/:user', adminOnly(sites), (c) => {
-    const parsed = v.safeParse(QuerySchema, c.req.query())
+    const parsed = v.safeParse(ProfilesQuerySchema, c.req.query())
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
     const user = v.safeParse(IdSchema, c.req.param('user'))
     if (!user.success) throw new ApiError(400, 'invalid_user', 'the user id is invalid', fieldIssues(user.issues))

@@ -9,7 +9,8 @@ import type { RowView } from '../state'
 import { respond } from './codec'
 import { admitSite } from './site-access'
 
-const QuerySchema = v.object({
+/** The query of the route (the OpenAPI document lists its parameters from it). */
+export const RowsQuerySchema = v.object({
   site: IdSchema,
   items: v.pipe(
     v.string('must list item ids separated by commas'),
@@ -24,7 +25,7 @@ const QuerySchema = v.object({
 /** `GET /v1/rows?site=S&items=a,b[&include=related][&key=K]`: the current rows of those items. */
 export function rowsRoute({ view, sites, clock }: { view: RowView; sites: SiteRegistry; clock: Clock }): Hono {
   return new Hono().get('/', (c) => {
-    const parsed = v.safeParse(QuerySchema, c.req.query())
+    const parsed = v.safeParse(RowsQuerySchema, c.req.query())
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
     const { site, items, include, key } = parsed.output
     admitSite(c, sites, site, key, clock())

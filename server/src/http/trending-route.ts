@@ -8,7 +8,8 @@ import type { SiteRegistry } from '../sites'
 import type { TrendingView } from '../trending'
 import { admitSite } from './site-access'
 
-const QuerySchema = v.object({
+/** The query of the route (the OpenAPI document lists its parameters from it). */
+export const TrendingQuerySchema = v.object({
   site: IdSchema,
   limit: v.pipe(
     v.optional(v.string(), '50'),
@@ -26,7 +27,7 @@ const QuerySchema = v.object({
  */
 export function trendingRoute({ trending, sites, clock }: { trending: TrendingView; sites: SiteRegistry; clock: Clock }): Hono {
   return new Hono().get('/', (c) => {
-    const parsed = v.safeParse(QuerySchema, c.req.query())
+    const parsed = v.safeParse(TrendingQuerySchema, c.req.query())
     if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
     const { site, limit, key } = parsed.output
     admitSite(c, sites, site, key, clock())

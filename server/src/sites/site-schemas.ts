@@ -1,5 +1,6 @@
 import { IdSchema } from '@sequitur/sdk/protocol'
 import * as v from 'valibot'
+import type { SiteView } from './site-record'
 
 const whole = (min: number, max: number) =>
   v.pipe(
@@ -47,3 +48,20 @@ export const RotateKeySchema = v.strictObject({ graceSeconds: v.optional(whole(0
 export type CreateSite = v.InferOutput<typeof CreateSiteSchema>
 /** What an operator changes in a site. */
 export type PatchSite = v.InferOutput<typeof PatchSiteSchema>
+
+/** A site as the operator API answers it (`SiteView`); the OpenAPI document is made from it. */
+export const SiteViewSchema = v.object({
+  site: v.string(),
+  open: v.boolean(),
+  keys: v.array(v.object({ key: v.string(), expiresAt: v.optional(v.number()) })),
+  origins: v.array(v.string()),
+  quota: v.object({ eventsPerSecond: v.nullable(v.number()), burst: v.number(), connections: v.nullable(v.number()) }),
+  settings: v.object({ windowDays: v.number(), topK: v.number(), retentionDays: v.number() }),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+})
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type Expect<T extends true> = T
+/** Compiles only while the schema's output is `SiteView`. */
+export type SiteViewSchemaMatches = Expect<Same<v.InferOutput<typeof SiteViewSchema>, SiteView>>

@@ -69,6 +69,14 @@ async function seedWatched(target: Target): Promise<void> {
   if (response.status !== 202) throw new Error(`seeding the watched site failed: ${response.status}`)
 }
 
+/** Where two digests part: 60 characters of each from just before the first that differs. */
+function difference(before: string, after: string): string {
+  let at = 0
+  while (at < before.length && before[at] === after[at]) at++
+  const from = Math.max(0, at - 20)
+  return `at ${at}: …${before.slice(from, from + 60)} → …${after.slice(from, from + 60)}`
+}
+
 /** Waits until two digests a moment apart agree (the processor has caught up). */
 async function settled(reader: DigestReader): Promise<Digest> {
   let last = await reader.read()
@@ -165,7 +173,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const within = (key: keyof Digest) => (key === 'eventsIn' || key === 'logLength') && digest[key] >= expected[key] && digest[key] <= expected[key] + unseen
       const changed = (Object.keys(expected) as Array<keyof Digest>).filter((key) => digest[key] !== expected[key] && !within(key))
       if (changed.length > 0) {
-        const detail = changed.map((k) => `${k}: ${String(expected[k]).slice(0, 80)} → ${String(digest[k]).slice(0, 80)}`).join('; ')
+        const detail = changed.map((k) => `${k}: ${difference(String(expected[k]), String(digest[k]))}`).join('; ')
         fail('state change', 'digest', range, `${detail}; unanswered: ${unanswered.join(' | ') || 'none'}`, first)
       }
       expected = digest

@@ -107,9 +107,15 @@ export function validate(rows: RowLookup, sessions: ReadonlyArray<readonly strin
 function figuresOf(cases: readonly Case[], params: ChannelParams, k: number): Figures {
   let hits = 0
   let rr = 0
+  let buffer = new Float64Array(1024)
   for (const { session, label } of cases) {
     if (label < 0) continue
-    const scores = channelScores(session, params)
+    // One buffer for every case: the search scores each case dozens of times.
+    const n = session.items.length
+    if (n > buffer.length) buffer = new Float64Array(n * 2)
+    const scores = buffer.subarray(0, n)
+    scores.fill(0)
+    channelScores(session, params, scores)
     const own = scores[label]!
     if (!(own > 0)) continue
     let rank = 1

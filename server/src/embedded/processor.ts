@@ -153,6 +153,11 @@ export class Processor implements ProfileView, TrendingView, ValidationView {
     return this.#model.validation(site)
   }
 
+  /** Every site's latest validated figures (for `/metrics`). */
+  validatedFigures(): Array<{ site: string; hr: number; mrr: number }> {
+    return [...this.#model.validations()].map(([site, { hr, mrr }]) => ({ site, hr, mrr }))
+  }
+
   /** Validates the site now on its last finished day; the result is committed with the state. */
   validate(site: string): SiteValidation | undefined {
     const result = this.#model.validate(site)

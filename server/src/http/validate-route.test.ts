@@ -53,6 +53,9 @@ describe('the self-validation through HTTP (embedded)', () => {
     while (answer.validated?.day !== dayOf(now - DAY_MS) && performance.now() < deadline)
     expect(answer.validated).toMatchObject({ day: dayOf(now - DAY_MS), cases: 2, sessions: 2, hr: 1, mrr: 1 })
     expect(answer.params.repeat).toBeGreaterThan(0)
+    const metrics = await (await fetch(`${base}/metrics`)).text()
+    expect(metrics).toContain('sequitur_validated_hr20{site="demo"} 1')
+    expect(metrics).toContain('sequitur_validated_mrr20{site="demo"} 1')
     // On demand, with the site's admin secret only.
     expect((await validate()).status).toBe(401)
     expect((await validate('Bearer wrong-secret-of-some-length')).status).toBe(401)

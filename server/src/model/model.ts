@@ -68,6 +68,11 @@ export class Model {
     return result
   }
 
+  /** Every site's latest validation. */
+  validations(): IterableIterator<[string, SiteValidation]> {
+    return this.#validations.entries()
+  }
+
   /** The site's latest validation, if any. */
   validation(site: string): SiteValidation | undefined {
     return this.#validations.get(site)

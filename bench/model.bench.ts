@@ -1,7 +1,8 @@
 /**
  * The model's own budgets, in Node: how fast the processor's in-memory model update runs over events
  * already in memory, how much memory the transition store takes per kept edge, and the msgpack size of
- * the rows a 10-item session holds on the device. Built from YOOCHOOSE 1/64 when ../shared/data is
+ * the rows a 10-item session holds on the device, and what a site's daily self-validation costs at a
+ * million events a day. Built from YOOCHOOSE 1/64 when ../shared/data is
  * present, else from synthetic sessions. Run with --expose-gc (npm run bench does).
  */
 import type { ModelRow } from '@sequitur/sdk/protocol'
@@ -105,6 +106,30 @@ const slices = sessions
     return pack(rows).length
   })
 
+// 4. The self-validation of a site of a million events a day: two days of synthetic sessions (5 views
+// each, 200,000 sessions a day over 50,000 items), then the validation of the second day against the
+// rows before it, as the processor runs it when the third day begins (its sample bounds the cost).
+const DAY_MS = 86_400_000
+const EVENTS_PER_DAY = 1_000_000
+const big = new Model(options, { trackChanges: false, validation: {} })
+const drawBig = sessionDrawer(50_000, 7)
+for (let d = 1; d <= 2; d++) {
+  for (let s = 0; s * 5 < EVENTS_PER_DAY; s++) {
+    drawBig(5).forEach((item, i) => {
+      const ts = d * DAY_MS + s * 400 + i * 50
+      big.observe('big', { id: '', type: 'view', session: `d${d}s${s}`, item, ts }, ts)
+    })
+  }
+}
+big.observe('big', { id: '', type: 'view', session: 'next', item: 'x', ts: 3 * DAY_MS }, 3 * DAY_MS)
+const validations = Array.from({ length: quick ? 1 : 3 }, () => {
+  const start = performance.now()
+  const v = big.validate('big')!
+  return { ms: performance.now() - start, v }
+})
+const validation = validations[0]!.v
+const validateMs = median(validations.map((x) => x.ms))
+
 report(
   'model',
   [
@@ -114,6 +139,8 @@ report(
     `Memory: V8 heap + array buffers after gc, before and after adding every increment (${increments.length}) to an empty store; edges = distinct (item, next item) pairs of both statistics (${stores[0]!.edges}); median of ${stores.length}.`,
     `Runs: update ${updateRates.map(Math.round).join(', ')}; with rows ${withRowRates.map(Math.round).join(', ')}; with trending ${withTrendingRates.map(Math.round).join(', ')} events/s; store ${stores.map((x) => (x.bytes / x.edges).toFixed(1)).join(', ')} bytes/edge.`,
     `Slice: msgpack bytes of the rows (next + related) of ${slices.length} sessions of 10 distinct items; the largest is reported.`,
+    `Self-validation of a site of ${EVENTS_PER_DAY} events a day: ${validation.sessions} of ${validation.daySessions} sessions sampled, ${validation.cases} cases, ` +
+      `median of ${validations.length}: ${validations.map((x) => Math.round(x.ms)).join(', ')} ms (chose ${JSON.stringify(validation.params)}).`,
   ].join('\n'),
   {
     processor_events_per_s: Math.round(median(updateRates)),
@@ -122,5 +149,6 @@ report(
     server_bytes_per_edge: round(bytesPerEdge, 1),
     slice_bytes_per_session: Math.max(...slices),
     slice_bytes_per_session_p50: median(slices),
+    validate_1m_events_day_ms: Math.round(validateMs),
   },
 )

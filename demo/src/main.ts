@@ -3,6 +3,7 @@ import { CartCounter } from './cart'
 import { catalog, indexCatalog } from './catalog'
 import { required } from './dom'
 import { glide } from './grid-motion'
+import { showModel } from './model-panel'
 import { ProductPanel } from './product-panel'
 import { showRankBadges } from './rank-badges'
 import { showSdkState } from './sdk-status'
@@ -32,6 +33,7 @@ function start(doc: Document, win: Window): void {
   const whyMoved = new WhyMoved({ root: required(doc, '#why-moved'), products })
 
   new TrendingStrip({ root: required(doc, '#trending-strip'), products, onOpen: open }).start(win)
+  showModel(required(doc, '#site-model'), win)
   onCardClick(grid, open)
   onReranked(grid, (moves, ranked) => {
     glide(grid, moves)

@@ -48,6 +48,21 @@ export class Metrics {
     registers: [this.registry],
   })
 
+  /** Each site's self-validated HR@20 and MRR@20 (set at scrape time). */
+  readonly validatedHr = new Gauge({
+    name: 'sequitur_validated_hr20',
+    help: "HR@20 of the site's chosen scorer parameters on its latest validated day",
+    labelNames: ['site'],
+    registers: [this.registry],
+  })
+  readonly validatedMrr = new Gauge({
+    name: 'sequitur_validated_mrr20',
+    help: "MRR@20 of the site's chosen scorer parameters on its latest validated day",
+    labelNames: ['site'],
+    registers: [this.registry],
+  })
+
+  #validationSource: (() => Array<{ site: string; hr: number; mrr: number }>) | undefined
   #lagSource: (() => Promise<Array<{ group: string; topic: string; partition: number; lag: number }>>) | undefined
 
   constructor() {
@@ -68,8 +83,21 @@ export class Metrics {
     this.#lagSource = source
   }
 
+  /** Sets where each site's validated figures are read from at each scrape. */
+  collectValidation(source: () => Array<{ site: string; hr: number; mrr: number }>): void {
+    this.#validationSource = source
+  }
+
   /** The Prometheus text exposition. */
   async text(): Promise<string> {
+    if (this.#validationSource) {
+      this.validatedHr.reset()
+      this.validatedMrr.reset()
+      for (const { site, hr, mrr } of this.#validationSource()) {
+        this.validatedHr.set({ site }, hr)
+        this.validatedMrr.set({ site }, mrr)
+      }
+    }
     if (this.#lagSource) {
       const lags = await this.#lagSource().catch(() => [])
       this.lag.reset()

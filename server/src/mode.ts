@@ -6,6 +6,7 @@ import type { EventSink } from './log/event-log'
 import type { Metrics } from './metrics'
 import type { ProfileView } from './profiles/profile-view'
 import type { TrendingView } from './trending/trending-view'
+import type { ValidationView } from './validation'
 import type { RowView } from './state/row-table'
 import type { SiteRegistry } from './sites'
 
@@ -19,6 +20,8 @@ export interface EdgeParts {
   profiles?: ProfileView
   /** Trending items, where this mode keeps them. */
   trending?: TrendingView
+  /** Each site's self-validation, where this mode runs it. */
+  validation?: ValidationView
   /** The registered sites (removing one also deletes its data in this mode). */
   sites: SiteRegistry
 }

@@ -22,7 +22,7 @@ describe('rank', () => {
   })
 
   it('moves the likeliest next item to the top and explains why', () => {
-    const ranked = rank(['P1'], lookup, ['P9', 'P3', 'P7'])
+    const ranked = rank(['P1'], lookup, ['P9', 'P3', 'P7'], { repeat: 0 })
     expect(ranked.map((r) => r.item)).toEqual(['P7', 'P3', 'P9'])
     expect(ranked[0]).toEqual({ item: 'P7', score: 0.6, reasons: [{ from: 'P1', via: 'next', count: 6, total: 10, weight: 1 }] })
   })
@@ -35,10 +35,12 @@ describe('rank', () => {
     expect(ranked[1]!.reasons).toEqual([{ from: 'A', via: 'next', count: 2, total: 2, weight: 1 }])
   })
 
-  it('gives the session’s own recent clicks a small fading bonus', () => {
+  it('scores the session’s own clicks in the repeat channel, by recency and frequency', () => {
+    // Repeat weight (0 returns + 2 · 0.05) / (1 step + 2) = 1/30; Y has 1/1.5 of it, X 0.5/1.5.
     const ranked = rank(['X', 'Y'], () => undefined, ['Z', 'X', 'Y'])
-    expect(ranked.map((r) => [r.item, r.score])).toEqual([['Y', 0.03], ['X', 0.015], ['Z', 0]])
-    expect(ranked[0]!.reasons).toEqual([{ from: 'Y', via: 'repeat', count: 0, total: 0, weight: 0.03 }])
+    expect(ranked.map((r) => r.item)).toEqual(['Y', 'X', 'Z'])
+    expect(ranked.map((r) => r.score)).toEqual([expect.closeTo(1 / 45, 12), expect.closeTo(1 / 90, 12), 0])
+    expect(ranked[0]!.reasons).toEqual([{ from: 'Y', via: 'repeat', count: 0, total: 0, weight: expect.closeTo(1 / 45, 12) }])
     expect(rank(['X', 'Y'], () => undefined, ['Z', 'X', 'Y'], { repeat: 0 }).map((r) => r.item)).toEqual(['Z', 'X', 'Y'])
   })
 

@@ -1,17 +1,11 @@
-import type { ModelRow } from '../protocol'
 import type { RankFeatures } from './features'
+import { channelScores, prepareSession, type ChannelParams, type RowLookup } from './channels'
 import { affinity, sessionProfile, type AttributeLookup } from './session-profile'
 
-/** Tuning of the session scorer; the defaults are the ones measured in docs/model.md. */
-export interface ScoreOptions {
-  /** How many of the session's most recent distinct items feed the score. */
-  depth?: number
-  /** Weight of each step back in the session: the last item weighs 1, the one before `decay`, then `decay²`... */
-  decay?: number
-  /** Bonus of an item the session itself clicked last; people return to what they just saw. */
-  repeat?: number
-  /** How the repeat bonus fades per click back in the session. */
-  repeatDecay?: number
+export type { RowLookup } from './channels'
+
+/** Tuning of the session scorer; the defaults are the ones measured in docs/model.md, a site's validation may choose others. */
+export interface ScoreOptions extends Partial<ChannelParams> {
   /**
    * What to rank by when the session's rows say nothing about any candidate (a cold visitor), e.g.
    * the take rates of trending items; items it does not know keep the page's order after them.
@@ -27,8 +21,9 @@ export interface ScoreOptions {
 export const SCORE_DEFAULTS: Required<Omit<ScoreOptions, 'fallback' | 'attributes'>> = {
   depth: 5,
   decay: 0.4,
-  repeat: 0.03,
+  repeat: 0.05,
   repeatDecay: 0.5,
+  repeatPrior: 2,
   profileWeight: 0.05,
 }
 
@@ -58,9 +53,6 @@ export interface Ranked {
   features?: RankFeatures
 }
 
-/** Looks up the model row of an item. */
-export type RowLookup = (item: string) => ModelRow | undefined
-
 /** The session's most recent distinct items, most recent first, at most `depth` of them. */
 export function contextOf(trail: readonly string[], depth: number): string[] {
   const context: string[] = []
@@ -71,44 +63,33 @@ export function contextOf(trail: readonly string[], depth: number): string[] {
   return context
 }
 
-/**
- * Scores every item the session's recent rows name: each recent item's co-occurrence row (its
- * next-click row when it has none), normalized by its total and weighted by recency, plus a small
- * fading bonus for the session's own recent clicks.
- */
+/** Scores every item the session's channels name (`channelScores`), with the reasons behind each score. */
 function collect(trail: readonly string[], rows: RowLookup, options: ScoreOptions): Map<string, Ranked> {
-  const { depth, decay, repeat, repeatDecay } = { ...SCORE_DEFAULTS, ...options }
+  const params = { ...SCORE_DEFAULTS, ...options }
+  const session = prepareSession(trail, rows, params.depth)
+  const values = channelScores(session, params)
   const scores = new Map<string, Ranked>()
-  const entry = (item: string) => {
-    let ranked = scores.get(item)
-    if (!ranked) scores.set(item, (ranked = { item, score: 0, reasons: [] }))
-    return ranked
-  }
+  session.items.forEach((item, i) => scores.set(item, { item, score: values[i]!, reasons: [] }))
   let weight = 1
-  for (const from of contextOf(trail, depth)) {
-    const row = rows(from)
-    const blend = row?.related ?? (row ? { total: row.total, items: row.next } : undefined)
-    if (row && blend && blend.total > 0) {
-      const next = new Map(row.next)
-      for (const [item, value] of blend.items) {
-        const ranked = entry(item)
-        ranked.score += (weight * value) / blend.total
-        const count = next.get(item)
-        ranked.reasons.push(
-          count === undefined
-            ? { from, via: 'related', count: value, total: blend.total, weight }
-            : { from, via: 'next', count, total: row.total, weight },
-        )
-      }
+  for (const { from, row, index } of session.context) {
+    const next = new Map(row?.next)
+    const related = new Map(row?.related?.items)
+    for (const i of index) {
+      const item = session.items[i]!
+      const count = next.get(item)
+      scores.get(item)!.reasons.push(
+        count === undefined
+          ? { from, via: 'related', count: related.get(item)!, total: row!.related!.total, weight }
+          : { from, via: 'next', count, total: row!.total, weight },
+      )
     }
-    weight *= decay
+    weight *= params.decay
   }
-  let bonus = repeat
-  for (let i = trail.length - 1; i >= 0 && bonus > 1e-6; i--, bonus *= repeatDecay) {
-    const ranked = entry(trail[i]!)
-    ranked.score += bonus
-    if (!ranked.reasons.some((r) => r.via === 'repeat')) {
-      ranked.reasons.push({ from: trail[i]!, via: 'repeat', count: 0, total: 0, weight: bonus })
+  if (params.repeat > 0) {
+    const repeatScores = channelScores(session, { ...params, repeat: 1 })
+    for (const i of new Set(session.clicks)) {
+      const item = session.items[i]!
+      scores.get(item)!.reasons.push({ from: item, via: 'repeat', count: 0, total: 0, weight: params.repeat * repeatScores[i]! })
     }
   }
   return scores

@@ -32,6 +32,8 @@ interface SetupOptions {
   serverAhead?: number
   key?: string
   channel?: (name: string, heard: () => void) => (() => void) | undefined
+  /** What a GET answers, by URL. */
+  answer?: (url: string) => unknown
 }
 
 function setup(options: SetupOptions = {}) {
@@ -56,7 +58,7 @@ function setup(options: SetupOptions = {}) {
       sockets.push(socket)
       return socket
     },
-    getJson: async (url) => void urls.push(url),
+    getJson: async (url) => (urls.push(url), options.answer?.(url)),
     openStorage: options.storage ?? (async () => memoryStorage()),
     maxQueued: options.maxQueued,
     channel: options.channel ?? (() => undefined),
@@ -257,5 +259,25 @@ describe('SequiturWorker tabs', () => {
     await new Promise((resolve) => setTimeout(resolve, 0))
     expect(a.worker.trail()).toEqual(['P1', 'P2', 'P3'])
     expect(b.worker.trail()).toEqual(['P1', 'P2', 'P3'])
+  })
+})
+
+describe('SequiturWorker: the site\'s parameters', () => {
+  it('ranks with the parameters of GET /v1/model once they arrive, and keeps the defaults without them', async () => {
+    const params = { depth: 5, decay: 0.4, repeat: 1, repeatDecay: 0.5, repeatPrior: 2 }
+    const answer = (url: string) => (url.startsWith('https://sq.test/v1/model?site=demo') ? { params, validated: null } : undefined)
+    const validated = setup({ answer })
+    const plain = setup()
+    for (const { worker, sockets, start, clock } of [validated, plain]) {
+      await start()
+      await clock.advance(10)
+      await worker.track(click('P1'))
+      sockets[0]!.handlers.open()
+      sockets[0]!.push(rows)
+    }
+    // All weight on the repeat channel: the session's own P1 beats the row's P9.
+    expect(validated.worker.rerank(['P9', 'P1']).map((r) => r.item)).toEqual(['P1', 'P9'])
+    expect(plain.worker.rerank(['P9', 'P1']).map((r) => r.item)).toEqual(['P9', 'P1'])
+    expect(validated.urls).toContain('https://sq.test/v1/model?site=demo')
   })
 })

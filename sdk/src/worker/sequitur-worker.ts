@@ -1,4 +1,4 @@
-import { contextOf, rank, recommend, sessionFeatures, sessionProfile, type Ranked, type SessionProfile } from '../model'
+import { contextOf, paramsOf, rank, recommend, sessionFeatures, sessionProfile, type ChannelParams, type Ranked, type SessionProfile } from '../model'
 import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
 import { broadcast, fetchJson, webLock } from './adapters'
@@ -69,6 +69,8 @@ export class SequiturWorker implements WorkerApi {
   readonly #rows = new RowCache()
   /** Take rates of trending items: how a visitor with no signal yet is ranked. */
   #trending = new Map<string, number>()
+  /** The site's scorer parameters, as its self-validation chose them (`GET /v1/model`); the defaults until then. */
+  #params: Partial<ChannelParams> = {}
   #version: number | undefined
   #tail: Promise<unknown> = Promise.resolve()
   #consent: Consent = 'granted'
@@ -127,6 +129,7 @@ export class SequiturWorker implements WorkerApi {
   rerank(items: string[], debug = false): Ranked[] {
     const attributes = (item: string) => this.#attributes(item)
     const ranked = rank(this.#trail, (item) => this.#rows.get(item), items, {
+      ...this.#params,
       fallback: (item) => this.#trending.get(item),
       attributes,
     })
@@ -145,7 +148,7 @@ export class SequiturWorker implements WorkerApi {
   }
 
   recommend(k: number): Ranked[] {
-    return recommend(this.#trail, (item) => this.#rows.get(item), k)
+    return recommend(this.#trail, (item) => this.#rows.get(item), k, this.#params)
   }
 
   trail(): string[] {
@@ -252,6 +255,9 @@ export class SequiturWorker implements WorkerApi {
       )
       if (this.#trending.size > 0) void events.change({ reason: 'rows' })
     }
+    // The site's parameters change at most daily: refreshed with trending, kept on a failure.
+    const model = await getJson(`${config.endpoint}/v1/model?site=${encodeURIComponent(config.site)}${keyQuery(config, '&')}`)
+    if (model !== undefined) this.#params = paramsOf(model)
     clock.after(TRENDING_EVERY_MS, () => void this.#refreshTrending())
   }
 

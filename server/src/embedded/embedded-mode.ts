@@ -56,10 +56,11 @@ export async function startEmbedded({ config, clock, metrics, log }: ModeContext
   })
   processor.drain()
   processor.start()
+  metrics.collectValidation(() => processor.validatedFigures())
   // The model follows each site's window and top k, and forgets a removed site (its rows, profiles, trending).
   const unfollow = followModelSettings(sites, (site, settings) => processor.configure(site, settings))
   return {
-    edge: { sink: eventLog, view: rows, hub, catalog, profiles: processor, trending: processor, sites },
+    edge: { sink: eventLog, view: rows, hub, catalog, profiles: processor, trending: processor, validation: processor, sites },
     async close() {
       unfollow()
       await sites.stop()

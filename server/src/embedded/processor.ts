@@ -4,10 +4,11 @@ import type { Catalog } from '../catalog'
 import type { RowChanges, RowFeed } from '../feed'
 import type { EventSource, LogRecord } from '../log'
 
-import { encodeEntry, Model, restoreEntries, type DailyProfile, type EncodedEntry, type ModelOptions, type SiteSettings } from '../model'
+import { encodeEntry, Model, restoreEntries, type DailyProfile, type EncodedEntry, type ModelOptions, type SiteSettings, type SiteValidation } from '../model'
 import type { ProfileView } from '../profiles'
 import type { KvStore, RowMap, RowTable } from '../state'
 import type { TrendingView } from '../trending'
+import type { ValidationView } from '../validation'
 import { writeHere, type PlanWriter } from './commit-plan'
 
 /** Options of the embedded processor. */
@@ -55,7 +56,7 @@ const TRIM_EVERY_MS = 3_600_000
  * transaction when the log is drained or every `commitIntervalMs`. After a crash the processor
  * reloads the last commit and replays the log after it: nothing is lost or counted twice.
  */
-export class Processor implements ProfileView, TrendingView {
+export class Processor implements ProfileView, TrendingView, ValidationView {
   readonly #o: ProcessorOptions & Required<Pick<ProcessorOptions, 'clock' | 'batchSize' | 'commitIntervalMs' | 'logRetentionDays'>>
   #model!: Model
   /** The last log position applied in memory, and the last committed. */
@@ -145,6 +146,26 @@ export class Processor implements ProfileView, TrendingView {
 
   recent(site: string): Record<string, number> {
     return this.#model.counts.recent(site)
+  }
+
+  /** The site's latest self-validation (its chosen parameters), if any. */
+  validation(site: string): SiteValidation | undefined {
+    return this.#model.validation(site)
+  }
+
+  /** Every site's latest validated figures (for `/metrics`). */
+  validatedFigures(): Array<{ site: string; hr: number; mrr: number }> {
+    return [...this.#model.validations()].map(([site, { hr, mrr }]) => ({ site, hr, mrr }))
+  }
+
+  /** Validates the site now on its last finished day; the result is committed with the state. */
+  validate(site: string): SiteValidation | undefined {
+    const result = this.#model.validate(site)
+    if (result) {
+      this.#configured = true
+      this.#commitIn(0)
+    }
+    return result
   }
 
   #schedule(): void {
@@ -269,7 +290,7 @@ export class Processor implements ProfileView, TrendingView {
 
   #load(): void {
     const catalog = this.#o.catalog
-    const model = new Model(this.#o.model, { catalog: catalog && ((site, id) => catalog.get(site, id)) })
+    const model = new Model(this.#o.model, { catalog: catalog && ((site, id) => catalog.get(site, id)), validation: {} })
     const position = restoreEntries(this.#o.store.entries(), model)
     for (const [site, settings] of this.#settings) model.configure(site, settings)
     this.#configured = this.#settings.size > 0

@@ -21,6 +21,13 @@ describe('npm run eval', () => {
     // Popularity: A 3, B 3, C 2. A label ties the other and ranks after it (ties never favour the
     // label): rank 2 on both cases.
     expect(model(out, 'popularity')).toMatchObject({ hr: 1, mrr: 0.5 })
+    // The shipped model reports the parameters its self-validation on the training data chose.
+    expect(Object.keys(model(out, 'sequitur').validation!.params).sort()).toEqual(['decay', 'depth', 'repeat', 'repeatDecay', 'repeatPrior'])
+  })
+
+  it('keeps the scorer’s defaults with --defaults', () => {
+    const out = JSON.parse(run('--train', join(fixtures, 'train.txt'), '--test', join(fixtures, 'test.txt'), '--json', '--defaults')) as EvalSummary
+    expect(model(out, 'sequitur').validation).toBeUndefined()
   })
 
   it('cuts at k', () => {

@@ -6,13 +6,15 @@ import { htmlReport, summary, table } from './report'
 import { readClickLog, readSessionLines, splitByDays, type Session } from '../history'
 
 const USAGE = `usage:
-  npm run eval -- --train FILE --test FILE [--k 20] [--json] [--report FILE.html]
-  npm run eval -- --input FILE [--input FILE ...] --test-days N [--k 20] [--json] [--report FILE.html]
+  npm run eval -- --train FILE --test FILE [--k 20] [--json] [--defaults] [--report FILE.html]
+  npm run eval -- --input FILE [--input FILE ...] --test-days N [--k 20] [--json] [--defaults] [--report FILE.html]
 
 --train/--test: session-per-line files (item ids separated by spaces, in click order).
 --input: a timestamped click log, "SessionId<TAB>ItemId<TAB>Time" (session-rec) or
          "session_id;user_id;item_id;timeframe;eventdate" (Diginetica); the sessions ending in the
-         last N days are the test set.`
+         last N days are the test set.
+The shipped model chooses its parameters by self-validation on the training data's latest day
+(--defaults: keep the scorer's defaults).`
 
 function fail(message: string): never {
   console.error(`eval: ${message}\n\n${USAGE}`)
@@ -43,6 +45,7 @@ function main(): void {
         'test-days': { type: 'string' },
         k: { type: 'string', default: '20' },
         json: { type: 'boolean', default: false },
+        defaults: { type: 'boolean', default: false },
         report: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -60,7 +63,7 @@ function main(): void {
     fail((error as Error).message)
   }
   const { train, test, source } = data
-  const { cases, results } = evaluate(train, test, [popularity, markov, sequentialRules(), shipped()], { k })
+  const { cases, results } = evaluate(train, test, [popularity, markov, sequentialRules(), shipped({ validate: !values.defaults })], { k })
   if (values.json) console.log(JSON.stringify(summary(k, cases, SHIPPED_NAME, results)))
   else console.log(`${source}: ${train.length} training sessions, ${test.length} test sessions\n\n${table(k, cases, results)}`)
   if (values.report) writeFileSync(values.report, htmlReport(`Sequitur evaluation: ${source}`, cases, results))

@@ -1,6 +1,7 @@
 import { MetricSum, aucOf, rankOf, topOf } from './metrics'
 import type { ModelFactory } from './models'
 import type { Session } from '../history'
+import type { Validation } from '../model/validate'
 import { mulberry32 } from '../random'
 
 /** The evaluation of one model. */
@@ -16,6 +17,8 @@ export interface ModelResult {
   coverage: number
   /** Seconds to train and evaluate. */
   seconds: number
+  /** The shipped model's self-validation: the parameters it chose and their figures. */
+  validation?: Validation
 }
 
 /** Options of an evaluation run. */
@@ -63,6 +66,7 @@ export function evaluate(
       auc: sum.auc(),
       coverage: sum.coverage(catalogue.size),
       seconds: (performance.now() - started) / 1000,
+      ...(model.validation ? { validation: model.validation } : {}),
     }
   })
   const cases = test.reduce((n, s) => n + Math.max(0, s.items.length - 1), 0)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MetricSum, aucOf, predictionOf, rankOf, topOf } from './metrics'
+import { MetricSum, aucOf, fixedPrediction, predictionOf, rankOf, topOf } from './metrics'
 
 const catalogue = new Set(['a', 'b', 'c', 'd', 'e'])
 const p = predictionOf
@@ -50,5 +50,15 @@ describe('aucOf', () => {
 describe('topOf', () => {
   it('orders by score then id and skips unscored items', () => {
     expect(topOf(p(new Map([['b', 1], ['a', 1], ['c', 2], ['d', 0]])), 3, catalogue)).toEqual(['c', 'a', 'b'])
+  })
+})
+
+describe('fixedPrediction', () => {
+  it('ranks exactly as the scan does, ties never favouring the label', () => {
+    const scores = new Map([['a', 3], ['b', 2], ['c', 2], ['z', 2], ['d', 1], ['e', 0]])
+    const scanned = predictionOf(scores)
+    const fixed = fixedPrediction(scores)
+    for (const label of ['a', 'b', 'c', 'd', 'e', 'z', 'q']) expect(rankOf(fixed, label, catalogue)).toBe(rankOf(scanned, label, catalogue))
+    expect(rankOf(fixed, 'b', catalogue)).toBe(3)
   })
 })

@@ -3,6 +3,8 @@ export interface Prediction {
   ranked: ReadonlyArray<readonly [string, number]>
   /** The score of any item; 0 when the model has nothing for it. */
   score(item: string): number
+  /** The label's rank, when the prediction knows it without a scan (a fixed prediction asked for every case). */
+  rankOf?(label: string, catalogue: ReadonlySet<string>): number
 }
 
 /** Builds a prediction from sparse scores. */
@@ -19,6 +21,7 @@ export function predictionOf(scores: ReadonlyMap<string, number>): Prediction {
  */
 export function rankOf(prediction: Prediction, label: string, catalogue: ReadonlySet<string>): number {
   if (!catalogue.has(label)) return Infinity
+  if (prediction.rankOf) return prediction.rankOf(label, catalogue)
   const own = prediction.score(label)
   if (own <= 0) return Infinity
   let rank = 1
@@ -27,6 +30,34 @@ export function rankOf(prediction: Prediction, label: string, catalogue: Readonl
     if (item !== label && catalogue.has(item)) rank++
   }
   return rank
+}
+
+/**
+ * A prediction that is the same for every case (popularity): the rank of every item is counted once
+ * per catalogue, so a case costs a lookup instead of a scan of the catalogue.
+ */
+export function fixedPrediction(scores: ReadonlyMap<string, number>): Prediction {
+  const prediction = predictionOf(scores)
+  let ranks: { catalogue: ReadonlySet<string>; of: Map<string, number> } | undefined
+  const rankIn = (catalogue: ReadonlySet<string>) => {
+    const of = new Map<string, number>()
+    // An item ranks after every catalogue item of an equal or higher score: count each group of equal scores whole.
+    const { ranked } = prediction
+    let seen = 0
+    for (let i = 0; i < ranked.length; ) {
+      let j = i
+      while (j < ranked.length && ranked[j]![1] === ranked[i]![1]) if (catalogue.has(ranked[j++]![0])) seen++
+      for (; i < j; i++) of.set(ranked[i]![0], seen)
+    }
+    return { catalogue, of }
+  }
+  return {
+    ...prediction,
+    rankOf(label, catalogue) {
+      if (ranks?.catalogue !== catalogue) ranks = rankIn(catalogue)
+      return ranks.of.get(label) ?? Infinity
+    },
+  }
 }
 
 /**

@@ -1,12 +1,15 @@
-import { candidatesOf, rank, type ScoreOptions } from '@sequitur/sdk/model'
+import { candidatesOf, rank, SCORE_DEFAULTS, type ScoreOptions } from '@sequitur/sdk/model'
 import type { ModelRow } from '@sequitur/sdk/protocol'
-import { buildModel, type Session } from '../history'
-import { predictionOf, type Prediction } from './metrics'
+import { growingModel, splitByDays, type Session } from '../history'
+import { validate, type Validation } from '../model/validate'
+import { fixedPrediction, predictionOf, type Prediction } from './metrics'
 
 /** A model under evaluation: trained once, then asked for each prefix of each test session. */
 export interface Model {
   name: string
   predict(prefix: readonly string[]): Prediction
+  /** What the self-validation chose (the shipped model). */
+  validation?: Validation
 }
 
 /** Builds a model from training sessions. */
@@ -18,7 +21,7 @@ const EMPTY = predictionOf(new Map())
 export const popularity: ModelFactory = (train) => {
   const counts = new Map<string, number>()
   for (const s of train) for (const item of s.items) counts.set(item, (counts.get(item) ?? 0) + 1)
-  const prediction = predictionOf(counts)
+  const prediction = fixedPrediction(counts)
   return { name: 'popularity', predict: () => prediction }
 }
 
@@ -68,16 +71,29 @@ export interface ShippedOptions extends ScoreOptions {
   relatedK?: number
   /** Days of the window. */
   windowDays?: number
+  /** Choose the channel parameters by the site's self-validation on the training data (default), or keep the options as given. */
+  validate?: boolean
 }
 
 /**
  * The shipped model, as a browser sees it: rows built by the server's aggregation code
- * (`SiteModel`), cut to the top k the server sends, scored by the SDK's `rank` over only the items
- * those rows contain.
+ * (`Model`), cut to the top k the server sends, scored by the SDK's `rank` over only the items
+ * those rows contain — with the parameters the server's self-validation (`validate`) chooses on the
+ * training data alone: the model before the training data's latest day, scored on that day.
  */
-export function shipped({ topK = 20, relatedK, windowDays = 60, ...score }: ShippedOptions = {}): ModelFactory {
+export function shipped({ topK = 20, relatedK, windowDays = 60, validate: self = true, ...score }: ShippedOptions = {}): ModelFactory {
   return (train) => {
-    const model = buildModel(train, { windowDays, topK, ...(relatedK ? { relatedK } : {}) })
+    const model = growingModel({ windowDays, topK, ...(relatedK ? { relatedK } : {}) })
+    let validation: Validation | undefined
+    if (self) {
+      const { before, day } = latestDay(train, windowDays)
+      model.add(before)
+      validation = validate(model.row, day.map((s) => s.items), { start: { ...SCORE_DEFAULTS, ...score } })
+      model.add(day)
+    } else {
+      model.add(train)
+    }
+    const params = { ...score, ...validation?.params }
     const rows = new Map<string, ModelRow | undefined>()
     const lookup = (item: string) => {
       if (!rows.has(item)) rows.set(item, model.row(item))
@@ -85,12 +101,27 @@ export function shipped({ topK = 20, relatedK, windowDays = 60, ...score }: Ship
     }
     return {
       name: SHIPPED_NAME,
+      ...(validation ? { validation } : {}),
       predict(prefix) {
-        const ranked = rank(prefix, lookup, candidatesOf(prefix, lookup, score), score)
+        const ranked = rank(prefix, lookup, candidatesOf(prefix, lookup, params), params)
         return predictionOf(new Map(ranked.map((r) => [r.item, r.score])))
       },
     }
   }
+}
+
+/**
+ * The training data's latest day, what the server validates on: the sessions ending on its last day
+ * when they carry times, else its last sessions in file order, as many as one day of a `windowDays`
+ * window would hold.
+ */
+export function latestDay(train: readonly Session[], windowDays: number): { before: Session[]; day: Session[] } {
+  if (train.length > 0 && train.every((s) => s.times)) {
+    const { train: before, test: day } = splitByDays(train, 1)
+    return { before, day }
+  }
+  const cut = train.length - Math.max(1, Math.round(train.length / windowDays))
+  return { before: train.slice(0, cut), day: train.slice(cut) }
 }
 
 function cut(prediction: Prediction, k: number): Prediction {

@@ -1,3 +1,4 @@
+import type { Validation } from '../model/validate'
 import type { ModelResult } from './evaluate'
 
 /** The evaluation summary printed with `--json`. */
@@ -5,7 +6,7 @@ export interface EvalSummary {
   k: number
   cases: number
   shipped: string
-  models: Array<{ name: string; hr: number; mrr: number; auc: number; coverage: number }>
+  models: Array<{ name: string; hr: number; mrr: number; auc: number; coverage: number; validation?: Validation }>
 }
 
 /** The `--json` object: fractions, not percents. */
@@ -15,7 +16,14 @@ export function summary(k: number, cases: number, shipped: string, results: read
     k,
     cases,
     shipped,
-    models: results.map((r) => ({ name: r.name, hr: round(r.hr), mrr: round(r.mrr), auc: round(r.auc), coverage: round(r.coverage) })),
+    models: results.map((r) => ({
+      name: r.name,
+      hr: round(r.hr),
+      mrr: round(r.mrr),
+      auc: round(r.auc),
+      coverage: round(r.coverage),
+      ...(r.validation ? { validation: r.validation } : {}),
+    })),
   }
 }
 
@@ -27,7 +35,12 @@ export function table(k: number, cases: number, results: readonly ModelResult[])
     '|---|---:|---:|---:|---:|---:|',
     ...results.map((r) => `| ${r.name} | ${pct(r.hr)} | ${pct(r.mrr)} | ${r.auc.toFixed(4)} | ${r.coverage.toFixed(3)} | ${r.seconds.toFixed(1)} |`),
   ]
-  return `${lines.join('\n')}\n\n${cases} cases; HR and MRR in percent.`
+  const validated = results.filter((r) => r.validation).map(({ name, validation: v }) => {
+    const params = Object.entries(v!.params).map(([key, value]) => `${key} ${value}`).join(', ')
+    return `${name}: self-validation on the training data's latest day (${v!.sessions} of ${v!.daySessions} sessions, ${v!.cases} cases) chose ${params}: ` +
+      `${pct(v!.hr)} / ${pct(v!.mrr)} there (defaults ${pct(v!.defaults.hr)} / ${pct(v!.defaults.mrr)}).`
+  })
+  return `${lines.join('\n')}\n\n${cases} cases; HR and MRR in percent.${validated.map((line) => `\n${line}`).join('')}`
 }
 
 const COLORS = ['#64748b', '#0ea5e9', '#f59e0b', '#16a34a', '#db2777', '#7c3aed']

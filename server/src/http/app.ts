@@ -14,6 +14,7 @@ import { eventQuotas } from './quota'
 import { profilesRoute } from './profiles-route'
 import { trendingRoute } from './trending-route'
 import { rowsRoute } from './rows-route'
+import { modelRoute, validateRoute } from './validate-route'
 import { staticRoutes, type StaticDirs } from './static-routes'
 import { siteCors } from './site-cors'
 import { streamRoute } from './stream-route'
@@ -94,6 +95,10 @@ export function createApp({ edge, metrics, clock, staticDirs, onUnexpected, oper
     app.route('/v1/catalog', catalogRoute({ catalog: edge.catalog, sites }))
     if (edge.profiles) app.route('/v1/profiles', profilesRoute({ profiles: edge.profiles, sites, clock }))
     if (edge.trending) app.route('/v1/trending', trendingRoute({ trending: edge.trending, sites, clock }))
+    if (edge.validation) {
+      app.route('/v1/model', modelRoute({ validation: edge.validation, sites, clock }))
+      app.route('/v1/admin/validate', validateRoute({ validation: edge.validation, sites }))
+    }
   }
   app.all('/v1/*', () => {
     throw new ApiError(404, 'not_found', 'no such endpoint')

@@ -144,6 +144,11 @@ export class CountStage implements Increments {
     return catalog ? withAttributes(counted, item, (id) => catalog(site, id)) : counted
   }
 
+  /** A site's rows as they were before `day`, from the daily buckets (valid until the counts change). */
+  rowsBefore(site: string, day: number): (item: string) => ModelRow | undefined {
+    return this.#sites.get(site)?.counts.rowsBefore(day) ?? (() => undefined)
+  }
+
   /** The rows that changed since the last call, per site: item → latest event time behind the change (0: the window moved). */
   drainRows(): Map<string, Map<string, number>> {
     const out = new Map<string, Map<string, number>>(this.#goneRows)

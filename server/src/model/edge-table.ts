@@ -137,13 +137,31 @@ export class EdgeTable {
     return changed
   }
 
-  /** The `k` heaviest edges out of `src` (by sum, then dst id) as [item, sum] pairs. */
-  top(src: number, k: number): Array<[string, number]> {
+  /**
+   * The table as it was before `day`: totals and tops without the cells of that day and later, for
+   * as long as the table does not change (what the self-validation scores the day against).
+   */
+  before(day: number): { total(src: number): number; top(src: number, k: number): Array<[string, number]> } {
+    const edge = new Float64Array(this.#edges)
+    const src = new Float64Array(this.#total.length)
+    for (const [d, cells] of this.#days) {
+      if (d < day) continue
+      for (let i = 0; i < cells.length; i++) {
+        const e = cells.edge[i]!
+        edge[e]! += cells.n[i]!
+        src[this.#src[e]!]! += cells.n[i]!
+      }
+    }
+    return { total: (id) => this.total(id) - (src[id] ?? 0), top: (id, k) => this.top(id, k, edge) }
+  }
+
+  /** The `k` heaviest edges out of `src` (by sum, less `minus` per edge, then dst id) as [item, sum] pairs. */
+  top(src: number, k: number, minus?: Float64Array): Array<[string, number]> {
     const out: Array<[string, number]> = []
     if (src >= this.#head.length) return out
     const names = this.#ids
     for (let e = this.#head[src]!; e !== NONE; e = this.#nextOfSrc[e]!) {
-      const sum = this.#sum[e]!
+      const sum = this.#sum[e]! - (minus ? minus[e]! : 0)
       if (sum === 0) continue
       if (out.length < k) {
         out.push([names.name(this.#dst[e]!), sum])

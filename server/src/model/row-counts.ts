@@ -95,6 +95,26 @@ export class RowCounts {
     return row
   }
 
+  /**
+   * Rows as they were before `day` (the model before its latest day, derived from the daily
+   * buckets); valid until the counts change.
+   */
+  rowsBefore(day: number): (item: string) => ModelRow | undefined {
+    const next = this.#next.before(day)
+    const related = this.#related.before(day)
+    const { topK, relatedK } = this.#options
+    return (item) => {
+      const id = this.#ids.find(item)
+      if (id === undefined) return undefined
+      const total = next.total(id)
+      const weight = related.total(id)
+      if (total <= 0 && weight <= 0) return undefined
+      const row: ModelRow = { total, next: total > 0 ? next.top(id, topK) : [] }
+      if (weight > 0) row.related = { total: weight, items: related.top(id, relatedK) }
+      return row
+    }
+  }
+
   #table(kind: Kind): EdgeTable {
     return kind === 'next' ? this.#next : this.#related
   }

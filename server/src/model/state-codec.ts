@@ -3,6 +3,7 @@ import type { ModelRow } from '@sequitur/sdk/protocol'
 import type { DailyProfile } from './daily-profile'
 import type { Kind, SessionPoint } from './session-links'
 import type { SiteSettings } from './rules'
+import type { SiteValidation } from './model'
 import type { Cell, EpochState } from './take-rates'
 
 /**
@@ -15,6 +16,8 @@ export type StateEntry =
   | { kind: 'clock'; site: string; time: number | null }
   /** A site's own settings (the registry's); null once the site was removed. */
   | { kind: 'settings'; site: string; settings: SiteSettings | null }
+  /** A site's latest self-validation (its chosen scorer parameters); null once the site was removed. */
+  | { kind: 'validation'; site: string; validation: SiteValidation | null }
   /** A session's latest items; null once it ended. */
   | { kind: 'session'; site: string; session: string; point: SessionPoint | null }
   /** Hashes of event ids the log received on `day` (part `part` of that day); null once forgotten. */
@@ -55,6 +58,8 @@ export function encodeEntry(e: StateEntry): EncodedEntry {
       return [`w${s(e.site)}`, e.time === null ? null : pack(e.time)]
     case 'settings':
       return [`g${s(e.site)}`, e.settings && pack([e.settings.windowDays, e.settings.topK])]
+    case 'validation':
+      return [`v${s(e.site)}`, e.validation && pack(e.validation)]
     case 'session':
       return [`s${s(e.site)}${s(e.session)}`, e.point && pack([e.point.items, e.point.ts])]
     case 'seen':
@@ -128,6 +133,8 @@ export function decodeEntry(key: string, value: Buffer | null): StateEntry {
       const settings = v as [number, number] | null
       return { kind: 'settings', site: r.string(), settings: settings && { windowDays: settings[0], topK: settings[1] } }
     }
+    case 'v':
+      return { kind: 'validation', site: r.string(), validation: v as SiteValidation | null }
     case 's': {
       const point = v as [string[], number] | null
       return { kind: 'session', site: r.string(), session: r.string(), point: point && { items: point[0], ts: point[1] } }

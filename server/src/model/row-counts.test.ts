@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { RowCounts } from './row-counts'
+
+const options = { windowDays: 60, topK: 2, relatedK: 2 }
+
+describe('RowCounts.rowsBefore', () => {
+  it('derives the rows as they were before a day from the daily buckets', () => {
+    const counts = new RowCounts(options)
+    const before = new RowCounts(options)
+    for (const c of [counts, before]) {
+      c.advance(10)
+      c.add('next', 'A', 'B', 9, 3)
+      c.add('next', 'A', 'C', 9, 2)
+      c.add('related', 'A', 'B', 10 - 1, 30)
+    }
+    counts.advance(10)
+    counts.add('next', 'A', 'D', 10, 5)
+    counts.add('next', 'A', 'C', 10, 2)
+    counts.add('related', 'A', 'D', 10, 60)
+    counts.add('next', 'E', 'A', 10, 1)
+    counts.advance(11)
+    counts.add('next', 'A', 'F', 11, 7)
+    expect(counts.row('A')).toEqual({ total: 19, next: [['F', 7], ['D', 5]], related: { total: 90, items: [['D', 60], ['B', 30]] } })
+    const without = counts.rowsBefore(10)
+    expect(without('A')).toEqual(before.row('A'))
+    expect(without('E')).toBeUndefined()
+    expect(without('Z')).toBeUndefined()
+  })
+})

@@ -1,0 +1,2 @@
+/** The per-site self-validation as the edge reads it. */
+export type { ValidationView } from './validation-view'

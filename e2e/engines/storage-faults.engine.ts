@@ -11,6 +11,8 @@ import type { Tab } from '../driver/engine'
 const BOUND = 5_000
 // Its trim runs once every tenth of the bound: past the bound by one tenth, exactly one tenth is dropped.
 const OVER = BOUND / 10
+// The rows that fill the outbox: thousands of events stored, sent and counted on a loaded machine.
+const LONG_MS = 240_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const runs = (fault: string, engine: EngineName) => {
   const row = FAULTS.find((r) => r.id === fault)
@@ -29,7 +31,8 @@ async function trackAll(tab: Tab, items: string[], chunk = 500): Promise<void> {
 forEachEngine(engines('endpoint-blocked'), 'storage fault', (h) => {
   it('endpoint blocked: the outbox stays bounded, the oldest are dropped and counted, retries stop growing', async () => {
     const items = freshItems('blocked', BOUND + OVER)
-    const tab = await h.open({ list: items.slice(0, 3).join(',') })
+    // No list on the page: its impression would be one more event dropped that is not in `items`.
+    const tab = await h.open()
     await sdkReady(tab)
     // As an ad blocker does: every events request fails at the network.
     h.proxy.fault = { kind: 'drop' }
@@ -46,7 +49,8 @@ forEachEngine(engines('endpoint-blocked'), 'storage fault', (h) => {
     expect(during).toBeLessThanOrEqual(2)
     const gaps = tries().slice(-4).map((t, i, all) => (i === 0 ? 0 : t.at - all[i - 1]!.at)).slice(1)
     expect(await pageErrors(tab)).toEqual([])
-    expect(await tab.evaluate(() => document.querySelectorAll('#list > [data-sq-item]').length, null)).toBe(3)
+    // The page is unaffected: it still answers, and the SDK still ranks.
+    expect(await tab.evaluate(() => (window as unknown as { sequitur: { rerank(i: string[]): Promise<unknown[]> } }).sequitur.rerank(['a', 'b']).then((r) => r.length), null)).toBe(2)
 
     h.proxy.fault = { kind: 'pass' }
     await flush(tab)
@@ -56,7 +60,7 @@ forEachEngine(engines('endpoint-blocked'), 'storage fault', (h) => {
     const row = await h.result('endpoint-blocked', items, { dropped: droppedOf(after), note })
     expect(row.duplicated).toBe(0)
     expect(row.lost).toBe(droppedOf(after))
-  })
+  }, LONG_MS)
 })
 
 type Reranked = { before: string[]; ranked: string[] }
@@ -157,7 +161,7 @@ forEachEngine(
       expect(row.duplicated).toBe(0)
       expect(row.lost).toBe(droppedOf(after))
       expect(await pageErrors(tab)).toEqual([])
-    })
+    }, LONG_MS)
   },
   { launch: (engine) => ({ storageQuotaBytes: QUOTA_BYTES[engine] }) },
 )

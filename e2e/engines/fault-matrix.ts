@@ -78,7 +78,7 @@ export const FAULTS: FaultRow[] = [
     cannot: {
       chromium: 'WebKit only',
       firefox: 'WebKit only',
-      webkit: "not produced by this harness: it needs WebKit's storage process to die under a live page; the reopen is proved by the SDK's unit test (sdk/src/worker/open-storage.test.ts)",
+      webkit: "the harness cannot yet kill WebKit's storage (network) process under a live page and keep the WebDriver session; the reopen is proved by the SDK's unit test (sdk/src/worker/open-storage.test.ts)",
     },
   },
   {

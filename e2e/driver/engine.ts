@@ -32,6 +32,28 @@ export interface Engine {
   close(): Promise<void>
 }
 
+/** How to start a browser whose fault lives in the browser itself (set at launch, for the whole browser). */
+export interface LaunchOptions {
+  /** Moves the clock of every process of the browser by this many hours (libfaketime through LD_PRELOAD). */
+  clockOffsetHours?: number
+  /** Starts it with IndexedDB unavailable, by the engine's own switch. */
+  indexedDb?: false
+  /** Limits the storage of the pages' origin to about this many bytes, by the engine's own switch. */
+  storageQuotaBytes?: number
+}
+
+/** libfaketime's preload library (Debian package `faketime`). */
+export const FAKETIME_LIBRARY = process.env.SEQUITUR_FAKETIME ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1'
+
+/**
+ * The environment that moves a process's clocks by `hours`. The monotonic clock moves by the same constant
+ * (harmless: only its differences count); with FAKETIME_DONT_FAKE_MONOTONIC Chromium and Firefox hang at start.
+ */
+export function clockEnv(hours: number | undefined): Record<string, string> {
+  if (!hours) return {}
+  return { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `${hours > 0 ? '+' : ''}${hours}h` }
+}
+
 /** The engines the suites run on. */
 export type EngineName = 'chromium' | 'firefox' | 'webkit'
 

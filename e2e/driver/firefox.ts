@@ -1,10 +1,17 @@
 import puppeteer, { type Page } from 'puppeteer-core'
-import { withTimeout, type Engine, type Tab } from './engine'
+import { clockEnv, withTimeout, type Engine, type LaunchOptions, type Tab } from './engine'
 
 /** Firefox ESR through puppeteer-core over WebDriver BiDi, headless. */
-export async function launchFirefox(executablePath = process.env.SEQUITUR_FIREFOX ?? '/usr/bin/firefox-esr'): Promise<Engine> {
+export async function launchFirefox(options: LaunchOptions = {}, executablePath = process.env.SEQUITUR_FIREFOX ?? '/usr/bin/firefox-esr'): Promise<Engine> {
+  const prefs: Record<string, unknown> = { 'browser.sessionstore.resume_from_crash': false }
+  // The switches are Firefox's own preferences. IndexedDB off: "block all cookies" (cookieBehavior 2) refuses
+  // every site its storage, IndexedDB included (ESR 153 has no dom.indexedDB.enabled any more).
+  if (options.indexedDb === false) prefs['network.cookie.cookieBehavior'] = 2
+  // The temporary storage limit, in KiB.
+  if (options.storageQuotaBytes !== undefined) prefs['dom.quotaManager.temporaryStorage.fixedLimit'] = Math.ceil(options.storageQuotaBytes / 1024)
+  const env = { ...process.env, ...clockEnv(options.clockOffsetHours) } as Record<string, string>
   const browser = await withTimeout(
-    puppeteer.launch({ browser: 'firefox', executablePath, headless: true, protocolTimeout: 30_000, extraPrefsFirefox: { 'browser.sessionstore.resume_from_crash': false } }),
+    puppeteer.launch({ browser: 'firefox', executablePath, headless: true, protocolTimeout: 30_000, extraPrefsFirefox: prefs, env }),
     'firefox launch',
     60_000,
   )

@@ -1,5 +1,5 @@
 import { remote } from 'webdriverio'
-import { callSource, withTimeout, type Engine, type Tab } from './engine'
+import { callSource, clockEnv, withTimeout, type Engine, type LaunchOptions, type Tab } from './engine'
 import { freePort, startProcess, stopProcess, waitFor } from './processes'
 import { startXvfb } from './xvfb'
 
@@ -7,12 +7,19 @@ const DRIVER = process.env.SEQUITUR_WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver'
 const BROWSER = process.env.SEQUITUR_WEBKIT_BROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
 
 const OFFLINE = 'WebDriver classic has no network emulation and WebKitGTK exposes none to MiniBrowser'
+/** Why a storage quota cannot be set (see fault-matrix.ts). */
+export const WEBKIT_NO_QUOTA = "MiniBrowser exposes no per-origin storage quota (WebKitGTK's is set by the embedding app's website data manager)"
+
 
 /** WebKitGTK's MiniBrowser through WebKitWebDriver (WebDriver classic) and webdriverio, under an Xvfb of its own. */
-export async function launchWebkit(): Promise<Engine> {
+export async function launchWebkit(options: LaunchOptions = {}): Promise<Engine> {
+  if (options.storageQuotaBytes !== undefined) throw new Error(WEBKIT_NO_QUOTA)
   const display = await startXvfb()
   const port = await freePort()
-  const driver = startProcess(DRIVER, [`--port=${port}`, '--host=127.0.0.1'], { DISPLAY: display.name })
+  // MiniBrowser and its web and network processes inherit the driver's environment (the clock).
+  const driver = startProcess(DRIVER, [`--port=${port}`, '--host=127.0.0.1'], { DISPLAY: display.name, ...clockEnv(options.clockOffsetHours) })
+  // IndexedDB off: WebKit's own feature flag (window.indexedDB is then absent).
+  const args = ['--automation', ...(options.indexedDb === false ? ['--features=-IndexedDBAPI'] : [])]
   const stopAll = async () => {
     await stopProcess(driver)
     await display.stop()
@@ -29,7 +36,7 @@ export async function launchWebkit(): Promise<Engine> {
         connectionRetryCount: 0,
         capabilities: {
           browserName: 'MiniBrowser',
-          'webkitgtk:browserOptions': { binary: BROWSER, args: ['--automation'] },
+          'webkitgtk:browserOptions': { binary: BROWSER, args },
           'wdio:enforceWebDriverClassic': true,
         } as WebdriverIO.Capabilities,
       }),

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe } from 'vitest'
 import type { RowsAnswer } from '@sequitur/sdk'
 import { launch } from '../driver/launch'
-import type { Engine, EngineName, Tab } from '../driver/engine'
+import type { Engine, EngineName, LaunchOptions, Tab } from '../driver/engine'
 import { recordRow, type RowResult } from './fault-matrix'
 import { FaultProxy } from './fault-proxy'
 import { until } from './page-helpers'
@@ -26,8 +26,14 @@ export interface Harness {
   result(fault: string, items: string[], extra?: Pick<RowResult, 'dropped' | 'note'>): Promise<RowResult>
 }
 
+/** Options of `forEachEngine`. */
+export interface SuiteOptions {
+  /** How each engine's browser is started (a fault that lives in the browser: its clock, its storage). */
+  launch?: LaunchOptions | ((engine: EngineName) => LaunchOptions)
+}
+
 /** Declares a `describe` per selected engine, with the server, proxy and browser started once for it and always stopped. */
-export function forEachEngine(engines: EngineName[], title: string, body: (h: Harness) => void): void {
+export function forEachEngine(engines: EngineName[], title: string, body: (h: Harness) => void, options: SuiteOptions = {}): void {
   for (const name of engines) {
     describe(`${title} [${name}]`, () => {
       let engine: Engine | undefined
@@ -37,7 +43,7 @@ export function forEachEngine(engines: EngineName[], title: string, body: (h: Ha
       beforeAll(async () => {
         await server.start()
         await proxy.start()
-        engine = await launch(name)
+        engine = await launch(name, typeof options.launch === 'function' ? options.launch(name) : options.launch)
       })
       afterEach(async () => {
         proxy.fault = { kind: 'pass' }

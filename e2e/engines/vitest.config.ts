@@ -2,14 +2,12 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 // The browser suites on the three engines (npm run test:engines). One file at a time: the machine has two
-// shared cores and each file starts its own browser, server and proxy. SEQUITUR_AWAITING_SDK=1 runs the
-// rows that wait for SDK work of issue #15 (awaiting-sdk/) instead.
-const awaiting = Boolean(process.env.SEQUITUR_AWAITING_SDK)
+// shared cores and each file starts its own browser, server and proxy.
 
 export default defineConfig({
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
-    include: [awaiting ? 'e2e/engines/awaiting-sdk/*.engine.ts' : 'e2e/engines/*.engine.ts'],
+    include: ['e2e/engines/*.engine.ts'],
     globalSetup: ['e2e/engines/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 90_000,

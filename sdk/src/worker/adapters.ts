@@ -39,14 +39,32 @@ export const openWebSocket: OpenSocket = (url, handlers) => {
   }
 }
 
-/** Web Locks (every target browser has them); without them each tab sends alone and the server's dedupe by id absorbs overlaps. */
-export const webLock = <T>(name: string, run: () => Promise<T>): Promise<T> =>
-  typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks.request(name, run) as Promise<T>) : run()
+/**
+ * Web Locks (every target browser has them); without them, or when they are refused (Firefox refuses them
+ * with SecurityError to a site whose storage is blocked), each tab sends alone and the server's dedupe by
+ * id absorbs overlaps.
+ */
+export const webLock = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+  if (typeof navigator === 'undefined' || !navigator.locks) return run()
+  let ran = false
+  try {
+    return (await navigator.locks.request(name, () => ((ran = true), run()))) as T
+  } catch (error) {
+    if (ran) throw error
+    return run()
+  }
+}
 
-/** Tells the other tabs on channel `name`, calling `heard` when they tell; undefined without `BroadcastChannel`. */
+/** Tells the other tabs on channel `name`, calling `heard` when they tell; undefined without `BroadcastChannel` or when it is refused. */
 export const broadcast = (name: string, heard: () => void): (() => void) | undefined => {
   if (typeof BroadcastChannel === 'undefined') return undefined
-  const channel = new BroadcastChannel(name)
+  let channel: BroadcastChannel
+  try {
+    channel = new BroadcastChannel(name)
+  } catch {
+    // Firefox throws SecurityError for a site whose storage is blocked: that tab keeps its own trail.
+    return undefined
+  }
   channel.onmessage = heard
   return () => channel.postMessage(0)
 }

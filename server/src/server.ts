@@ -109,7 +109,9 @@ function listen(fetch: (request: Request, env: unknown) => Response | Promise<Re
     errorHandler: () => Response.json({ error: 'malformed HTTP request', code: 'bad_request' }, { status: 400 }),
   })
   // Without a Host, Node answers a bare 400 itself; the listener refuses it with the JSON one.
-  const server = createServer({ requireHostHeader: false }, listener)
+  // An idle connection is kept longer than clients and proxies keep theirs (undici 4 s, nginx 60 s), so
+  // that they never send a request on a connection the server is closing at that moment.
+  const server = createServer({ requireHostHeader: false, keepAliveTimeout: 65_000 }, listener)
   server.on('clientError', answerClientError)
   server.on('checkExpectation', (_request, response) => {
     const body = JSON.stringify({ error: 'only Expect: 100-continue is supported', code: 'expectation_failed' })

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import type { Accepted, ErrorBody } from './batch'
+import type { ModelAnswer } from './model'
 import type { ProfileAnswer } from './profiles'
 import type { ModelRow, RowsAnswer } from './rows'
 import type { TrendingAnswer } from './trending'
@@ -48,6 +49,16 @@ export const ProfileAnswerSchema = v.object({
   numbers: v.record(v.string(), v.object({ mean: v.number(), variance: v.number(), weight: v.number() })),
 })
 
+const FiguresSchema = v.object({ hr: v.number(), mrr: v.number() })
+
+/** `GET /v1/model` and `POST /v1/admin/validate`. */
+export const ModelAnswerSchema = v.object({
+  params: v.object({ depth: v.number(), decay: v.number(), repeat: v.number(), repeatDecay: v.number(), repeatPrior: v.number() }),
+  validated: v.nullable(
+    v.object({ ...FiguresSchema.entries, day: v.number(), cases: v.number(), sessions: v.number(), daySessions: v.number(), defaults: FiguresSchema }),
+  ),
+})
+
 /** `GET /healthz`: `version` is the model version an edge serves (absent on a processor). */
 export const HealthSchema = v.object({ status: v.literal('ok'), version: v.optional(count) })
 
@@ -61,4 +72,5 @@ export type AnswerSchemasMatch = [
   Expect<Same<v.InferOutput<typeof RowsAnswerSchema>, RowsAnswer>>,
   Expect<Same<v.InferOutput<typeof TrendingAnswerSchema>, TrendingAnswer>>,
   Expect<Same<v.InferOutput<typeof ProfileAnswerSchema>, ProfileAnswer>>,
+  Expect<Same<v.InferOutput<typeof ModelAnswerSchema>, ModelAnswer>>,
 ]

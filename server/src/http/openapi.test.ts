@@ -23,6 +23,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sequitur-openapi-'))
   server = await startServer(loadConfig({ PORT: '0', SEQUITUR_DATA_DIR: dir, SEQUITUR_ADMIN_SECRET: SECRET, SEQUITUR_OPERATOR_TOKEN: OPERATOR }), { log: () => {} })
   base = `http://127.0.0.1:${server.port}`
+  // Yesterday's sessions: a finished day the site's self-validation can run on.
+  const day = 86_400_000
+  const yesterday = Array.from({ length: 40 }, (_, i) => ({ id: `oa-y${i}`, type: 'click', item: `P${(i * 7) % 12}`, session: `y${Math.floor(i / 4)}`, ts: now - day + i }))
+  expect((await fetch(`${base}/v1/events`, json('POST', { site: 'demo', events: yesterday }))).status).toBe(202)
   doc = (await (await fetch(`${base}/openapi.json`)).json()) as Doc
 })
 afterAll(async () => {
@@ -47,6 +51,8 @@ const REQUESTS: Record<string, { ok: [string, RequestInit?]; error?: [string, Re
   'post /v1/events': { ok: ['/v1/events', json('POST', { site: 'demo', events })], error: ['/v1/events', json('POST', { site: 'demo', events: [] })] },
   'get /v1/rows': { ok: ['/v1/rows?site=demo&items=P1,P7&include=related'], error: ['/v1/rows?site=demo'] },
   'get /v1/trending': { ok: ['/v1/trending?site=demo&limit=5'], error: ['/v1/trending?site=demo&limit=0'] },
+  'post /v1/admin/validate': { ok: ['/v1/admin/validate?site=demo', { method: 'POST', ...get(SECRET) }], error: ['/v1/admin/validate?site=demo', { method: 'POST', ...get('a-wrong-secret-0123456789') }] },
+  'get /v1/model': { ok: ['/v1/model?site=demo'], error: ['/v1/model'] },
   'put /v1/catalog/items': { ok: ['/v1/catalog/items?site=demo', json('PUT', { items: [{ id: 'OA1', category: 'shoes', price: 10 }] }, SECRET)], error: ['/v1/catalog/items?site=demo', json('PUT', { items: [] }, SECRET)] },
   'get /v1/catalog/items/{id}': { ok: ['/v1/catalog/items/OA1?site=demo', get(SECRET)], error: ['/v1/catalog/items/none?site=demo', get(SECRET)] },
   'delete /v1/catalog/items/{id}': { ok: ['/v1/catalog/items/OA1?site=demo', { method: 'DELETE', ...get(SECRET) }], error: ['/v1/catalog/items/OA1', { method: 'DELETE', ...get(SECRET) }] },
@@ -87,7 +93,9 @@ describe('GET /openapi.json', () => {
     // In the table's order: a site is created before it is changed, and removed last.
     for (const [name, { ok, error }] of Object.entries(REQUESTS)) {
       const op = OPERATIONS.find((o) => `${o.method} ${o.path}` === name)!
-      const response = op.path === '/v1/profiles/{user}' ? await untilFound(ok) : await fetch(`${base}${ok[0]}`, ok[1])
+      const response = await (op.path === '/v1/profiles/{user}' ? untilFound(ok) : fetch(`${base}${ok[0]}`, ok[1])).catch((e: unknown) => {
+        throw new Error(`${name}: the request failed: ${String(e)}`, { cause: e })
+      })
       expect(response.status, name).toBe(op.ok.status)
       const content = doc.paths[op.path]![op.method]!.responses[String(op.ok.status)]!.content!
       if (content['application/json']) {
@@ -96,7 +104,9 @@ describe('GET /openapi.json', () => {
         expect(validate(body) ? [] : validate.errors, name).toEqual([])
       } else expect(typeof (await response.text()), name).toBe('string')
       if (!error) continue
-      const failed = await fetch(`${base}${error[0]}`, error[1])
+      const failed = await fetch(`${base}${error[0]}`, error[1]).catch((e: unknown) => {
+        throw new Error(`${name}: the error request failed: ${String(e)}`, { cause: e })
+      })
       expect(op.errors, `${name}: ${failed.status}`).toContain(failed.status)
       const body: unknown = await failed.json()
       expect(errorBody(body) ? [] : errorBody.errors, name).toEqual([])
@@ -106,9 +116,10 @@ describe('GET /openapi.json', () => {
 
 /** A profile exists once the processor applied the events: ask until it does. */
 async function untilFound([path, init]: [string, RequestInit?]): Promise<Response> {
-  for (let attempt = 0; ; attempt++) {
+  const deadline = performance.now() + 30_000
+  for (;;) {
     const response = await fetch(`${base}${path}`, init)
-    if (response.status !== 404 || attempt > 50) return response
+    if (response.status !== 404 || performance.now() > deadline) return response
     await new Promise((r) => setTimeout(r, 100))
   }
 }

@@ -5,6 +5,7 @@ import {
   CatalogUpsertSchema,
   ErrorBodySchema,
   HealthSchema,
+  ModelAnswerSchema,
   PROTOCOL_VERSION,
   ProfileAnswerSchema,
   RowsAnswerSchema,
@@ -16,6 +17,7 @@ import { CreateSiteSchema, PatchSiteSchema, RotateKeySchema, SiteViewSchema } fr
 import { ProfilesQuerySchema } from './profiles-route'
 import { RowsQuerySchema } from './rows-route'
 import { TrendingQuerySchema } from './trending-route'
+import { ModelQuerySchema } from './validate-route'
 
 type Schema = v.GenericSchema
 type Auth = 'siteKey' | 'siteSecret' | 'operator'
@@ -43,6 +45,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/events', summary: 'Append a batch of events (JSON or msgpack)', auth: 'siteKey', body: BatchSchema, ok: { status: 202, schema: AcceptedSchema }, errors: [400, 401, 403, 413, 415, 429, 503] },
   { method: 'get', path: '/v1/rows', summary: 'Current rows of some items', auth: 'siteKey', query: RowsQuerySchema, ok: { status: 200, schema: RowsAnswerSchema }, errors: [400, 401, 403] },
   { method: 'get', path: '/v1/trending', summary: 'Items with the highest recent take rate', auth: 'siteKey', query: TrendingQuerySchema, ok: { status: 200, schema: TrendingAnswerSchema }, errors: [400, 401, 403] },
+  { method: 'get', path: '/v1/model', summary: "The site's scorer parameters and how its self-validation chose them", auth: 'siteKey', query: ModelQuerySchema, ok: { status: 200, schema: ModelAnswerSchema }, errors: [400, 401, 403] },
+  { method: 'post', path: '/v1/admin/validate', summary: "Run the site's self-validation now (on its latest finished day)", auth: 'siteSecret', query: ModelQuerySchema, ok: { status: 200, schema: ModelAnswerSchema }, errors: [400, 401, 409] },
   { method: 'put', path: '/v1/catalog/items', summary: 'Add or replace catalog items', auth: 'siteSecret', query: v.object({ site: v.string() }), body: CatalogUpsertSchema, ok: { status: 200, schema: v.object({ upserted: v.number() }) }, errors: [400, 401, 413] },
   { method: 'get', path: '/v1/catalog/items/{id}', summary: 'One catalog item', auth: 'siteSecret', query: v.object({ site: v.string() }), pathParams: ['id'], ok: { status: 200, schema: CatalogItemSchema }, errors: [400, 401, 404] },
   { method: 'delete', path: '/v1/catalog/items/{id}', summary: 'Remove a catalog item', auth: 'siteSecret', query: v.object({ site: v.string() }), pathParams: ['id'], ok: { status: 200, schema: v.object({ removed: v.pipe(v.number(), v.integer(), v.minValue(1)) }) }, errors: [400, 401, 404] },

@@ -11,7 +11,8 @@ import { adminOnly } from './admin-only'
 import { admitSite } from './site-access'
 import type { Clock } from '../clock'
 
-const QuerySchema = v.object({ site: IdSchema, key: v.optional(v.string()) })
+/** The query of both routes (the OpenAPI document lists its parameters from it). */
+export const ModelQuerySchema = v.object({ site: IdSchema, key: v.optional(v.string()) })
 
 /** The answer about a site's model: its parameters, and how they were chosen when they were. */
 export function modelAnswer(validation: SiteValidation | undefined): ModelAnswer {
@@ -21,8 +22,8 @@ export function modelAnswer(validation: SiteValidation | undefined): ModelAnswer
   return { params, validated: { day, cases, sessions, daySessions, hr, mrr, defaults } }
 }
 
-function queryOf(query: Record<string, string>): v.InferOutput<typeof QuerySchema> {
-  const parsed = v.safeParse(QuerySchema, query)
+function queryOf(query: Record<string, string>): v.InferOutput<typeof ModelQuerySchema> {
+  const parsed = v.safeParse(ModelQuerySchema, query)
   if (!parsed.success) throw new ApiError(400, 'invalid_query', 'the query is invalid', fieldIssues(parsed.issues))
   return parsed.output
 }

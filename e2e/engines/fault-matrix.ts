@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { EngineName } from '../driver/engine'
+import { consentSection } from './consent-matrix'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /** Where each row's result is written during the run (not committed). */
@@ -58,11 +59,7 @@ export const FAULTS: FaultRow[] = [
     notRun: { webkit: 'the first WebDriver script after navigating back to the page hangs in WebKitWebDriver 2.50 (the back/forward and beacon rows navigate too and pass)' },
   },
   { id: 'bfcache', title: 'back/forward cache (away, then history back)' },
-  {
-    id: 'beacon-limits',
-    title: 'pagehide beacons < 64 KB, no preflight',
-    notRun: { firefox: 'passed once, then a script call timed out over BiDi (1 of 2 runs) after 400 events were tracked: not reliable yet' },
-  },
+  { id: 'beacon-limits', title: 'pagehide beacons < 64 KB, no preflight' },
   { id: 'two-tabs', title: 'two tabs of one session' },
   { id: 'strict-csp', title: "strict CSP (script-src 'self', no blob: workers)" },
   { id: 'endpoint-blocked', title: 'endpoint blocked, outbox bounded (awaiting the SDK of #15: `npm run test:engines:awaiting-sdk`)' },
@@ -123,6 +120,7 @@ export function generateMatrix(): string {
   }
   lines.push('', 'Not covered by this harness yet:', '')
   for (const row of NOT_COVERED) lines.push(`- ${row.title}: ${row.why}.`)
+  lines.push(...consentSection(results, ENGINE_ORDER))
   return lines.join('\n') + '\n'
 }
 

@@ -51,6 +51,8 @@ function readEvents(contentType: string, body: Buffer): Array<{ id: string; item
 export class FaultProxy {
   readonly requests: RecordedRequest[] = []
   fault: EventsFault = { kind: 'pass' }
+  /** Headers added to every answer it serves or passes on (the browser bench: cross-origin isolation). */
+  headers: Record<string, string> = {}
   private server: Server | undefined
   port = 0
 
@@ -116,7 +118,7 @@ export class FaultProxy {
     if (url.pathname === '/test-page' || url.pathname === '/console.js' || url.pathname === '/elsewhere') {
       const page = testPage(url.pathname, Object.fromEntries(url.searchParams) as PageOptions)
       record.status = 200
-      res.writeHead(200, page.headers).end(page.body)
+      res.writeHead(200, { ...page.headers, ...this.headers }).end(page.body)
       return
     }
     if (record.path === '/v1/events' && req.method === 'POST') {
@@ -134,7 +136,7 @@ export class FaultProxy {
     }
     const upstream = httpRequest({ host: '127.0.0.1', port: this.upstreamPort(), method: req.method, path: req.url, headers: req.headers }, (answer) => {
       record.status = answer.statusCode ?? 0
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
+      res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...this.headers })
       answer.pipe(res)
     })
     // The server is down: the browser sees a network error, as it would without the proxy.

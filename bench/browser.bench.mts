@@ -22,8 +22,6 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { readClickLog, readSessionLines, type Session } from '../server/src/history/sessions'
-import { launch, type EngineName } from '../e2e/driver/index.ts'
-import { FaultProxy } from '../e2e/engines/fault-proxy.ts'
 import { median, percentile, quick, report, round } from './suite.mts'
 
 /**
@@ -69,7 +67,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 type Evaluate = <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => Promise<T>
 const onPage = (page: Page): Evaluate => (fn, arg) => page.evaluate(fn as never, arg) as never
 /** The engines measured after Chromium, through the driver seam. */
-const OTHER_ENGINES: EngineName[] = ['firefox', 'webkit']
+const OTHER_ENGINES = ['firefox', 'webkit'] as const
+type EngineName = (typeof OTHER_ENGINES)[number]
+
+/**
+ * The parts of the e2e driver seam (e2e/driver) and the engine suites' proxy (e2e/engines/fault-proxy.ts) the
+ * bench uses. They are loaded by path: the e2e project is type-checked on its own (DOM, driver types), and a
+ * static import would pull it into the server project that checks bench/.
+ */
+interface Seam {
+  launch(name: EngineName): Promise<{ version: string; open(url: string): Promise<{ evaluate: Evaluate }>; close(): Promise<void> }>
+  FaultProxy: new (upstreamPort: () => number) => { headers: Record<string, string>; origin: string; start(): Promise<void>; close(): Promise<void> }
+}
+type Proxy = InstanceType<Seam['FaultProxy']>
+async function loadSeam(): Promise<Seam> {
+  const [driver, proxy] = await Promise.all([import(join(root, 'e2e/driver/index.ts')), import(join(root, 'e2e/engines/fault-proxy.ts'))])
+  return { launch: driver.launch, FaultProxy: proxy.FaultProxy } as Seam
+}
 /** Cross-origin isolation, for the finest timers each engine gives. */
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
 
@@ -317,8 +331,8 @@ interface EngineFigures {
  * `rerank()` of 100 candidates and `track()` in `name`, timed in the page by the same functions as in Chromium:
  * the engine suites' test page on `proxy` (isolated), a fresh profile, the same visitor.
  */
-async function measureEngine(name: EngineName, proxy: FaultProxy, url: string, visitor: string[], c100: string[]): Promise<EngineFigures> {
-  const engine = await launch(name)
+async function measureEngine(seam: Seam, name: EngineName, proxy: Proxy, url: string, visitor: string[], c100: string[]): Promise<EngineFigures> {
+  const engine = await seam.launch(name)
   stopOthers = () => engine.close()
   try {
     const tab = await engine.open(`${proxy.origin}/test-page`)
@@ -458,12 +472,13 @@ async function main(): Promise<void> {
   browser = undefined
 
   // Firefox and WebKit, one after the other, on the engine suites' test page behind their proxy (isolated).
-  const proxy = new FaultProxy(() => Number(new URL(url).port))
+  const seam = await loadSeam()
+  const proxy = new seam.FaultProxy(() => Number(new URL(url).port))
   proxy.headers = ISOLATION
   await proxy.start()
   const others = new Map<EngineName, EngineFigures>()
   try {
-    for (const name of OTHER_ENGINES) others.set(name, await measureEngine(name, proxy, url, visitor, c100))
+    for (const name of OTHER_ENGINES) others.set(name, await measureEngine(seam, name, proxy, url, visitor, c100))
   } finally {
     await proxy.close()
   }

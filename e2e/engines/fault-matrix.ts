@@ -53,11 +53,7 @@ export const FAULTS: FaultRow[] = [
   { id: 'storm-503', title: '503 storm with Retry-After: 2' },
   { id: 'storm-429', title: '429 storm with Retry-After: 2' },
   { id: 'close-mid-batch', title: 'tab closed mid-batch' },
-  {
-    id: 'navigate-away',
-    title: 'navigation away',
-    notRun: { webkit: 'the first WebDriver script after navigating back to the page hangs in WebKitWebDriver 2.50 (the back/forward and beacon rows navigate too and pass)' },
-  },
+  { id: 'navigate-away', title: 'navigation away' },
   { id: 'bfcache', title: 'back/forward cache (away, then history back)' },
   { id: 'beacon-limits', title: 'pagehide beacons < 64 KB, no preflight' },
   { id: 'two-tabs', title: 'two tabs of one session' },

@@ -1,5 +1,5 @@
 /**
- * The SDK's browser budgets, measured in Debian Chromium through the public API a page uses
+ * The SDK's browser budgets, measured in Debian Chromium (then Firefox ESR and WebKitGTK, side by side, no target) through the public API a page uses
  * (`window.sequitur` from `<script src=/sdk.js>`): `rerank()` of 100 and 500 candidates (main thread →
  * worker → main) for a visitor whose 10 clicked items have real model rows cached in the worker, the
  * main-thread time of one `track()` call, and the min+gzip size of the two bundles.
@@ -7,7 +7,9 @@
  * It builds the SDK, starts a real Sequitur server (embedded mode, a fresh temp data dir, 127.0.0.1 only),
  * posts real click sessions (YOOCHOOSE 1/64 when ../shared/data is present, else the rsc15 sample) so the
  * rows exist, and drives Chromium with Playwright. The page is served cross-origin isolated (COOP/COEP):
- * Chromium then gives `performance.now()` a 5 µs resolution instead of 100 µs.
+ * Chromium then gives `performance.now()` a 5 µs resolution instead of 100 µs. Firefox and WebKit are driven
+ * through the e2e driver seam (e2e/driver) on the engine suites' test page, served isolated by their proxy; the
+ * same in-page timing functions measure `rerank()` of 100 candidates and `track()` there.
  *
  *   node --import tsx bench/browser.bench.mts [--quick]
  */
@@ -29,6 +31,7 @@ import { median, percentile, quick, report, round } from './suite.mts'
 interface PageGlobal {
   sequitur?: Sequitur
   crossOriginIsolated: boolean
+  performance: { now(): number }
   indexedDB: { open(name: string): IdbRequest<IdbDatabase> }
   MessageChannel: new () => { port1: { onmessage: (() => void) | null; close(): void }; port2: { postMessage(value: unknown): void } }
 }
@@ -60,13 +63,37 @@ const MAX_SESSIONS = quick ? 3000 : 6000
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Runs a function in the page: Playwright's `page.evaluate` or a driver seam tab's. */
+type Evaluate = <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => Promise<T>
+const onPage = (page: Page): Evaluate => (fn, arg) => page.evaluate(fn as never, arg) as never
+/** The engines measured after Chromium, through the driver seam. */
+const OTHER_ENGINES = ['firefox', 'webkit'] as const
+type EngineName = (typeof OTHER_ENGINES)[number]
+
+/**
+ * The parts of the e2e driver seam (e2e/driver) and the engine suites' proxy (e2e/engines/fault-proxy.ts) the
+ * bench uses. They are loaded by path: the e2e project is type-checked on its own (DOM, driver types), and a
+ * static import would pull it into the server project that checks bench/.
+ */
+interface Seam {
+  launch(name: EngineName): Promise<{ version: string; open(url: string): Promise<{ evaluate: Evaluate }>; close(): Promise<void> }>
+  FaultProxy: new (upstreamPort: () => number) => { headers: Record<string, string>; origin: string; start(): Promise<void>; close(): Promise<void> }
+}
+type Proxy = InstanceType<Seam['FaultProxy']>
+async function loadSeam(): Promise<Seam> {
+  const [driver, proxy] = await Promise.all([import(join(root, 'e2e/driver/index.ts')), import(join(root, 'e2e/engines/fault-proxy.ts'))])
+  return { launch: driver.launch, FaultProxy: proxy.FaultProxy } as Seam
+}
+/** Cross-origin isolation, for the finest timers each engine gives. */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
 
 // A hung step must not leave the suite (or its server and browser) running.
-const watchdog = setTimeout(() => void fail(new Error('the suite took longer than its time limit')), (quick ? 90 : 300) * 1000)
+const watchdog = setTimeout(() => void fail(new Error('the suite took longer than its time limit')), (quick ? 300 : 900) * 1000)
 watchdog.unref()
 
 let server: ChildProcess | undefined
 let browser: Browser | undefined
+let stopOthers: () => Promise<void> = async () => {}
 const dataDir = mkdtempSync(join(tmpdir(), 'sequitur-bench-browser-'))
 
 async function fail(error: unknown): Promise<never> {
@@ -76,6 +103,7 @@ async function fail(error: unknown): Promise<never> {
 }
 
 async function cleanUp(): Promise<void> {
+  await stopOthers().catch(() => {})
   await browser?.close().catch(() => {})
   browser = undefined
   const child = server
@@ -183,8 +211,8 @@ async function fetchRows(url: string, items: readonly string[]): Promise<Record<
 }
 
 /** What the worker persisted next to its in-memory cache: the stream version and the cached rows. */
-function workerCache(page: Page): Promise<{ version: number | undefined; rows: Array<{ item: string; row: ModelRow }> }> {
-  return page.evaluate(
+function workerCache(evaluate: Evaluate): Promise<{ version: number | undefined; rows: Array<{ item: string; row: ModelRow }> }> {
+  return evaluate(
     () =>
       new Promise((resolve, reject) => {
         const open = (globalThis as unknown as PageGlobal).indexedDB.open('sequitur:demo')
@@ -200,12 +228,13 @@ function workerCache(page: Page): Promise<{ version: number | undefined; rows: A
           tx.onerror = () => reject(tx.error)
         }
       }),
+    null,
   )
 }
 
 /** Times `count` sequential `rerank()` calls inside the page, after `warmup` untimed ones; checks every answer is real. */
-function timeRerank(page: Page, candidates: readonly string[], count: number, warmup: number, scored: number): Promise<number[]> {
-  return page.evaluate(
+function timeRerank(evaluate: Evaluate, candidates: readonly string[], count: number, warmup: number, scored: number): Promise<number[]> {
+  return evaluate(
     async ({ candidates, count, warmup, scored }) => {
       const sequitur = (globalThis as unknown as PageGlobal).sequitur!
       const samples: number[] = []
@@ -226,8 +255,8 @@ function timeRerank(page: Page, candidates: readonly string[], count: number, wa
 }
 
 /** Times the synchronous part of `count` `track()` click calls, yielding a macrotask between calls as real clicks do. */
-function timeTrack(page: Page, items: readonly string[], count: number, warmup: number): Promise<number[]> {
-  return page.evaluate(
+function timeTrack(evaluate: Evaluate, items: readonly string[], count: number, warmup: number): Promise<number[]> {
+  return evaluate(
     async ({ items, count, warmup }) => {
       const sequitur = (globalThis as unknown as PageGlobal).sequitur!
       // (No named helpers in here: tsx would wrap them in a `__name` call the page does not have.)
@@ -249,6 +278,96 @@ function timeTrack(page: Page, items: readonly string[], count: number, warmup: 
     },
     { items: [...items], count, warmup },
   )
+}
+
+/**
+ * The visitor clicks its 10 items through the SDK on the page and the worker subscribes to their rows over the
+ * stream; resolves once the worker holds every row at the server's settled version (the clicks changed them)
+ * and those rows score `candidates`, with the server's version and how many candidates have signal.
+ */
+async function holdRows(evaluate: Evaluate, url: string, visitor: string[], candidates: string[]): Promise<{ version: number; scored: number }> {
+  await evaluate(async (items) => {
+    for (const item of items) (globalThis as unknown as PageGlobal).sequitur!.track({ type: 'click', item })
+    await (globalThis as unknown as PageGlobal).sequitur!.flush()
+  }, visitor)
+  const trail = await evaluate(() => (globalThis as unknown as PageGlobal).sequitur!.trail(), null)
+  if (trail.join() !== visitor.join()) throw new Error(`the worker's trail is ${trail.join()}, expected ${visitor.join()}`)
+  const version = await settle(url, 300, 30_000)
+  const finalRows = await fetchRows(url, visitor)
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const cache = await workerCache(evaluate)
+    const held = new Map(cache.rows.map(({ item, row }) => [item, row]))
+    const current = visitor.every((item) => {
+      const row = held.get(item)
+      return row && row.total === finalRows[item]!.total && row.related?.total === finalRows[item]!.related?.total
+    })
+    if (current && cache.version === version && held.size === DEPTH) break
+    if (Date.now() > deadline) {
+      throw new Error(`the worker holds ${held.size} current rows of ${DEPTH} (version ${cache.version}, server ${version}): ${visitor.filter((i) => !held.has(i)).join(', ') || 'stale rows'}`)
+    }
+    await sleep(200)
+  }
+  // The cached rows are the ones scoring: each of the scorer's context items gives reasons.
+  const probe = await evaluate((c) => (globalThis as unknown as PageGlobal).sequitur!.rerank(c), candidates)
+  const from = new Set(probe.flatMap((r) => r.reasons.map((reason) => reason.from)))
+  const latest = visitor.slice(-5)
+  if (!latest.every((item) => from.has(item))) throw new Error(`rerank used the rows of ${[...from].join(', ')}, expected ${latest.join(', ')}`)
+  return { version, scored: probe.filter((r) => r.score > 0).length }
+}
+
+/** What one engine measured through the driver seam. */
+interface EngineFigures {
+  version: string
+  isolated: boolean
+  /** The smallest step of `performance.now()` seen in the page (ms). */
+  resolution: number
+  scored: number
+  rerankP99s: number[]
+  trackP99s: number[]
+}
+
+/**
+ * `rerank()` of 100 candidates and `track()` in `name`, timed in the page by the same functions as in Chromium:
+ * the engine suites' test page on `proxy` (isolated), a fresh profile, the same visitor.
+ */
+async function measureEngine(seam: Seam, name: EngineName, proxy: Proxy, url: string, visitor: string[], c100: string[]): Promise<EngineFigures> {
+  const engine = await seam.launch(name)
+  stopOthers = () => engine.close()
+  try {
+    const tab = await engine.open(`${proxy.origin}/test-page`)
+    const evaluate: Evaluate = (fn, arg) => tab.evaluate(fn, arg)
+    const deadline = Date.now() + 20_000
+    while (!(await evaluate(() => (globalThis as unknown as PageGlobal).sequitur !== undefined, null))) {
+      if (Date.now() > deadline) throw new Error(`${name}: window.sequitur did not appear`)
+      await sleep(100)
+    }
+    await evaluate(() => (globalThis as unknown as PageGlobal).sequitur!.trail(), null)
+    const isolated = await evaluate(() => (globalThis as unknown as PageGlobal).crossOriginIsolated === true, null)
+    const resolution = await evaluate(() => {
+      const clock = (globalThis as unknown as PageGlobal).performance
+      let smallest = Infinity
+      let last = clock.now()
+      for (let i = 0; i < 200_000; i++) {
+        const now = clock.now()
+        if (now > last) smallest = Math.min(smallest, now - last)
+        last = now
+      }
+      return smallest
+    }, null)
+    const { scored } = await holdRows(evaluate, url, visitor, c100)
+    const rerankP99s: number[] = []
+    for (let run = 0; run < RUNS; run++) rerankP99s.push(percentile(await timeRerank(evaluate, c100, RERANKS, WARMUP, scored), 99))
+    const trackP99s: number[] = []
+    for (let run = 0; run < RUNS; run++) {
+      trackP99s.push(percentile(await timeTrack(evaluate, visitor, TRACKS, TRACK_WARMUP), 99))
+      await evaluate(() => (globalThis as unknown as PageGlobal).sequitur!.flush(), null)
+    }
+    return { version: engine.version, isolated, resolution, scored, rerankP99s, trackP99s }
+  } finally {
+    await engine.close()
+    stopOthers = async () => {}
+  }
 }
 
 async function main(): Promise<void> {
@@ -311,11 +430,10 @@ async function main(): Promise<void> {
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>browser bench</title>
     <script src="/sdk.js" data-site="demo" data-debug async></script></head><body><p>bench</p></body></html>`
   // Cross-origin isolation (for 5 µs timers): the page and the worker script both carry COEP.
-  const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
-  await page.route(`${url}/bench`, (route) => route.fulfill({ contentType: 'text/html', headers: isolation, body: html }))
+  await page.route(`${url}/bench`, (route) => route.fulfill({ contentType: 'text/html', headers: ISOLATION, body: html }))
   await page.route(`${url}/sdk-worker.js`, async (route) => {
     const response = await route.fetch()
-    await route.fulfill({ response, headers: { ...response.headers(), ...isolation } })
+    await route.fulfill({ response, headers: { ...response.headers(), ...ISOLATION } })
   })
   // The SDK runs with data-debug: whatever it logs (only failures) goes to stderr.
   page.on('console', (message) => console.error('[page]', message.text()))
@@ -326,36 +444,7 @@ async function main(): Promise<void> {
   if (!(await page.evaluate(() => (globalThis as unknown as PageGlobal).crossOriginIsolated))) throw new Error('the page is not cross-origin isolated: timers would be coarse')
   await page.evaluate(() => (globalThis as unknown as PageGlobal).sequitur!.trail())
 
-  // The visitor clicks its 10 items through the SDK; the worker subscribes to their rows over the stream.
-  await page.evaluate(async (items) => {
-    for (const item of items) (globalThis as unknown as PageGlobal).sequitur!.track({ type: 'click', item })
-    await (globalThis as unknown as PageGlobal).sequitur!.flush()
-  }, visitor)
-  const trail = await page.evaluate(() => (globalThis as unknown as PageGlobal).sequitur!.trail())
-  if (trail.join() !== visitor.join()) throw new Error(`the worker's trail is ${trail.join()}, expected ${visitor.join()}`)
-  // Rows are held once the worker's cache has every item at the server's settled version (the visitor's own clicks changed them).
-  const version = await settle(url, 300, 30_000)
-  const finalRows = await fetchRows(url, visitor)
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    const cache = await workerCache(page)
-    const held = new Map(cache.rows.map(({ item, row }) => [item, row]))
-    const current = visitor.every((item) => {
-      const row = held.get(item)
-      return row && row.total === finalRows[item]!.total && row.related?.total === finalRows[item]!.related?.total
-    })
-    if (current && cache.version === version && held.size === DEPTH) break
-    if (Date.now() > deadline) {
-      throw new Error(`the worker holds ${held.size} current rows of ${DEPTH} (version ${cache.version}, server ${version}): ${visitor.filter((i) => !held.has(i)).join(', ') || 'stale rows'}`)
-    }
-    await sleep(200)
-  }
-  // The cached rows are the ones scoring: each of the scorer's context items gives reasons.
-  const probe = await page.evaluate((c) => (globalThis as unknown as PageGlobal).sequitur!.rerank(c), c100)
-  const from = new Set(probe.flatMap((r) => r.reasons.map((reason) => reason.from)))
-  const latest = visitor.slice(-5)
-  if (!latest.every((item) => from.has(item))) throw new Error(`rerank used the rows of ${[...from].join(', ')}, expected ${latest.join(', ')}`)
-  const scored100 = probe.filter((r) => r.score > 0).length
+  const { version, scored: scored100 } = await holdRows(onPage(page), url, visitor, c100)
   const scored500 = (await page.evaluate((c) => (globalThis as unknown as PageGlobal).sequitur!.rerank(c), c500)).filter((r) => r.score > 0).length
 
   const p50s100: number[] = []
@@ -363,23 +452,43 @@ async function main(): Promise<void> {
   const p99s500: number[] = []
   const trackP99s: number[] = []
   for (let run = 0; run < RUNS; run++) {
-    const s100 = await timeRerank(page, c100, RERANKS, WARMUP, scored100)
+    const s100 = await timeRerank(onPage(page), c100, RERANKS, WARMUP, scored100)
     p50s100.push(percentile(s100, 50))
     p99s100.push(percentile(s100, 99))
-    const s500 = await timeRerank(page, c500, RERANKS, WARMUP, scored500)
+    const s500 = await timeRerank(onPage(page), c500, RERANKS, WARMUP, scored500)
     p99s500.push(percentile(s500, 99))
   }
   // Last: clicking changes the session (the same 10 items, so the rows held stay the same).
   const trackP50s: number[] = []
   for (let run = 0; run < RUNS; run++) {
-    const samples = await timeTrack(page, visitor, TRACKS, TRACK_WARMUP)
+    const samples = await timeTrack(onPage(page), visitor, TRACKS, TRACK_WARMUP)
     trackP50s.push(percentile(samples, 50))
     trackP99s.push(percentile(samples, 99))
     await page.evaluate(() => (globalThis as unknown as PageGlobal).sequitur!.flush())
   }
 
   const chromiumVersion = browser.version()
+  await browser.close()
+  browser = undefined
+
+  // Firefox and WebKit, one after the other, on the engine suites' test page behind their proxy (isolated).
+  const seam = await loadSeam()
+  const proxy = new seam.FaultProxy(() => Number(new URL(url).port))
+  proxy.headers = ISOLATION
+  await proxy.start()
+  const others = new Map<EngineName, EngineFigures>()
+  try {
+    for (const name of OTHER_ENGINES) others.set(name, await measureEngine(seam, name, proxy, url, visitor, c100))
+  } finally {
+    await proxy.close()
+  }
   await cleanUp()
+  const otherResults = Object.fromEntries(
+    [...others].flatMap(([name, f]) => [
+      [`rerank_p99_ms_100_${name}`, round(median(f.rerankP99s))],
+      [`track_main_thread_ms_p99_${name}`, round(median(f.trackP99s), 5)],
+    ]),
+  )
   const results = {
     rerank_p50_ms_100: round(median(p50s100)),
     rerank_p99_ms_100: round(median(p99s100)),
@@ -388,6 +497,7 @@ async function main(): Promise<void> {
     track_main_thread_ms_p50: round(median(trackP50s), 5),
     sdk_loader_gzip_bytes: loaderGzip,
     sdk_worker_gzip_bytes: workerGzip,
+    ...otherResults,
   }
   const setup = [
     `Chromium ${chromiumVersion} (Debian, headless, Playwright), page cross-origin isolated (performance.now() at 5 µs), on this machine's ${cpus().length} cores.`,
@@ -397,6 +507,10 @@ async function main(): Promise<void> {
     `  ${RUNS} runs of ${RERANKS} calls per size after ${WARMUP} warm-up calls each run; reported: the median over runs of each run's p50 / p99.`,
     `track: the synchronous part of one track({type: 'click'}) call, ${RUNS} runs of ${TRACKS} calls (after ${TRACK_WARMUP} warm-up), one macrotask between calls; median of the runs' p99.`,
     `  Runs' p50 / p99 (ms): ${trackP50s.map((p, i) => `${round(p, 5)} / ${round(trackP99s[i]!, 5)}`).join(', ')}.`,
+    ...[...others].map(
+      ([name, f]) =>
+        `${name} ${f.version} (through e2e/driver; page ${f.isolated ? '' : 'NOT '}cross-origin isolated, performance.now() steps of ${round(f.resolution, 4)} ms): rerank 100 (${f.scored} with signal) and track the same way; runs' rerank p99 ${f.rerankP99s.map((p) => round(p)).join(', ')} ms, track p99 ${f.trackP99s.map((p) => round(p, 5)).join(', ')} ms.`,
+    ),
     `Sizes: sdk/dist/sdk.js and sdk-worker.js as built by \`npm run build -w @sequitur/sdk\` (esbuild, minified), gzip level 9.`,
     `${quick ? 'Quick mode. ' : ''}Took ${Math.round((performance.now() - begun) / 1000)} s.`,
   ].join('\n')

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { EngineName } from '../driver/engine'
+import { consentSection } from './consent-matrix'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /** Where each row's result is written during the run (not committed). */
@@ -52,17 +53,9 @@ export const FAULTS: FaultRow[] = [
   { id: 'storm-503', title: '503 storm with Retry-After: 2' },
   { id: 'storm-429', title: '429 storm with Retry-After: 2' },
   { id: 'close-mid-batch', title: 'tab closed mid-batch' },
-  {
-    id: 'navigate-away',
-    title: 'navigation away',
-    notRun: { webkit: 'the first WebDriver script after navigating back to the page hangs in WebKitWebDriver 2.50 (the back/forward and beacon rows navigate too and pass)' },
-  },
+  { id: 'navigate-away', title: 'navigation away' },
   { id: 'bfcache', title: 'back/forward cache (away, then history back)' },
-  {
-    id: 'beacon-limits',
-    title: 'pagehide beacons < 64 KB, no preflight',
-    notRun: { firefox: 'passed once, then a script call timed out over BiDi (1 of 2 runs) after 400 events were tracked: not reliable yet' },
-  },
+  { id: 'beacon-limits', title: 'pagehide beacons < 64 KB, no preflight' },
   { id: 'two-tabs', title: 'two tabs of one session' },
   { id: 'strict-csp', title: "strict CSP (script-src 'self', no blob: workers)" },
   { id: 'endpoint-blocked', title: 'endpoint blocked (every events request fails), outbox bounded at 5,000 events' },
@@ -140,6 +133,7 @@ export function generateMatrix(): string {
   }
   if (NOT_COVERED.length > 0) lines.push('', 'Not covered by this harness yet:', '')
   for (const row of NOT_COVERED) lines.push(`- ${row.title}: ${row.why}.`)
+  lines.push(...consentSection(results, ENGINE_ORDER))
   return lines.join('\n') + '\n'
 }
 

@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { connect } from 'node:net'
 import { Unpackr } from 'msgpackr'
 import { testPage, type PageOptions } from './test-page'
+import { frameReader } from './ws-frames'
 
 /** One request that reached the proxy, as the server would have seen it. */
 export interface RecordedRequest {
@@ -16,6 +17,12 @@ export interface RecordedRequest {
   items: string[]
   /** What the proxy answered (0: connection dropped). */
   status: number
+  /** The path with its query, as requested. */
+  url: string
+  /** The request's body as received. */
+  body: Buffer
+  /** For an `UPGRADE` (WebSocket): the payloads of the frames the page sent, unmasked. */
+  frames?: Buffer[]
 }
 
 /** What the proxy does to `POST /v1/events` now. */
@@ -44,6 +51,8 @@ function readEvents(contentType: string, body: Buffer): Array<{ id: string; item
 export class FaultProxy {
   readonly requests: RecordedRequest[] = []
   fault: EventsFault = { kind: 'pass' }
+  /** Headers added to every answer it serves or passes on (the browser bench: cross-origin isolation). */
+  headers: Record<string, string> = {}
   private server: Server | undefined
   port = 0
 
@@ -68,8 +77,12 @@ export class FaultProxy {
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res))
     this.server.on('upgrade', (req, socket, head) => {
-      const record: RecordedRequest = { method: 'UPGRADE', path: new URL(req.url ?? '/', this.origin).pathname, at: Date.now(), contentType: '', bytes: 0, eventIds: [], items: [], status: 0 }
+      const frames: Buffer[] = []
+      const record: RecordedRequest = { method: 'UPGRADE', path: new URL(req.url ?? '/', this.origin).pathname, at: Date.now(), contentType: '', bytes: 0, eventIds: [], items: [], status: 0, url: req.url ?? '/', body: Buffer.alloc(0), frames }
       this.requests.push(record)
+      const read = frameReader((payload) => frames.push(payload))
+      read(head)
+      socket.on('data', read)
       const upstream = connect(this.upstreamPort(), '127.0.0.1', () => {
         upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headersDistinct).map(([k, v]) => `${k}: ${v!.join(', ')}`).join('\r\n')}\r\n\r\n`)
         upstream.write(head)
@@ -95,7 +108,7 @@ export class FaultProxy {
     const body = Buffer.concat(chunks)
     const url = new URL(req.url ?? '/', this.origin)
     const contentType = req.headers['content-type'] ?? ''
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, at: Date.now(), contentType, bytes: body.length, eventIds: [], items: [], status: 0 }
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, at: Date.now(), contentType, bytes: body.length, eventIds: [], items: [], status: 0, url: req.url ?? '/', body }
     if (url.pathname === '/v1/events' && req.method === 'POST') {
       const events = readEvents(contentType, body)
       record.eventIds = events.map((event) => event.id)
@@ -105,7 +118,7 @@ export class FaultProxy {
     if (url.pathname === '/test-page' || url.pathname === '/console.js' || url.pathname === '/elsewhere') {
       const page = testPage(url.pathname, Object.fromEntries(url.searchParams) as PageOptions)
       record.status = 200
-      res.writeHead(200, page.headers).end(page.body)
+      res.writeHead(200, { ...page.headers, ...this.headers }).end(page.body)
       return
     }
     if (record.path === '/v1/events' && req.method === 'POST') {
@@ -123,7 +136,7 @@ export class FaultProxy {
     }
     const upstream = httpRequest({ host: '127.0.0.1', port: this.upstreamPort(), method: req.method, path: req.url, headers: req.headers }, (answer) => {
       record.status = answer.statusCode ?? 0
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
+      res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...this.headers })
       answer.pipe(res)
     })
     // The server is down: the browser sees a network error, as it would without the proxy.

@@ -78,18 +78,6 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
     expect(await h.result('close-mid-batch', items)).toMatchObject({ ...clean, counted: items.length })
   })
 
-  if (runs('navigate-away', h.name)) it('navigation away: the beacon or the next page delivers, each event counted once', async () => {
-    const items = freshItems('away', 5)
-    const tab = await h.open()
-    await sdkReady(tab)
-    await track(tab, items)
-    await tab.goto(`${h.proxy.origin}/elsewhere`)
-    await tab.goto(h.pageUrl())
-    await sdkReady(tab)
-    await flush(tab)
-    expect(await h.result('navigate-away', items)).toMatchObject({ ...clean, counted: items.length })
-  })
-
   it('back/forward cache: leaving and coming back by history, each event counted once', async () => {
     const items = freshItems('bfcache', 4)
     const tab = await h.open()
@@ -112,22 +100,30 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
     const tab = await h.open()
     await sdkReady(tab)
     const start = h.proxy.requests.length
+    const before = await outboxSize(tab)
     // The worker's sends (MessagePack) fail; the page's pagehide beacons (JSON) go through.
     h.proxy.fault = { kind: 'drop', contentTypes: ['msgpack'] }
     await track(tab, items)
-    await until(async () => (await outboxSize(tab)) === items.length, 'all in the outbox')
+    await until(async () => (await outboxSize(tab)) === before + items.length, 'all in the outbox')
     await tab.goto(`${h.proxy.origin}/elsewhere`)
     await sleep(1_000)
     const during = h.proxy.requests.slice(start)
     h.proxy.fault = { kind: 'pass' }
-    const beacons = during.filter((r) => r.path === '/v1/events' && r.contentType.includes('json'))
+    // A beacon's string body goes as text/plain (CORS-safelisted: no preflight); the worker's batches are MessagePack.
+    const beacons = during.filter((r) => r.path === '/v1/events' && r.contentType.startsWith('text/plain'))
     expect(during.filter((r) => r.method === 'OPTIONS')).toEqual([])
+    expect(beacons.length).toBeGreaterThan(0)
     for (const beacon of beacons) expect(beacon.bytes).toBeLessThan(64 * 1024)
     await tab.goto(h.pageUrl())
     await sdkReady(tab)
+    // Beacons travel in parallel and may reach the server out of order; the server links each event to the one
+    // it got before, so the last to arrive needs a later event to be counted: two more clicks on the next page.
+    const tail = freshItems('beacon-tail', 2)
+    await track(tab, tail)
     await flush(tab)
-    const note = `${beacons.length} beacon(s), largest ${Math.max(0, ...beacons.map((b) => b.bytes))} B, no OPTIONS`
-    expect(await h.result('beacon-limits', items, { note })).toMatchObject({ ...clean, counted: items.length })
+    const carried = beacons.reduce((sum, b) => sum + b.items.length, 0)
+    const note = `${beacons.length} text/plain beacon(s) of ${beacons.map((b) => b.items.length).join('+')} events, largest ${Math.max(...beacons.map((b) => b.bytes))} B, no OPTIONS; ${items.length - carried} left for the outbox; 2 clicks after, on the next page`
+    expect(await h.result('beacon-limits', [...items, ...tail], { note })).toMatchObject({ ...clean, counted: items.length + tail.length })
   })
 
   it('two tabs of one session: each event counted once', async () => {

@@ -4,6 +4,8 @@ export interface PageOptions {
   list?: string
   /** `strict`: `script-src 'self'`, no eval, no `blob:` workers. */
   csp?: string
+  /** The script tag's `data-consent` (`pending`, `granted`, `denied`); none: the SDK's default. */
+  consent?: string
 }
 
 // Collects console lines and uncaught errors in the page: WebKit's WebDriver (classic) cannot capture them.
@@ -27,9 +29,10 @@ export function testPage(path: string, options: PageOptions): { headers: Record<
   const items = (options.list ? options.list.split(',') : []).map((item) => `<li data-sq-item="${escape(item)}"><button>${escape(item)}</button></li>`).join('')
   const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' }
   if (options.csp === 'strict') headers['content-security-policy'] = "default-src 'self'; script-src 'self'; worker-src 'self'; connect-src 'self' ws: wss:"
+  const consent = options.consent ? ` data-consent="${escape(options.consent)}"` : ''
   const body = `<!doctype html><html><head><meta charset="utf-8"><title>engine test</title>
     <script src="/console.js"></script>
-    <script src="/sdk.js" data-site="demo" data-debug async></script></head>
+    <script src="/sdk.js" data-site="demo" data-debug${consent} async></script></head>
     <body><ul id="list" data-sq-rerank data-sq-list="test-list">${items}</ul></body></html>`
   return { headers, body }
 }

@@ -164,6 +164,21 @@ describe('SequiturWorker storage faults', () => {
     expect((await worker.stats()).storage).toBe('memory')
   })
 
+  it('falls back to memory when the first read of the session never answers (a stalled IndexedDB)', async () => {
+    const stalled = memoryStorage()
+    stalled.open = () => new Promise(() => {})
+    const { clock, worker, start, sentIds } = setup({ storage: async () => stalled })
+    const started = start()
+    await clock.advance(3000)
+    await started
+    const a = click('P1')
+    await worker.track(a)
+    expect(worker.trail()).toEqual(['P1'])
+    await clock.advance(500)
+    expect(sentIds()).toEqual([a.id])
+    expect((await worker.stats()).storage).toBe('memory')
+  })
+
   it('quota exceeded on write: drops the older half of the unsent events, counts them and stores the event', async () => {
     const storage = quotaOnce('P9')
     const { clock, worker, start, sentIds } = setup({ storage: async () => storage, consent: 'pending', maxQueued: 8 })

@@ -44,6 +44,8 @@ export interface WorkerDeps {
 
 /** How often the trending list (the cold visitor's ranking and the recent clicks) is refreshed. */
 const TRENDING_EVERY_MS = 60_000
+/** How long opening storage and reading the session may take before memory is used instead. */
+const STORAGE_TIMEOUT_MS = 3000
 
 interface Parts {
   db: Storage
@@ -180,9 +182,14 @@ export class SequiturWorker implements WorkerApi {
     const touch: Touch = (meta) => touchSession(meta, clock.now(), newId)
     this.#consent = config.consent ?? 'granted'
     const open = this.#deps.openStorage ?? ((site) => openStorage(site, { after: clock.after }))
-    // Without IndexedDB (or when it fails at once) the page is still personalized, from memory.
-    const { db, stored } = await open(config.site)
-      .then(async (db) => ({ db, stored: await db.open(touch) }))
+    // Without IndexedDB (or when it fails at once) the page is still personalized, from memory. A first read
+    // that never answers counts as failing: WebKit keeps a page left mid-write in its back/forward cache with the
+    // worker's transaction suspended, and the origin's IndexedDB then stalls for the next page.
+    const opened = open(config.site).then(async (db) => ({ db, stored: await db.open(touch) }))
+    const { db, stored } = await new Promise<Awaited<typeof opened>>((resolve, reject) => {
+      const cancel = clock.after(STORAGE_TIMEOUT_MS, () => reject(new Error('IndexedDB did not answer')))
+      opened.finally(cancel).then(resolve, reject)
+    })
       .catch(async (error: unknown) => {
         log('IndexedDB failed; keeping the session in memory', error)
         const db = memoryStorage()

@@ -188,11 +188,24 @@ describe('SequiturWorker storage faults', () => {
     const last = click('P9')
     await worker.track(last)
     expect(worker.trail().at(-1)).toBe('P9')
-    expect((await worker.stats()).dropped.quota).toBe(0)
+    // Half of the four waiting went, though the bound (8) was far: the storage, not the outbox, was full.
+    expect((await worker.stats()).dropped.quota).toBe(2)
     await worker.consent('granted')
     await clock.advance(500)
-    // Half the bound (4) kept: the four waiting fit, so none went; the event that hit the quota is stored.
-    expect(sentIds()).toEqual([...early, last].map((event) => event.id))
+    expect(sentIds()).toEqual([early[2]!, early[3]!, last].map((event) => event.id))
+  })
+
+  it('quota exceeded again after making room: the event is dropped and counted, never lost uncounted', async () => {
+    const storage = memoryStorage()
+    const record = storage.record
+    storage.record = (event, touch, queue) =>
+      'item' in event && event.item === 'P9' ? Promise.reject(new DOMException('full', 'QuotaExceededError')) : record(event, touch, queue)
+    const { worker, start } = setup({ storage: async () => storage, consent: 'pending' })
+    await start()
+    await worker.track(click('P0'))
+    await expect(worker.track(click('P9'))).rejects.toThrow(/storing the event failed/)
+    // The one waiting (P0) made room (0 of 1 kept), and the event that still did not fit counts too.
+    expect((await worker.stats()).dropped.quota).toBe(2)
   })
 
   it('quota exceeded with a full outbox: the oldest unsent events make room and are counted', async () => {

@@ -100,10 +100,15 @@ export class SequiturWorker implements WorkerApi {
     const stored = await this.#serial(() =>
       record().catch(async (error: unknown) => {
         if ((error as Error | undefined)?.name !== 'QuotaExceededError') throw error
-        // Storage full: make room by dropping the older half of the unsent events, then try once more.
+        // Storage full: make room by dropping the older half of the unsent events, then try once more;
+        // an event that still does not fit is dropped too, and counted.
         const { maxQueued = 5000, maxQueuedBytes = 5_000_000 } = this.#deps
-        outbox.dropped('quota', await db.outbox.trim(maxQueued / 2, maxQueuedBytes / 2))
-        return record()
+        const queued = (await db.outbox.head(maxQueued)).length
+        outbox.dropped('quota', await db.outbox.trim(Math.floor(queued / 2), maxQueuedBytes / 2))
+        return record().catch((again: unknown) => {
+          if (queue && (again as Error | undefined)?.name === 'QuotaExceededError') outbox.dropped('quota', 1)
+          throw again
+        })
       }),
     ).catch((error: unknown) => {
       throw new StorageError(`storing the event failed: ${String(error)}`)

@@ -107,7 +107,7 @@ export class Metrics {
   }
 }
 
-const ROUTES = ['/v1/events', '/v1/rows', '/v1/stream', '/v1/catalog', '/v1/profiles', '/v1/trending', '/v1/model', '/v1/admin/sites', '/v1/admin', '/healthz', '/metrics']
+const ROUTES = ['/v1/events', '/v1/rows', '/v1/stream', '/v1/catalog', '/v1/profiles', '/v1/trending', '/v1/model', '/v1/admin/sites', '/v1/admin', '/healthz', '/metrics', '/openapi.json']
 
 /** A path's route for a label: one of a fixed few, so a client cannot grow the label set. */
 export function routeLabel(path: string): string {

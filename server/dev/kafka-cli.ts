@@ -1,36 +1,40 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { UsageError } from '../src/cli/usage-error'
 import { ensureJars, startLocalBroker, type LocalBroker } from './local-broker'
 
-const USAGE = `usage: npm run kafka -- [--data-dir DIR] [--port PORT]
-       npm run kafka -- --prepare
+/** The help of `sequitur kafka`. */
+export const KAFKA_USAGE = `usage: sequitur kafka [--data-dir DIR] [--port PORT]
+       sequitur kafka --prepare
 
-Runs a single-node Kafka broker (KRaft, 127.0.0.1) until Ctrl-C, keeping its data in DIR
-(default .sequitur/kafka) across runs. PORT defaults to a free port. --prepare only copies the
-broker's jars into kafka/lib with Maven, as CI does before the tests.`
+Development only: runs a single-node Kafka broker (KRaft, 127.0.0.1) until Ctrl-C, keeping its data
+in DIR (default .sequitur/kafka) across runs, and prints the SEQUITUR_KAFKA_BROKERS to export.
+
+  --data-dir DIR   the broker's data (default .sequitur/kafka)
+  --port PORT      its port (default: a free one)
+  --prepare        only copy the broker's jars into kafka/lib with Maven, as CI does before the tests
+  --help           this help
+
+Needs Java 17 and Maven. Exit codes: 0 stopped cleanly, 1 the broker failed, 2 wrong usage.`
 
 const log = (line: string) => console.error(line)
 
-/** Reads the command line; exits with the usage on a mistake. */
-function readArgs() {
-  try {
-    const { values } = parseArgs({
-      options: {
-        'data-dir': { type: 'string', default: '.sequitur/kafka' },
-        port: { type: 'string' },
-        prepare: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    })
-    const port = values.port === undefined ? undefined : Number(values.port)
-    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
-      throw new Error(`--port must be a port number, not ${JSON.stringify(values.port)}`)
-    }
-    return { ...values, dataDir: resolve(values['data-dir']), port }
-  } catch (error) {
-    console.error(`kafka: ${(error as Error).message}\n\n${USAGE}`)
-    process.exit(2)
+/** Reads the command line; throws a `UsageError` on a mistake. */
+function readArgs(argv: readonly string[]) {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      'data-dir': { type: 'string', default: '.sequitur/kafka' },
+      port: { type: 'string' },
+      prepare: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  const port = values.port === undefined ? undefined : Number(values.port)
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
+    throw new UsageError(`--port must be a port number, not ${JSON.stringify(values.port)}`)
   }
+  return { ...values, dataDir: resolve(values['data-dir']), port }
 }
 
 /** Stops the broker on the first signal and kills it on the second. */
@@ -58,28 +62,32 @@ function stopOnSignals(broker: LocalBroker) {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop)
 }
 
-const args = readArgs()
-try {
+/**
+ * Runs `sequitur kafka <argv>`: resolves with 0 once the broker is ready (it runs until a signal
+ * stops it) or the jars are prepared; a failure rejects.
+ */
+export async function runKafkaCli(argv: readonly string[]): Promise<number> {
+  const args = readArgs(argv)
   if (args.help) {
-    console.log(USAGE)
-  } else if (args.prepare) {
+    console.log(KAFKA_USAGE)
+    return 0
+  }
+  if (args.prepare) {
     await ensureJars(log)
     console.log('kafka: jars ready in kafka/lib')
-  } else {
-    const broker = await startLocalBroker({
-      dataDir: args.dataDir,
-      ...(args.port ? { port: args.port } : {}),
-      log,
-      onExit: (reason) => {
-        log(`kafka: ${reason}`)
-        process.exit(1)
-      },
-    })
-    stopOnSignals(broker)
-    console.log(`kafka: ready on ${broker.brokers}`)
-    console.log(`export SEQUITUR_KAFKA_BROKERS=${broker.brokers}`)
+    return 0
   }
-} catch (error) {
-  log(`kafka: ${(error as Error).message}`)
-  process.exit(1)
+  const broker = await startLocalBroker({
+    dataDir: args.dataDir,
+    ...(args.port ? { port: args.port } : {}),
+    log,
+    onExit: (reason) => {
+      log(`kafka: ${reason}`)
+      process.exit(1)
+    },
+  })
+  stopOnSignals(broker)
+  console.log(`kafka: ready on ${broker.brokers}`)
+  console.log(`export SEQUITUR_KAFKA_BROKERS=${broker.brokers}`)
+  return 0
 }

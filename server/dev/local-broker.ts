@@ -4,11 +4,11 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { Kafka, logLevel } from 'kafkajs'
+import { repoRoot } from '../src/program'
 
-const kafkaDir = fileURLToPath(new URL('../../kafka/', import.meta.url))
+const kafkaDir = join(repoRoot, 'kafka')
 const libDir = join(kafkaDir, 'lib')
 const run = promisify(execFile)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -93,19 +93,26 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** Reads and validates the configuration; throws a `ConfigError` naming each bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * Reads and validates the configuration; throws a `ConfigError` naming each bad variable, and the
+ * command-line flag that set it when `flags` (variable → flag, e.g. `PORT` → `--port`) names one.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, flags: Readonly<Record<string, string>> = {}): Config {
   const parsed = v.safeParse(EnvSchema, env)
   if (!parsed.success) {
-    const lines = parsed.issues.map((i) => {
+    // One line per variable: its first issue (a non-number fails every check of its pipeline).
+    const first = parsed.issues.filter((i, n, all) => all.findIndex((j) => v.getDotPath(j) === v.getDotPath(i)) === n)
+    const lines = first.map((i) => {
       const name = v.getDotPath(i) ?? '?'
-      return `  ${name}=${JSON.stringify(env[name])}: ${i.message}`
+      const flag = Object.hasOwn(flags, name) ? ` (${flags[name]})` : ''
+      return `  ${name}=${JSON.stringify(env[name])}${flag}: ${i.message}`
     })
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
   }
   const e = parsed.output
   if (e.SEQUITUR_ROLE !== 'all' && !e.SEQUITUR_KAFKA_BROKERS?.length) {
-    throw new ConfigError(`invalid configuration:\n  SEQUITUR_ROLE=${JSON.stringify(e.SEQUITUR_ROLE)}: needs SEQUITUR_KAFKA_BROKERS (embedded mode runs everything in one process)`)
+    const flag = Object.hasOwn(flags, 'SEQUITUR_ROLE') ? ` (${flags.SEQUITUR_ROLE})` : ''
+    throw new ConfigError(`invalid configuration:\n  SEQUITUR_ROLE=${JSON.stringify(e.SEQUITUR_ROLE)}${flag}: needs SEQUITUR_KAFKA_BROKERS (embedded mode runs everything in one process)`)
   }
   return {
     port: e.PORT,

@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest'
 import type { EvalSummary } from './report'
 
 const fixtures = join(import.meta.dirname, '../../fixtures/eval')
-const cli = join(import.meta.dirname, 'cli.ts')
-const run = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' })
+const cli = join(import.meta.dirname, '../cli/main.ts')
+const run = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', cli, 'eval', ...args], { encoding: 'utf8', stdio: 'pipe' })
 const model = (s: EvalSummary, name: string) => s.models.find((m) => m.name === name)!
 
-describe('npm run eval', () => {
+describe('sequitur eval', () => {
   it('evaluates session-per-line files and prints the JSON summary', () => {
     const out = JSON.parse(run('--train', join(fixtures, 'train.txt'), '--test', join(fixtures, 'test.txt'), '--json')) as EvalSummary
     // Cases: A→B and D→A; D was never seen in training, so nothing predicts A there.
@@ -59,7 +59,12 @@ describe('npm run eval', () => {
     expect(html.match(/<path /g)).toHaveLength(8)
   })
 
-  it('explains a usage error', () => {
-    expect(() => run('--train', 'x')).toThrow(/give --train and --test/)
+  it('explains a usage error and exits 2', () => {
+    expect(() => run('--train', 'x')).toThrow(expect.objectContaining({ status: 2, stderr: expect.stringMatching(/give --train and --test/) }))
+    expect(() => run('--nope')).toThrow(expect.objectContaining({ status: 2, stderr: expect.stringMatching(/Unknown option '--nope'/) }))
+  })
+
+  it('exits 1 when a file cannot be read', () => {
+    expect(() => run('--train', 'missing.txt', '--test', 'missing.txt')).toThrow(expect.objectContaining({ status: 1, stderr: expect.stringMatching(/missing\.txt/) }))
   })
 })

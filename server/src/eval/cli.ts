@@ -4,69 +4,71 @@ import { evaluate } from './evaluate'
 import { markov, popularity, sequentialRules, shipped, SHIPPED_NAME } from './models'
 import { htmlReport, summary, table } from './report'
 import { readClickLog, readSessionLines, splitByDays, type Session } from '../history'
+import { progressLine } from '../cli/progress'
+import { UsageError } from '../cli/usage-error'
 
-const USAGE = `usage:
-  npm run eval -- --train FILE --test FILE [--k 20] [--json] [--defaults] [--report FILE.html]
-  npm run eval -- --input FILE [--input FILE ...] --test-days N [--k 20] [--json] [--defaults] [--report FILE.html]
+/** The help of `sequitur eval`. */
+export const EVAL_USAGE = `usage: sequitur eval --train FILE --test FILE [options]
+       sequitur eval --input FILE [--input FILE ...] --test-days N [options]
 
---train/--test: session-per-line files (item ids separated by spaces, in click order).
---input: a timestamped click log, "SessionId<TAB>ItemId<TAB>Time" (session-rec) or
-         "session_id;user_id;item_id;timeframe;eventdate" (Diginetica); the sessions ending in the
-         last N days are the test set.
-The shipped model chooses its parameters by self-validation on the training data's latest day
-(--defaults: keep the scorer's defaults).`
+Evaluates the shipped model against popularity, Markov and sequential rules, offline.
 
-function fail(message: string): never {
-  console.error(`eval: ${message}\n\n${USAGE}`)
-  process.exit(2)
-}
+  --train FILE, --test FILE   session-per-line files (item ids separated by spaces, in click order)
+  --input FILE                a timestamped click log, "SessionId<TAB>ItemId<TAB>Time" (session-rec) or
+                              "session_id;user_id;item_id;timeframe;eventdate" (Diginetica); repeat for more
+  --test-days N               with --input: the sessions ending in the last N days are the test set (default 1)
+  --k N                       the cut-off of HR@k and MRR@k (default 20)
+  --json                      print one JSON object (the chosen parameters under "validation")
+  --defaults                  keep the scorer's defaults (no self-validation on the training data's latest day)
+  --report FILE.html          write charts of HR@k and MRR@k
+  --help                      this help
+
+Progress goes to stderr. Exit codes: 0 done, 1 a file could not be read, 2 wrong usage.`
 
 function load(values: Record<string, string | string[] | boolean | undefined>): { train: Session[]; test: Session[]; source: string } {
   const inputs = values.input as string[] | undefined
   if (inputs?.length) {
     const days = Number(values['test-days'] ?? 1)
-    if (!Number.isInteger(days) || days < 1) fail('--test-days must be a positive integer')
+    if (!Number.isInteger(days) || days < 1) throw new UsageError('--test-days must be a positive integer')
     const logs = inputs.map((file) => readClickLog(file))
     const sessions = logs.flatMap((l) => l.sessions)
     return { ...splitByDays(sessions, days), source: `${inputs.join(' + ')} (${logs[0]!.layout}, last ${days} day(s) as test)` }
   }
-  if (typeof values.train !== 'string' || typeof values.test !== 'string') fail('give --train and --test, or --input')
+  if (typeof values.train !== 'string' || typeof values.test !== 'string') throw new UsageError('give --train and --test, or --input')
   return { train: readSessionLines(values.train), test: readSessionLines(values.test), source: `${values.train} / ${values.test}` }
 }
 
-function main(): void {
-  let values
-  try {
-    ;({ values } = parseArgs({
-      options: {
-        train: { type: 'string' },
-        test: { type: 'string' },
-        input: { type: 'string', multiple: true },
-        'test-days': { type: 'string' },
-        k: { type: 'string', default: '20' },
-        json: { type: 'boolean', default: false },
-        defaults: { type: 'boolean', default: false },
-        report: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    }))
-  } catch (error) {
-    fail((error as Error).message)
+/** Runs `sequitur eval <argv>`; resolves with its exit code (a `UsageError` is the caller's to report). */
+export async function runEval(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      train: { type: 'string' },
+      test: { type: 'string' },
+      input: { type: 'string', multiple: true },
+      'test-days': { type: 'string' },
+      k: { type: 'string', default: '20' },
+      json: { type: 'boolean', default: false },
+      defaults: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) {
+    console.log(EVAL_USAGE)
+    return 0
   }
-  if (values.help) return console.log(USAGE)
   const k = Number(values.k)
-  if (!Number.isInteger(k) || k < 1 || k > 1000) fail('--k must be an integer between 1 and 1000')
-  let data
-  try {
-    data = load(values)
-  } catch (error) {
-    fail((error as Error).message)
-  }
-  const { train, test, source } = data
-  const { cases, results } = evaluate(train, test, [popularity, markov, sequentialRules(), shipped({ validate: !values.defaults })], { k })
+  if (!Number.isInteger(k) || k < 1 || k > 1000) throw new UsageError('--k must be an integer between 1 and 1000')
+  const { train, test, source } = load(values)
+  const progress = progressLine('eval')
+  const { cases, results } = evaluate(train, test, [popularity, markov, sequentialRules(), shipped({ validate: !values.defaults })], {
+    k,
+    onProgress: (done, total, model, models) => progress.update(done, total, `model ${model}/${models}, sessions`),
+  })
+  progress.end()
   if (values.json) console.log(JSON.stringify(summary(k, cases, SHIPPED_NAME, results)))
   else console.log(`${source}: ${train.length} training sessions, ${test.length} test sessions\n\n${table(k, cases, results)}`)
   if (values.report) writeFileSync(values.report, htmlReport(`Sequitur evaluation: ${source}`, cases, results))
+  return 0
 }
-
-main()

@@ -28,6 +28,8 @@ export interface EvaluateOptions {
   negatives?: number
   /** Seed of the negative sampling, so runs repeat exactly. */
   seed?: number
+  /** Called as the test sessions are scored: `done` of `total` for the `model`-th (from 1) of `models`. */
+  onProgress?: (done: number, total: number, model: number, models: number) => void
 }
 
 /**
@@ -38,17 +40,20 @@ export function evaluate(
   train: readonly Session[],
   test: readonly Session[],
   factories: readonly ModelFactory[],
-  { k = 20, negatives = 100, seed = 42 }: EvaluateOptions = {},
+  { k = 20, negatives = 100, seed = 42, onProgress }: EvaluateOptions = {},
 ): { cases: number; catalogue: number; results: ModelResult[] } {
   const catalogue = new Set<string>()
   for (const s of train) for (const item of s.items) catalogue.add(item)
   const items = [...catalogue]
-  const results = factories.map((factory) => {
+  const results = factories.map((factory, index) => {
     const started = performance.now()
+    const progress = (done: number) => onProgress?.(done, test.length, index + 1, factories.length)
+    progress(0)
     const model = factory(train)
     const sum = new MetricSum(k)
     const random = mulberry32(seed)
-    for (const { items: clicks } of test) {
+    for (const [done, { items: clicks }] of test.entries()) {
+      progress(done)
       for (let i = 0; i + 1 < clicks.length; i++) {
         const prediction = model.predict(clicks.slice(0, i + 1))
         const label = clicks[i + 1]!
@@ -56,6 +61,7 @@ export function evaluate(
         sum.add(rankOf(prediction, label, catalogue), aucOf(prediction, label, sample), topOf(prediction, k, catalogue))
       }
     }
+    progress(test.length)
     const range = Array.from({ length: k }, (_, i) => i + 1)
     return {
       name: model.name,

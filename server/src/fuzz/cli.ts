@@ -1,43 +1,73 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { UsageError } from '../cli/usage-error'
+import { repoRoot } from '../program'
 import { failuresOf, runFuzz, type FuzzReport } from './runner'
 
-// `npm run fuzz -- --cases N --seed S`: the long run. Only 127.0.0.1, bounded in cases and time.
-const { values } = parseArgs({
-  options: {
-    cases: { type: 'string', default: '100000' },
-    seed: { type: 'string' },
-    concurrency: { type: 'string', default: '16' },
-    'max-minutes': { type: 'string', default: '60' },
-  },
-})
-const cases = Number(values.cases)
-const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed)
-const maxMs = Number(values['max-minutes']) * 60_000
-if (!(cases > 0) || !Number.isInteger(seed)) throw new Error('usage: npm run fuzz -- [--cases N] [--seed S] [--concurrency C] [--max-minutes M]')
+/** The help of `sequitur fuzz`. */
+export const FUZZ_USAGE = `usage: sequitur fuzz [--cases N] [--seed S] [--concurrency C] [--max-minutes M]
 
-console.log(`fuzz: ${cases} cases, seed ${seed}`)
-let lastPrint = 0
-const report = await runFuzz({
-  cases,
-  seed,
-  concurrency: Number(values.concurrency),
-  maxMs,
-  onProgress: (done) => {
-    if (done - lastPrint >= 10_000) console.log(`  ${(lastPrint = done)} cases`)
-  },
-})
-print(report)
-const out = join(fileURLToPath(new URL('../../..', import.meta.url)), 'bench/out')
-mkdirSync(out, { recursive: true })
-const file = join(out, 'fuzz.json')
-writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), ...report }, null, 2)}\n`)
-console.log(`wrote ${file}`)
-const failed = failuresOf(report) > 0 || report.cases < cases
-if (failed) console.log(report.cases < cases ? `stopped after ${report.cases} of ${cases} cases` : `failures: rerun with --seed ${seed}`)
-process.exit(failed ? 1 : 0)
+The long fuzz run: a server of its own on 127.0.0.1 (embedded mode, a temp data dir) gets N seeded
+hostile cases; prints a table and writes bench/out/fuzz.json.
+
+  --cases N          cases to run (default 100000)
+  --seed S           the seed (default: a random one, printed)
+  --concurrency C    cases at once (default 16)
+  --max-minutes M    stop after M minutes (default 60)
+  --help             this help
+
+Exit codes: 0 every case passed, 1 a failure or a run cut short (rerun with --seed), 2 wrong usage.`
+
+const positive = (name: string, value: string) => {
+  const n = Number(value)
+  if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`--${name} must be a positive integer, not ${JSON.stringify(value)}`)
+  return n
+}
+
+/** Runs `sequitur fuzz <argv>`; resolves with its exit code (a `UsageError` is the caller's to report). */
+export async function runFuzzCli(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      cases: { type: 'string', default: '100000' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string', default: '16' },
+      'max-minutes': { type: 'string', default: '60' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) {
+    console.log(FUZZ_USAGE)
+    return 0
+  }
+  const cases = positive('cases', values.cases)
+  const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed)
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not ${JSON.stringify(values.seed)}`)
+  const concurrency = positive('concurrency', values.concurrency)
+  const maxMs = positive('max-minutes', values['max-minutes']) * 60_000
+
+  console.log(`fuzz: ${cases} cases, seed ${seed}`)
+  let lastPrint = 0
+  const report = await runFuzz({
+    cases,
+    seed,
+    concurrency,
+    maxMs,
+    onProgress: (done) => {
+      if (done - lastPrint >= 10_000) console.log(`  ${(lastPrint = done)} cases`)
+    },
+  })
+  print(report)
+  const out = join(repoRoot, 'bench/out')
+  mkdirSync(out, { recursive: true })
+  const file = join(out, 'fuzz.json')
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), ...report }, null, 2)}\n`)
+  console.log(`wrote ${file}`)
+  const failed = failuresOf(report) > 0 || report.cases < cases
+  if (failed) console.log(report.cases < cases ? `stopped after ${report.cases} of ${cases} cases` : `failures: rerun with --seed ${seed}`)
+  return failed ? 1 : 0
+}
 
 function print(r: FuzzReport) {
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`

@@ -1,4 +1,3 @@
-import { click } from '../testing'
 import { DigestReader, type Digest } from './digest'
 import { execute, type Timing } from './execute'
 import type { FuzzCase, GeneratorContext } from './fuzz-case'
@@ -60,7 +59,7 @@ function pickSurface(random: Prng) {
 async function seedWatched(target: Target): Promise<void> {
   const ts = Date.now() - 86_400_000
   const items = ['P1', 'P7', '__proto__', 'constructor', 'toString', 'P1', 'toJSON', 'P7']
-  const events = items.map((item, i) => ({ ...click(`seed-${i}`, item), session: 'seed', ts: ts + i }))
+  const events = items.map((item, i) => ({ id: `seed-${i}`, type: 'click', item, session: 'seed', ts: ts + i }))
   const response = await fetch(`http://127.0.0.1:${target.port}/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

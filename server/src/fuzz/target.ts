@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { compiled, entryModule } from '../program'
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url))
+// From the sources through tsx; in the compiled program its own bundle, run by plain node.
+const CHILD = fileURLToPath(entryModule(new URL('./child.ts', import.meta.url).href))
 
 /** The server under fuzz: a child process on 127.0.0.1 with a temp data dir. */
 export interface Target {
@@ -38,7 +40,7 @@ export async function startTarget(sites: string): Promise<Target> {
     SEQUITUR_OPERATOR_TOKEN: operatorToken,
   }
   delete env['SEQUITUR_KAFKA_BROKERS'] // embedded mode
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+  const child: ChildProcess = spawn(process.execPath, compiled ? [CHILD] : ['--import', 'tsx', CHILD], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { Hono } from 'hono'
+import serverPackage from '../../package.json' with { type: 'json' }
 import { HTTPException } from 'hono/http-exception'
 import type { Clock } from '../clock'
 import { ApiError } from '../errors'
@@ -21,8 +21,8 @@ import { streamRoute } from './stream-route'
 import type { StreamLimits } from './stream-limits'
 import { LogUnavailableError, type EventSink } from '../log'
 
-/** The server package's version: the OpenAPI document's. */
-const SERVER_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+/** The server package's version: the OpenAPI document's (imported, so that the compiled program carries it). */
+const SERVER_VERSION = serverPackage.version
 
 /** Counts accepted events on their way to the log. */
 function countingSink(sink: EventSink, metrics: Metrics): EventSink {

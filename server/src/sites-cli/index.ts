@@ -1,2 +1,2 @@
-/** `npm run sites`: the operator's CLI, a client of the operator API. */
+/** `sequitur sites` (`npm run sites`): the operator's CLI, a client of the operator API. */
 export { runSitesCli, type CliIo } from './sites-cli'

@@ -36,13 +36,13 @@ const TAKES: Record<string, readonly string[]> = {
 }
 const CONNECTION = ['url', 'token', 'data-dir', 'json', 'help']
 
-/** Runs `npm run sites -- <argv>`; resolves with the exit code (0 done, 1 refused or unreachable, 2 usage). */
+/** Runs `sequitur sites <argv>`; resolves with the exit code (0 done, 1 refused or unreachable, 2 usage). */
 export async function runSitesCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     return await run(argv, io)
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`sites: ${error.message}\n(npm run sites -- --help for usage)`)
+      io.err(`sites: ${error.message}\n(sequitur sites --help for usage)`)
       return 2
     }
     io.err(`sites: ${error instanceof Error ? error.message : String(error)}`)

@@ -1,6 +1,6 @@
-/** The help of each command of `npm run sites`. */
+/** The help of each command of `sequitur sites` (`npm run sites -- …`). */
 export const USAGE: Record<string, string> = {
-  main: `usage: npm run sites -- <command> [options]
+  main: `usage: sequitur sites <command> [options]
 
 Manages the sites of a running Sequitur server through its operator API (/v1/admin/sites).
 
@@ -18,10 +18,10 @@ connection options (every command):
   --token TOKEN      the operator token (default $SEQUITUR_OPERATOR_TOKEN, else <data dir>/operator-token)
   --data-dir DIR     where the server keeps its operator-token (default $SEQUITUR_DATA_DIR or ./.sequitur)
   --json             print JSON
-  --help             this help, or a command's (npm run sites -- add --help)
+  --help             this help, or a command's (sequitur sites add --help)
 
 exit codes: 0 done, 1 the server refused or could not be reached, 2 wrong usage`,
-  add: `usage: npm run sites -- add SITE [--origin URL]... [--events-per-second N] [--burst N]
+  add: `usage: sequitur sites add SITE [--origin URL]... [--events-per-second N] [--burst N]
          [--connections N] [--window-days N] [--top-k N] [--retention-days N] [--open]
 
 Creates SITE and prints its record with its write key and admin secret (shown only now).
@@ -31,13 +31,13 @@ Creates SITE and prints its record with its write key and admin secret (shown on
   --connections N            stream connections per edge ("unlimited" for none; default 5000)
   --window-days N --top-k N --retention-days N   the model's settings (default: the server's)
   --open                     accept batches and reads without the write key`,
-  set: `usage: npm run sites -- set SITE [--origin URL]... [--any-origin] [--events-per-second N] [--burst N]
+  set: `usage: sequitur sites set SITE [--origin URL]... [--any-origin] [--events-per-second N] [--burst N]
          [--connections N] [--window-days N] [--top-k N] [--retention-days N] [--open | --closed]
 
 Changes what is given; --origin replaces the list, --any-origin clears it.`,
-  list: 'usage: npm run sites -- list [--json]\n\nLists the sites.',
-  show: 'usage: npm run sites -- show SITE\n\nPrints the site\'s record (never its secret).',
-  'rotate-key': 'usage: npm run sites -- rotate-key SITE [--grace-seconds N]\n\nPrints a new write key; the previous one keeps working for N seconds (default 86400).',
-  'rotate-secret': 'usage: npm run sites -- rotate-secret SITE\n\nPrints a new admin secret (shown only now); the previous one stops working at once.',
-  remove: 'usage: npm run sites -- remove SITE\n\nRemoves the site: its record, log entries and catalog.',
+  list: 'usage: sequitur sites list [--json]\n\nLists the sites.',
+  show: 'usage: sequitur sites show SITE\n\nPrints the site\'s record (never its secret).',
+  'rotate-key': 'usage: sequitur sites rotate-key SITE [--grace-seconds N]\n\nPrints a new write key; the previous one keeps working for N seconds (default 86400).',
+  'rotate-secret': 'usage: sequitur sites rotate-secret SITE\n\nPrints a new admin secret (shown only now); the previous one stops working at once.',
+  remove: 'usage: sequitur sites remove SITE\n\nRemoves the site: its record, log entries and catalog.',
 }

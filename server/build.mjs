@@ -5,8 +5,8 @@
 // loaded by node at run time. Each file is written to a temp name and renamed, so a process running
 // from dist/ never reads a half-written file. Prints nothing on success.
 import { build } from 'esbuild'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = dirname(fileURLToPath(import.meta.url))
@@ -51,6 +51,9 @@ const externalPackages = {
 const result = await build({
   entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(root, file)])),
   outdir: join(root, 'dist'),
+  // Shared code in chunks, so that each command loads only its own modules (and their packages).
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   format: 'esm',
   platform: 'node',
@@ -62,9 +65,13 @@ const result = await build({
   write: false,
 })
 
-mkdirSync(join(root, 'dist'), { recursive: true })
+const dist = join(root, 'dist')
+mkdirSync(dist, { recursive: true })
 for (const file of result.outputFiles) {
   const temp = `${file.path}.${process.pid}.tmp`
   writeFileSync(temp, file.contents)
   renameSync(temp, file.path)
 }
+// Chunks of earlier builds: nothing written now imports them.
+const written = new Set(result.outputFiles.map((f) => basename(f.path)))
+for (const file of readdirSync(dist)) if (file.startsWith('chunk-') && !written.has(file)) rmSync(join(dist, file), { force: true })

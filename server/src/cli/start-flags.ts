@@ -49,7 +49,7 @@ export function startEnv(argv: readonly string[], env: Readonly<Record<string, s
   ])
   let values: Record<string, string | boolean | undefined>
   try {
-    ;({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }))
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>
   } catch (error) {
     throw new UsageError((error as Error).message)
   }

@@ -1,8 +1,8 @@
 // Compiles the server into plain JavaScript in dist/: one ESM bundle per entry (the `sequitur` CLI, and
 // each module a worker thread or child process runs, named like its source file so that
-// `entryModule` in src/program.ts finds it). Server code and @sequitur/* are bundled (the sources
-// import without extensions, which plain node cannot resolve); node_modules stay external and are
-// loaded by node at run time. Each file is written to a temp name and renamed, so a process running
+// `entryModule` in src/program.ts finds it), code they share in chunk-*.js. Server code and
+// @sequitur/* are bundled (the sources import without extensions, which plain node cannot resolve);
+// node_modules stay external and are loaded by node at run time. Each file is written to a temp name and renamed, so a process running
 // from dist/ never reads a half-written file. Prints nothing on success.
 import { build } from 'esbuild'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
@@ -72,6 +72,8 @@ for (const file of result.outputFiles) {
   writeFileSync(temp, file.contents)
   renameSync(temp, file.path)
 }
-// Chunks of earlier builds: nothing written now imports them.
+// Chunks of earlier builds: nothing written now imports them (a build running beside this one writes
+// the same names, through temp files left alone here).
 const written = new Set(result.outputFiles.map((f) => basename(f.path)))
-for (const file of readdirSync(dist)) if (file.startsWith('chunk-') && !written.has(file)) rmSync(join(dist, file), { force: true })
+const stale = (file) => /^chunk-\w+\.js(\.map)?$/.test(file) && !written.has(file)
+for (const file of readdirSync(dist)) if (stale(file)) rmSync(join(dist, file), { force: true })

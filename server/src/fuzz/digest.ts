@@ -62,11 +62,15 @@ export class DigestReader {
   }
 }
 
-// The version moves with every accepted event of any site; the content is what must not.
+// The version moves with every accepted event of any site; the content is what must not. Keys are
+// sorted: a JSON object's order is not content (rows come in the order the store finds them, which
+// differs while the processor holds rows not yet committed).
 function withoutVersion(text: string): string {
   try {
     const { version: _version, ...rest } = JSON.parse(text) as Record<string, unknown>
-    return JSON.stringify(rest)
+    return JSON.stringify(rest, (_key, value: unknown) =>
+      value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
+    )
   } catch {
     return text
   }

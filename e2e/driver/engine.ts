@@ -28,6 +28,11 @@ export interface Engine {
   open(url: string): Promise<Tab>
   /** Puts the whole browser off or back on the network (navigator.onLine and requests). */
   setOffline(offline: boolean): Promise<void>
+  /**
+   * Kills the browser's storage process under its live pages, as a crash would (WebKit: the network
+   * process, which holds IndexedDB). The driver's session ends with it: pages run on, unreachable.
+   */
+  killStorageProcess?(): Promise<void>
   /** Ends the browser and every process it started; safe to call twice. */
   close(): Promise<void>
 }

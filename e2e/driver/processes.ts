@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 
 /** A free TCP port on 127.0.0.1. */
@@ -39,4 +39,21 @@ export async function waitFor(probe: () => Promise<boolean>, what: string, ms = 
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`${what}: not ready within ${ms} ms`)
+}
+
+/** The processes below `pid` (children, theirs, …) with their command lines, from `ps`. */
+export function descendants(pid: number): Array<{ pid: number; command: string }> {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [child, parent, ...command] = line.trim().split(/\s+/)
+      return { pid: Number(child), parent: Number(parent), command: command.join(' ') }
+    })
+  const found: Array<{ pid: number; command: string }> = []
+  for (let queue = [pid]; queue.length > 0; ) {
+    const parent = queue.shift()!
+    for (const row of rows) if (row.parent === parent) found.push({ pid: row.pid, command: row.command }), queue.push(row.pid)
+  }
+  return found
 }

@@ -1,6 +1,6 @@
 import { remote } from 'webdriverio'
 import { callSource, clockEnv, withTimeout, type Engine, type LaunchOptions, type Tab } from './engine'
-import { freePort, startProcess, stopProcess, waitFor } from './processes'
+import { descendants, freePort, startProcess, stopProcess, waitFor } from './processes'
 import { startXvfb } from './xvfb'
 
 const DRIVER = process.env.SEQUITUR_WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver'
@@ -21,7 +21,16 @@ export async function launchWebkit(options: LaunchOptions = {}): Promise<Engine>
   // IndexedDB off: WebKit's own feature flag (window.indexedDB is then absent).
   const args = ['--automation', ...(options.indexedDb === false ? ['--features=-IndexedDBAPI'] : [])]
   const stopAll = async () => {
+    // A browser whose session the driver dropped (a crashed storage process) may outlive the driver.
+    const browsers = driver.pid === undefined ? [] : descendants(driver.pid)
     await stopProcess(driver)
+    for (const { pid } of browsers) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
     await display.stop()
   }
   let browser: WebdriverIO.Browser
@@ -96,6 +105,11 @@ export async function launchWebkit(options: LaunchOptions = {}): Promise<Engine>
     },
     async setOffline() {
       throw new Error(OFFLINE)
+    },
+    async killStorageProcess() {
+      const network = (driver.pid === undefined ? [] : descendants(driver.pid)).filter(({ command }) => command.includes('WebKitNetworkProcess'))
+      if (network.length === 0) throw new Error('no WebKitNetworkProcess under this browser')
+      for (const { pid } of network) process.kill(pid, 'SIGKILL')
     },
     async close() {
       await withTimeout(browser.deleteSession(), 'webkit end session', 10_000).catch(() => {})

@@ -67,11 +67,10 @@ export const FAULTS: FaultRow[] = [
   },
   {
     id: 'idb-connection-lost',
-    title: 'IndexedDB connection lost mid-session (WebKit), reopened',
+    title: 'IndexedDB connection lost mid-session (WebKit: its network process killed under the live page; every reopen is then refused)',
     cannot: {
-      chromium: 'WebKit only',
-      firefox: 'WebKit only',
-      webkit: "the harness cannot yet kill WebKit's storage (network) process under a live page and keep the WebDriver session; the reopen is proved by the SDK's unit test (sdk/src/worker/open-storage.test.ts)",
+      chromium: 'WebKit only: Chromium and Firefox keep IndexedDB in the browser process, whose crash ends the page too',
+      firefox: 'WebKit only: Chromium and Firefox keep IndexedDB in the browser process, whose crash ends the page too',
     },
   },
   {

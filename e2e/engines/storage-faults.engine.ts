@@ -165,3 +165,43 @@ forEachEngine(
   },
   { launch: (engine) => ({ storageQuotaBytes: QUOTA_BYTES[engine] }) },
 )
+
+type Report = { stats: SdkStats; trail: string[]; console: string[] }
+
+// Its own browser: the driver's session ends with the storage process, so nothing can use the engine after.
+forEachEngine(engines('idb-connection-lost'), 'storage fault', (h) => {
+  it('IndexedDB connection lost mid-session: the page goes on in memory in the same session, each event sent once', async () => {
+    const before = freshItems('lost', 6)
+    const after = before.splice(3)
+    const tab = await h.open()
+    await sdkReady(tab)
+    await track(tab, before)
+    await flush(tab)
+    await until(async () => before.every((item) => h.proxy.deliveries().has(item)), 'the first clicks reached the server')
+    // From the kill on the page is out of the driver's reach: it tracks on its own and reports by a request.
+    await tab.evaluate((items) => {
+      const sequitur = (window as unknown as { sequitur: import('@sequitur/sdk').Sequitur }).sequitur
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+      setTimeout(async () => {
+        for (const item of items) {
+          sequitur.track({ type: 'click', item })
+          await pause(200)
+        }
+        for (let i = 0; i < 5; i++) await sequitur.flush().catch(() => undefined), await pause(300)
+        const report = { stats: await sequitur.stats(), trail: await sequitur.trail(), console: (window as unknown as { __consoleLines?: string[] }).__consoleLines ?? [] }
+        await fetch('/__report', { method: 'POST', body: JSON.stringify(report) })
+      }, 2_000)
+    }, after)
+    await h.engine().killStorageProcess!()
+    await until(async () => h.proxy.requests.some((r) => r.path === '/__report'), 'the page reported', 60_000)
+    const report = JSON.parse(h.proxy.requests.find((r) => r.path === '/__report')!.body.toString()) as Report
+    expect(report.stats.storage).toBe('memory')
+    expect(report.console.filter((line) => line.startsWith('uncaught') || line.startsWith('unhandled'))).toEqual([])
+    // The trail went on in memory from where IndexedDB left it: one session, the chain unbroken.
+    expect(report.trail.slice(-6)).toEqual([...before, ...after])
+    const note = `WebKitNetworkProcess killed after ${before.length} clicks sent; the page's reopen refused ("Connection to Indexed Database server lost"), ${after.length} more tracked in memory`
+    const row = await h.result('idb-connection-lost', [...before, ...after], { note })
+    expect(row.lost).toBe(0)
+    expect(row.duplicated).toBe(0)
+  }, LONG_MS)
+})

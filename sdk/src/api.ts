@@ -31,7 +31,7 @@ export interface SdkStats {
   dropped: { full: number; refused: number; consent: number; quota: number }
   /** Failed attempts in a row (0 once the server answers). */
   retries: number
-  /** `indexeddb`, or `memory` when IndexedDB is unavailable (the session then lasts as long as the page). */
+  /** `indexeddb`, or `memory` when IndexedDB is unavailable or its connection was lost for good (the session then lasts as long as the page). */
   storage: 'indexeddb' | 'memory'
   /** The current consent. */
   consent: Consent

@@ -6,10 +6,13 @@ import { MAX_TRAIL } from './session-store'
 import type { Storage } from './storage'
 import { trimEntries } from './trim'
 
-/** Storage in the worker's memory, for when IndexedDB is unavailable (private mode, blocked, never answers). */
-export function memoryStorage(): Storage {
-  let meta: SessionMeta | undefined
-  let trail: TrailEntry[] = []
+/**
+ * Storage in the worker's memory, for when IndexedDB is unavailable (private mode, blocked, never
+ * answers) or was lost mid-page: then it goes on from the session as `from` holds it.
+ */
+export function memoryStorage(from?: { meta: SessionMeta; trail: TrailEntry[] }): Storage {
+  let meta: SessionMeta | undefined = from?.meta
+  let trail: TrailEntry[] = from?.trail ?? []
   let outbox: OutboxEntry[] = []
   let key = 0
   const rows = new Map<string, CachedRow>()

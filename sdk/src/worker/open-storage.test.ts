@@ -54,13 +54,38 @@ describe('idbStorage', () => {
   })
 
   it('retries once only, and not for other errors', async () => {
-    const closed = new DOMException('The database connection is closing.', 'InvalidStateError')
-    const again = idbStorage(broken(closed), async () => broken(closed))
-    await expect(again.outbox.head(10)).rejects.toThrow('closing')
     let reopened = 0
     const other = idbStorage(broken(new DOMException('full', 'QuotaExceededError')), async () => (reopened++, working()))
     await expect(other.outbox.head(10)).rejects.toThrow('full')
     expect(reopened).toBe(0)
+  })
+
+  it('goes on in memory, from the session as last seen, when the reopen is lost too (WebKit after its storage process died)', async () => {
+    const lost = new DOMException('Connection to Indexed Database server lost. Refresh the page to try again', 'UnknownError')
+    let fail = false
+    const meta = { session: 's1', lastActivity: 2 }
+    // A database that answers the session until it is lost; every reopen is refused, as WebKit does.
+    const db = {
+      transaction() {
+        if (fail) throw new DOMException('The database connection is closing.', 'InvalidStateError')
+        const store = { get: async (key: string) => (key === 'state' ? meta : undefined), getAll: async () => [{ item: 'a', ts: 10 }, { item: 'b', ts: 20 }] }
+        return { objectStore: () => store, store, done: Promise.resolve() }
+      },
+    } as unknown as SequiturDb
+    let reopened = 0
+    const storage = idbStorage(db, async () => {
+      reopened++
+      throw lost
+    })
+    expect(storage.kind).toBe('indexeddb')
+    expect(await storage.read()).toMatchObject({ meta, trail: ['a', 'b'], times: [10, 20] })
+    fail = true
+    const touch = (m: typeof meta | undefined) => ({ meta: { ...m!, lastActivity: 30 }, rotated: false })
+    const after = await storage.record({ id: 'e3', type: 'click', item: 'c', session: 's1', ts: 30 }, touch as never, true)
+    expect(storage.kind).toBe('memory')
+    expect(after).toMatchObject({ meta: { session: 's1' }, trail: ['a', 'b', 'c'], times: [10, 20, 30] })
+    expect(await storage.outbox.head(10)).toEqual([{ key: 1, event: { id: 'e3', type: 'click', item: 'c', session: 's1', ts: 30 } }])
+    expect(reopened).toBe(1)
   })
 
   it('tells a lost connection from other errors', () => {

@@ -1,7 +1,7 @@
 import { openSequiturDb, type SequiturDb } from './db'
 import { idbOutbox } from './idb-outbox'
 import { memoryStorage } from './memory-storage'
-import { openSession, readSession, recordEvent, saveRows } from './session-store'
+import { openSession, readSession, recordEvent, saveRows, type StoredSession } from './session-store'
 import type { Storage } from './storage'
 
 /** Whether `error` says the connection is gone (WebKit's "Connection to Indexed Database server lost", a closed db). */
@@ -10,32 +10,50 @@ export const isConnectionLost = (error: unknown): boolean =>
 
 /**
  * The site's IndexedDB as `Storage`. An operation that finds the connection lost reopens the database
- * (once per failure, shared by the operations that failed together) and is retried once.
+ * (once per failure, shared by the operations that failed together) and is retried once. When that
+ * fails too (WebKit refuses every reopen in a page whose storage process died: "Refresh the page to
+ * try again"), the page goes on in memory from the session as last seen; events already stored stay
+ * in IndexedDB for the next page load (the server counts a repeated event id once).
  */
 export function idbStorage(db: SequiturDb, reopen?: () => Promise<SequiturDb>): Storage {
   let current = Promise.resolve(db)
-  const run = async <T>(op: (db: SequiturDb) => Promise<T>): Promise<T> => {
+  let memory: Storage | undefined
+  let last: StoredSession | undefined
+  const run = async <T>(op: (db: SequiturDb) => Promise<T>, inMemory: (memory: Storage) => Promise<T>): Promise<T> => {
+    if (memory) return inMemory(memory)
     const used = current
     try {
       return await op(await used)
     } catch (error) {
       if (!reopen || !isConnectionLost(error)) throw error
       if (current === used) current = reopen()
-      return op(await current)
+      try {
+        return await op(await current)
+      } catch (again) {
+        if (!isConnectionLost(again)) throw again
+        memory ??= memoryStorage(last && { meta: last.meta, trail: last.trail.map((item, i) => ({ item, ts: last!.times[i] ?? 0 })) })
+        return inMemory(memory)
+      }
     }
+  }
+  const seen = <T extends Omit<StoredSession, 'rotated'> | undefined>(session: T): T => {
+    if (session) last = { ...session, rotated: false }
+    return session
   }
   const outbox = (db: SequiturDb) => idbOutbox(db)
   return {
-    kind: 'indexeddb',
-    open: (touch) => run((db) => openSession(db, touch)),
-    record: (event, touch, queue) => run((db) => recordEvent(db, event, touch, queue)),
-    read: () => run((db) => readSession(db)),
-    saveRows: (put, remove, version) => run((db) => saveRows(db, put, remove, version)),
+    get kind() {
+      return memory ? 'memory' : 'indexeddb'
+    },
+    open: (touch) => run((db) => openSession(db, touch), (m) => m.open(touch)).then(seen),
+    record: (event, touch, queue) => run((db) => recordEvent(db, event, touch, queue), (m) => m.record(event, touch, queue)).then(seen),
+    read: () => run((db) => readSession(db), (m) => m.read()).then(seen),
+    saveRows: (put, remove, version) => run((db) => saveRows(db, put, remove, version), (m) => m.saveRows(put, remove, version)),
     outbox: {
-      head: (limit) => run((db) => outbox(db).head(limit)),
-      remove: (keys) => run((db) => outbox(db).remove(keys)),
-      clear: () => run((db) => outbox(db).clear()),
-      trim: (maxEvents, maxBytes) => run((db) => outbox(db).trim(maxEvents, maxBytes)),
+      head: (limit) => run((db) => outbox(db).head(limit), (m) => m.outbox.head(limit)),
+      remove: (keys) => run((db) => outbox(db).remove(keys), (m) => m.outbox.remove(keys)),
+      clear: () => run((db) => outbox(db).clear(), (m) => m.outbox.clear()),
+      trim: (maxEvents, maxBytes) => run((db) => outbox(db).trim(maxEvents, maxBytes), (m) => m.outbox.trim(maxEvents, maxBytes)),
     },
   }
 }

@@ -5,7 +5,7 @@ import type { StoredSession, Touch } from './session-store'
 
 /** Where the worker keeps the session, its trail, cached rows and unsent events. */
 export interface Storage {
-  /** `indexeddb`, or `memory` when IndexedDB is unavailable: this page only, lost on leaving. */
+  /** `indexeddb`, or `memory` when IndexedDB is unavailable or was lost mid-page: this page only, lost on leaving. */
   kind: 'indexeddb' | 'memory'
   /** Restores the session at start (rotating it if it expired) with its trail and cached rows. */
   open(touch: Touch): Promise<StoredSession & { rows: CachedRow[] }>

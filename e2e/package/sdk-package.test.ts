@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Event, RowsAnswer } from '@sequitur/sdk/protocol'
@@ -76,7 +76,7 @@ describe('the packed @sequitur/sdk in an outside Vite app', () => {
         createSequitur: typeof sdk.createSequitur, version: protocol.PROTOCOL_VERSION, rank: typeof model.rank,
       }))`
     const out = JSON.parse(await sh(process.execPath, ['--input-type=module', '-e', script], app)) as Record<string, unknown>
-    const dist = `file://${app}/node_modules/@sequitur/sdk/dist/`
+    const dist = pathToFileURL(join(app, 'node_modules/@sequitur/sdk/dist/')).href
     expect(out).toEqual({
       resolved: [`${dist}index.js`, `${dist}protocol/index.js`, `${dist}model/index.js`, `${dist}sdk-worker.js`],
       createSequitur: 'function',

@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 // shared cores and each file starts its own browser, server and proxy.
 
 export default defineConfig({
+  // `@sequitur/sdk` from its sources (tsconfig.json `paths`), as the unit tests do.
+  resolve: { tsconfigPaths: true },
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['e2e/engines/*.engine.ts'],

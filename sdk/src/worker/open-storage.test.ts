@@ -94,4 +94,31 @@ describe('idbStorage', () => {
     expect(isConnectionLost(new DOMException('x', 'QuotaExceededError'))).toBe(false)
     expect(isConnectionLost('lost')).toBe(false)
   })
+
+  it('goes on in memory when an operation stalls mid-session (WebKit: a page of the site in the back/forward cache mid-write)', async () => {
+    const clock = new FakeClock()
+    let stalled = false
+    const meta = { session: 's1', lastActivity: 2 }
+    const db = {
+      transaction() {
+        if (stalled) return { objectStore: () => ({ get: () => new Promise(() => {}), getAll: () => new Promise(() => {}) }), done: new Promise(() => {}) }
+        const store = { get: async (key: string) => (key === 'state' ? meta : undefined), getAll: async () => [{ item: 'a', ts: 10 }] }
+        return { objectStore: () => store, store, done: Promise.resolve() }
+      },
+    } as unknown as SequiturDb
+    let reopened = 0
+    const storage = idbStorage(db, async () => (reopened++, db), { stallMs: 30_000, after: clock.after.bind(clock) })
+    expect(await storage.read()).toMatchObject({ trail: ['a'] })
+    stalled = true
+    let answered: unknown
+    void storage.read().then((session) => (answered = session))
+    await clock.advance(29_999)
+    expect(answered).toBeUndefined()
+    await clock.advance(1)
+    expect(answered).toMatchObject({ meta, trail: ['a'], times: [10] })
+    expect(storage.kind).toBe('memory')
+    // No reopen: it would wait on the same stalled origin.
+    expect(reopened).toBe(0)
+  })
 })
+

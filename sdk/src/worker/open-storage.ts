@@ -8,31 +8,50 @@ import type { Storage } from './storage'
 export const isConnectionLost = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'InvalidStateError' || error.name === 'UnknownError' || /connection.*lost/i.test(error.message))
 
+/** Raised when an IndexedDB operation does not settle in time. */
+class StalledError extends Error {}
+
+/** Options of `idbStorage`. */
+export interface IdbStorageOptions {
+  /** How long one operation may take before IndexedDB counts as stalled, in ms (default 30 s: a real stall lasts, a loaded machine is slow). */
+  stallMs?: number
+  /** Starts a timer; answers its cancel. */
+  after?: (ms: number, fn: () => void) => () => void
+}
+
 /**
  * The site's IndexedDB as `Storage`. An operation that finds the connection lost reopens the database
  * (once per failure, shared by the operations that failed together) and is retried once. When that
  * fails too (WebKit refuses every reopen in a page whose storage process died: "Refresh the page to
- * try again"), the page goes on in memory from the session as last seen; events already stored stay
- * in IndexedDB for the next page load (the server counts a repeated event id once).
+ * try again"), or an operation stalls (WebKit holds an origin's IndexedDB while a page of it sits in
+ * the back/forward cache mid-write), the page goes on in memory from the session as last seen; events
+ * already stored stay in IndexedDB for the next page load (the server counts a repeated event id once).
  */
-export function idbStorage(db: SequiturDb, reopen?: () => Promise<SequiturDb>): Storage {
+export function idbStorage(db: SequiturDb, reopen?: () => Promise<SequiturDb>, options: IdbStorageOptions = {}): Storage {
+  const { stallMs = 30_000, after = (ms, fn) => ((timer) => () => clearTimeout(timer))(setTimeout(fn, ms)) } = options
   let current = Promise.resolve(db)
   let memory: Storage | undefined
   let last: StoredSession | undefined
+  const inTime = <T>(pending: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const cancel = after(stallMs, () => reject(new StalledError(`IndexedDB did not answer in ${stallMs} ms`)))
+      pending.then(resolve, reject).finally(cancel)
+    })
+  const toMemory = () => (memory ??= memoryStorage(last && { meta: last.meta, trail: last.trail.map((item, i) => ({ item, ts: last!.times[i] ?? 0 })) }))
   const run = async <T>(op: (db: SequiturDb) => Promise<T>, inMemory: (memory: Storage) => Promise<T>): Promise<T> => {
     if (memory) return inMemory(memory)
     const used = current
     try {
-      return await op(await used)
+      return await inTime(used.then(op))
     } catch (error) {
+      if (error instanceof StalledError) return inMemory(toMemory())
       if (!reopen || !isConnectionLost(error)) throw error
       if (current === used) current = reopen()
       try {
-        return await op(await current)
+        return await inTime(current.then(op))
       } catch (again) {
-        if (!isConnectionLost(again)) throw again
-        memory ??= memoryStorage(last && { meta: last.meta, trail: last.trail.map((item, i) => ({ item, ts: last!.times[i] ?? 0 })) })
-        return inMemory(memory)
+        if (!(again instanceof StalledError) && !isConnectionLost(again)) throw again
+        return inMemory(toMemory())
       }
     }
   }

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['sdk/src/**/*.test.ts', 'server/src/**/*.test.ts', 'server/dev/**/*.test.ts', 'demo/src/**/*.test.ts'],
+    include: ['sdk/src/**/*.test.ts', 'react/src/**/*.test.{ts,tsx}', 'server/src/**/*.test.ts', 'server/dev/**/*.test.ts', 'demo/src/**/*.test.ts'],
     testTimeout: 20_000,
   },
 })

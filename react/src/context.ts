@@ -8,6 +8,7 @@ export interface SequiturContextValue {
   orders: RankCache | null
 }
 
+/** The provider's value; outside a provider, no instance and no remembered orders. */
 export const SequiturContext = createContext<SequiturContextValue>({ sequitur: null, orders: null })
 
 /** The Sequitur instance of the nearest provider; null on the server, before it started, or outside a provider. */

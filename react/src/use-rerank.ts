@@ -9,8 +9,6 @@ export interface RerankOptions<T> {
   id?: (item: T) => string
 }
 
-const SEPARATOR = '\u0000'
-
 /**
  * `items` in the order this session most likely wants them, re-ordered whenever the session's model
  * changes (a click, a pushed row). The first render, and every render on the server, returns `items` as
@@ -22,7 +20,8 @@ export function useRerank<T>(items: readonly T[], options: RerankOptions<T> = {}
   const { sequitur, orders } = useContext(SequiturContext)
   const idOf = options.id ?? String
   const ids = items.map((item) => idOf(item))
-  const signature = ids.join(SEPARATOR)
+  // Unambiguous whatever the ids contain: a list is the same list exactly when this string is the same.
+  const signature = JSON.stringify(ids)
   // The ids of this list, kept while they stay the same, so the subscription below outlives re-renders.
   const listIds = useMemo(() => ids, [signature])
   const [ranked, setRanked] = useState<{ signature: string; order: readonly string[] } | null>(null)

@@ -103,5 +103,15 @@ test.describe('@sequitur/react', () => {
     // The list showed exactly two orders: the given one from the first render, then the re-ranked one.
     const shown = await page.evaluate(() => window.shelfOrders!)
     expect(shown.filter((order, i) => i === 0 || order.join() !== shown[i - 1]!.join())).toEqual([given, [y, x, w, z]])
+
+    // Mounted again under the same provider, the list renders in the order last ranked for it at once.
+    await page.locator('#toggle').click()
+    await expect(page.locator('#shelf')).toHaveCount(0)
+    const before = shown.length
+    await page.locator('#toggle').click()
+    await expect.poll(() => page.evaluate(() => window.shelfOrders!.length)).toBeGreaterThan(before)
+    // Time for the fresh ranking to land: it must change nothing.
+    await page.waitForTimeout(500)
+    expect((await page.evaluate(() => window.shelfOrders!)).slice(before)).toEqual([[y, x, w, z]])
   })
 })

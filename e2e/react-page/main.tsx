@@ -3,7 +3,7 @@
 // recorded in `window.shelfOrders`, so the test can tell an intended re-rank from a glitch.
 import { SequiturProvider, useRerank, useSequitur } from '@sequitur/react'
 import type { Sequitur } from '@sequitur/sdk'
-import { StrictMode, useEffect } from 'react'
+import { StrictMode, useEffect, useState } from 'react'
 import { createRoot } from 'react-dom/client'
 
 declare global {
@@ -30,6 +30,19 @@ function Shelf({ items }: { items: string[] }) {
   )
 }
 
+/** The shelf, and a button that unmounts and mounts it again (as a route change would). */
+function Page({ items }: { items: string[] }) {
+  const [shown, setShown] = useState(true)
+  return (
+    <>
+      <button id="toggle" onClick={() => setShown(!shown)}>
+        {shown ? 'hide' : 'show'}
+      </button>
+      {shown && <Shelf items={items} />}
+    </>
+  )
+}
+
 function recordOrders(root: HTMLElement): void {
   const orders: string[][] = (window.shelfOrders = [])
   const record = () => {
@@ -46,7 +59,7 @@ recordOrders(root)
 createRoot(root).render(
   <StrictMode>
     <SequiturProvider site="demo" autoCapture={false} debug>
-      <Shelf items={items} />
+      <Page items={items} />
     </SequiturProvider>
   </StrictMode>,
 )

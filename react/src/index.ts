@@ -1,0 +1,5 @@
+export { SequiturProvider } from './provider.js'
+export type { SequiturProviderProps } from './provider.js'
+export { useSequitur } from './context.js'
+export { useRerank } from './use-rerank.js'
+export type { RerankOptions } from './use-rerank.js'

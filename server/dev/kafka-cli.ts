@@ -1,17 +1,20 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { UsageError } from '../src/cli/usage-error'
-import { ensureJars, startLocalBroker, type LocalBroker } from './local-broker'
+import { ensureJars, startLocalBroker } from './local-broker'
+import { startLocalCluster } from './local-cluster'
 
 /** The help of `sequitur kafka`. */
-export const KAFKA_USAGE = `usage: sequitur kafka [--data-dir DIR] [--port PORT]
+export const KAFKA_USAGE = `usage: sequitur kafka [--data-dir DIR] [--port PORT] [--brokers N]
        sequitur kafka --prepare
 
 Development only: runs a single-node Kafka broker (KRaft, 127.0.0.1) until Ctrl-C, keeping its data
 in DIR (default .sequitur/kafka) across runs, and prints the SEQUITUR_KAFKA_BROKERS to export.
 
-  --data-dir DIR   the broker's data (default .sequitur/kafka)
-  --port PORT      its port (default: a free one)
+  --data-dir DIR   the broker's data (default .sequitur/kafka; a cluster's nodes in DIR/node-1, …)
+  --port PORT      its port (default: a free one; not with --brokers)
+  --brokers N      N nodes as one cluster, each a broker and a controller (default 1); from 3 on,
+                   topics get 3 replicas and min.insync.replicas 2
   --prepare        only copy the broker's jars into kafka/lib with Maven, as CI does before the tests
   --help           this help
 
@@ -26,6 +29,7 @@ function readArgs(argv: readonly string[]) {
     options: {
       'data-dir': { type: 'string', default: '.sequitur/kafka' },
       port: { type: 'string' },
+      brokers: { type: 'string', default: '1' },
       prepare: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -34,11 +38,14 @@ function readArgs(argv: readonly string[]) {
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
     throw new UsageError(`--port must be a port number, not ${JSON.stringify(values.port)}`)
   }
-  return { ...values, dataDir: resolve(values['data-dir']), port }
+  const brokers = Number(values.brokers)
+  if (!(Number.isInteger(brokers) && brokers >= 1 && brokers <= 9)) throw new UsageError(`--brokers must be a number of nodes from 1 to 9, not ${JSON.stringify(values.brokers)}`)
+  if (brokers > 1 && port !== undefined) throw new UsageError('--port is for a single broker; a cluster takes free ports')
+  return { ...values, dataDir: resolve(values['data-dir']), port, brokers }
 }
 
-/** Stops the broker on the first signal and kills it on the second. */
-function stopOnSignals(broker: LocalBroker) {
+/** Stops the broker (or cluster) on the first signal and kills it on the second. */
+function stopOnSignals(broker: { stop(): Promise<void>; kill(): Promise<unknown> }) {
   let stopping = false
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -77,15 +84,18 @@ export async function runKafkaCli(argv: readonly string[]): Promise<number> {
     console.log('kafka: jars ready in kafka/lib')
     return 0
   }
-  const broker = await startLocalBroker({
-    dataDir: args.dataDir,
-    ...(args.port ? { port: args.port } : {}),
-    log,
-    onExit: (reason) => {
-      log(`kafka: ${reason}`)
-      process.exit(1)
-    },
-  })
+  const onExit = (reason: string) => {
+    log(`kafka: ${reason}`)
+    process.exit(1)
+  }
+  if (args.brokers > 1) {
+    const cluster = await startLocalCluster({ nodes: args.brokers, dataDir: args.dataDir, log, onExit })
+    stopOnSignals({ stop: cluster.stop, kill: () => Promise.all(cluster.nodes.map((node) => node.kill())) })
+    console.log(`kafka: ${args.brokers} nodes ready on ${cluster.brokers}`)
+    console.log(`export SEQUITUR_KAFKA_BROKERS=${cluster.brokers}`)
+    return 0
+  }
+  const broker = await startLocalBroker({ dataDir: args.dataDir, ...(args.port ? { port: args.port } : {}), log, onExit })
   stopOnSignals(broker)
   console.log(`kafka: ready on ${broker.brokers}`)
   console.log(`export SEQUITUR_KAFKA_BROKERS=${broker.brokers}`)

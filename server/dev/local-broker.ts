@@ -33,6 +33,18 @@ export interface LocalBrokerOptions {
   heapOpts?: string[]
 }
 
+/** What makes a broker one node of a cluster (`local-cluster.ts`); a single node by default. */
+export interface ClusterMembership {
+  /** This node's id (KRaft `node.id`). */
+  nodeId: number
+  /** Every controller of the quorum, `id@127.0.0.1:port,…` (KRaft `controller.quorum.voters`). */
+  voters: string
+  /** The cluster id every node is formatted with. */
+  clusterId: string
+  /** Replicas of the internal topics and the default of new ones: 1, or 3 with `min.insync.replicas` 2. */
+  replicas: number
+}
+
 /** A single-node KRaft Kafka broker running as a child `java` process. */
 export interface LocalBroker {
   /** Bootstrap address for clients, `127.0.0.1:<port>`. */
@@ -52,7 +64,7 @@ export interface LocalBroker {
 }
 
 /** Starts a local broker (copying its jars with Maven on first use) and resolves when it serves requests. */
-export async function startLocalBroker(options: LocalBrokerOptions = {}): Promise<LocalBroker> {
+export async function startLocalBroker(options: LocalBrokerOptions & { cluster?: ClusterMembership } = {}): Promise<LocalBroker> {
   const { log = () => {}, onExit = () => {}, partitions = 4, readyTimeoutMs = 60_000 } = options
   const { heapOpts = process.env.KAFKA_HEAP_OPTS?.split(/\s+/).filter(Boolean) ?? ['-Xms256m', '-Xmx512m'] } = options
   await ensureJars(log)
@@ -60,7 +72,8 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   const ownsDir = !options.dataDir
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sequitur-kafka-'))
   mkdirSync(dataDir, { recursive: true })
-  const broker = new ChildBroker({ dataDir, ownsDir, port, controllerPort, partitions, heapOpts, readyTimeoutMs, log, onExit })
+  const cluster = options.cluster ?? { nodeId: 1, voters: `1@127.0.0.1:${controllerPort}`, clusterId: clusterId(), replicas: 1 }
+  const broker = new ChildBroker({ dataDir, ownsDir, port, controllerPort, partitions, heapOpts, readyTimeoutMs, log, onExit, ...cluster })
   try {
     await broker.start()
   } catch (error) {
@@ -70,7 +83,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   return broker
 }
 
-interface ChildBrokerOptions {
+interface ChildBrokerOptions extends ClusterMembership {
   dataDir: string
   ownsDir: boolean
   port: number
@@ -157,7 +170,7 @@ class ChildBroker implements LocalBroker {
     writeFileSync(config, serverProperties(this.#o))
     if (!existsSync(join(dataDir, 'logs', 'meta.properties'))) {
       log(`kafka: formatting storage in ${dataDir}`)
-      const format = [...this.#jvm(), 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', config]
+      const format = [...this.#jvm(), 'kafka.tools.StorageTool', 'format', '-t', this.#o.clusterId, '-c', config]
       await run('java', format).catch((error: ExecError) => {
         throw new Error(`local broker: formatting storage failed: ${output(error)}`)
       })
@@ -214,12 +227,13 @@ class ChildBroker implements LocalBroker {
   }
 }
 
-/** `server.properties` of a fast single-node broker and controller on 127.0.0.1. */
+/** `server.properties` of a fast broker and controller on 127.0.0.1: a single node, or one of a cluster. */
 function serverProperties(o: ChildBrokerOptions): string {
+  const minInSync = o.replicas >= 3 ? 2 : 1
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@127.0.0.1:${o.controllerPort}`,
+    'node.id': o.nodeId,
+    'controller.quorum.voters': o.voters,
     listeners: `PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${o.port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
@@ -227,13 +241,13 @@ function serverProperties(o: ChildBrokerOptions): string {
     'controller.listener.names': 'CONTROLLER',
     'log.dirs': join(o.dataDir, 'logs'),
     'num.partitions': o.partitions,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
-    'offsets.topic.replication.factor': 1,
+    'default.replication.factor': o.replicas,
+    'min.insync.replicas': minInSync,
+    'offsets.topic.replication.factor': o.replicas,
     // Fewer internal partitions than the default 50: the first group or transaction starts faster.
     'offsets.topic.num.partitions': 8,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.replication.factor': o.replicas,
+    'transaction.state.log.min.isr': minInSync,
     'transaction.state.log.num.partitions': 8,
     'group.initial.rebalance.delay.ms': 0,
     'auto.create.topics.enable': 'false',
@@ -343,7 +357,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** The given ports, with each missing one replaced by a distinct free port on 127.0.0.1. */
-async function freePorts(wanted: (number | undefined)[]): Promise<number[]> {
+export async function freePorts(wanted: (number | undefined)[]): Promise<number[]> {
   const servers: Server[] = []
   try {
     return await Promise.all(
@@ -361,7 +375,7 @@ async function freePorts(wanted: (number | undefined)[]): Promise<number[]> {
 }
 
 /** A random KRaft cluster id: 16 bytes in URL-safe base64, not starting with '-' (the CLI would read an option). */
-function clusterId(): string {
+export function clusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url')
     if (!id.startsWith('-')) return id

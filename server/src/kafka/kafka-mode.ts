@@ -27,7 +27,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
   const topics = topicsOf(prefix)
   const admin = kafka.admin()
   await admin.connect()
-  await ensureTopics(admin, topics, { partitions: config.kafkaPartitions, windowDays: config.model.windowDays, retentionDays: config.logRetentionDays })
+  await ensureTopics(admin, topics, { partitions: config.kafkaPartitions, windowDays: config.model.windowDays, retentionDays: config.logRetentionDays, log, adminOf: (broker) => createKafka([broker], `${prefix}-${role}-${process.pid}`, log).admin() })
   const stops: Array<() => Promise<void>> = [() => admin.disconnect()]
   const groups: Array<{ group: string; topic: string }> = []
 

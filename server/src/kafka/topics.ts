@@ -43,12 +43,22 @@ export interface TopicSettings {
   partitions: number
   windowDays: number
   retentionDays: number
+  /** Told how the topics are replicated, when it creates some. */
+  log?: (line: string) => void
+  /** An admin client of one broker (`host:port`): on a cluster, each broker is asked until it knows every topic. */
+  adminOf?: (broker: string) => Admin
+}
+
+/** Replicas of each topic and the in-sync replicas a write needs, for a cluster of `brokers`. */
+export function replicationFor(brokers: number): { replicationFactor: number; minInSync: number } {
+  // Three copies survive one broker down with writes still taking two acknowledgements.
+  return brokers >= 3 ? { replicationFactor: 3, minInSync: 2 } : { replicationFactor: 1, minInSync: 1 }
 }
 
 /** Creates the topics that do not exist yet (existing ones are left as they are). */
-export async function ensureTopics(admin: Admin, topics: Topics, { partitions, windowDays, retentionDays }: TopicSettings): Promise<void> {
+export async function ensureTopics(admin: Admin, topics: Topics, { partitions, windowDays, retentionDays, log, adminOf }: TopicSettings): Promise<void> {
   const compacted = [{ name: 'cleanup.policy', value: 'compact' }]
-  const wanted: ITopicConfig[] = [
+  const listed: ITopicConfig[] = [
     { topic: topics.events, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: String(retentionDays * DAY_MS) }] },
     { topic: topics.increments, numPartitions: partitions },
     { topic: topics.sessionsChangelog, numPartitions: partitions, configEntries: compacted },
@@ -73,22 +83,52 @@ export async function ensureTopics(admin: Admin, topics: Topics, { partitions, w
       ],
     },
   ]
+  const cluster = (await admin.describeCluster()).brokers
+  const brokers = cluster.length
+  const { replicationFactor, minInSync } = replicationFor(brokers)
+  const wanted = listed.map((t) => ({ ...t, replicationFactor, configEntries: [...(t.configEntries ?? []), { name: 'min.insync.replicas', value: String(minInSync) }] }))
   const existing = new Set(await admin.listTopics())
   const missing = wanted.filter((t) => !existing.has(t.topic))
   try {
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true })
+    if (missing.length > 0) {
+      log?.(`kafka: creating ${missing.length} topics with ${replicationFactor} replica(s), min.insync.replicas ${minInSync} (${brokers} broker(s))`)
+      await admin.createTopics({ topics: missing, waitForLeaders: true })
+    }
   } catch (error) {
     // Another process may have created them in between; anything else is real.
     const now = new Set(await admin.listTopics())
     if (missing.some((t) => !now.has(t.topic))) throw error
   }
   // Topics another process just created may not have leaders yet: wait until every one answers.
-  for (let attempt = 1; ; attempt++) {
+  await untilItWorks(() => Promise.all(wanted.map((t) => admin.fetchTopicOffsets(t.topic))))
+  // On a cluster each broker learns of new topics on its own, and a client asking one that has not
+  // yet is refused (UNKNOWN_TOPIC_OR_PARTITION, which a consumer's subscribe does not retry).
+  if (brokers < 2 || !adminOf) return
+  const names = wanted.map((t) => t.topic)
+  await Promise.all(
+    cluster.map(async ({ host, port }) => {
+      const one = adminOf(`${host}:${port}`)
+      try {
+        await one.connect()
+        await untilItWorks(async () => {
+          const { topics: known } = await one.fetchTopicMetadata({ topics: names })
+          if (known.some((t) => t.partitions.some((p) => p.leader < 0))) throw new Error(`${host}:${port} has no leader for a topic yet`)
+        })
+      } finally {
+        await one.disconnect().catch(() => {})
+      }
+    }),
+  )
+}
+
+/** Runs `attempt` until it resolves, every 200 ms, at most 50 times. */
+async function untilItWorks(attempt: () => Promise<unknown>): Promise<void> {
+  for (let tries = 1; ; tries++) {
     try {
-      await Promise.all(wanted.map((t) => admin.fetchTopicOffsets(t.topic)))
+      await attempt()
       return
     } catch (error) {
-      if (attempt >= 50) throw error
+      if (tries >= 50) throw error
       await new Promise((r) => setTimeout(r, 200))
     }
   }

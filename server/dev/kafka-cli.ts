@@ -8,7 +8,7 @@ import { startLocalCluster } from './local-cluster'
 export const KAFKA_USAGE = `usage: sequitur kafka [--data-dir DIR] [--port PORT] [--brokers N]
        sequitur kafka --prepare
 
-Development only: runs a single-node Kafka broker (KRaft, 127.0.0.1) until Ctrl-C, keeping its data
+Development only: runs a Kafka broker (KRaft, 127.0.0.1), or a cluster of N, until Ctrl-C, keeping its data
 in DIR (default .sequitur/kafka) across runs, and prints the SEQUITUR_KAFKA_BROKERS to export.
 
   --data-dir DIR   the broker's data (default .sequitur/kafka; a cluster's nodes in DIR/node-1, …)

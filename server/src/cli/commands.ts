@@ -16,7 +16,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'bootstrap', summary: 'load timestamped click logs into a running server, in event time', load: async () => (await import('../history/bootstrap-cli')).runBootstrap },
   { name: 'eval', summary: 'evaluate the model offline against baselines (HR@k, MRR@k, AUC, coverage)', load: async () => (await import('../eval/cli')).runEval },
   { name: 'fuzz', summary: 'the long seeded fuzz run against a server of its own', load: async () => (await import('../fuzz/cli')).runFuzzCli },
-  { name: 'kafka', summary: 'development: a local single-node Kafka broker (Java 17, Maven)', serves: true, load: async () => (await import('../../dev/kafka-cli')).runKafkaCli },
+  { name: 'kafka', summary: 'development: a local Kafka broker, or a cluster with --brokers N (Java 17, Maven)', serves: true, load: async () => (await import('../../dev/kafka-cli')).runKafkaCli },
 ]
 
 function sitesRunner({ runSitesCli }: typeof import('../sites-cli')) {

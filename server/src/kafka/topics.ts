@@ -92,7 +92,9 @@ export async function ensureTopics(admin: Admin, topics: Topics, { partitions, w
   try {
     if (missing.length > 0) {
       log?.(`kafka: creating ${missing.length} topics with ${replicationFactor} replica(s), min.insync.replicas ${minInSync} (${brokers} broker(s))`)
-      await admin.createTopics({ topics: missing, waitForLeaders: true })
+      // Not kafkajs's own wait for leaders: on a cluster it fails on a broker that has not yet heard
+      // of the topic (UNKNOWN_TOPIC_OR_PARTITION); the waits below retry that.
+      await admin.createTopics({ topics: missing, waitForLeaders: false })
     }
   } catch (error) {
     // Another process may have created them in between; anything else is real.

@@ -46,6 +46,7 @@ const suites = [
   { name: 'ingest', args: ['--import', 'tsx', join(dir, 'ingest.bench.mts')] },
   { name: 'kafka', args: ['--import', 'tsx', join(dir, 'kafka.bench.mts')] },
   { name: 'fairness', args: ['--import', 'tsx', join(dir, 'fairness.bench.mts')] },
+  { name: 'cluster', args: ['--import', 'tsx', join(dir, 'cluster.bench.mts')] },
 ].filter((s) => !only || only.includes(s.name))
 
 const results: Record<string, number> = {}

@@ -12,7 +12,8 @@ let cluster: LocalCluster
 const nodes: NodeProcess[] = []
 
 beforeAll(async () => {
-  cluster = await startLocalCluster({ nodes: 3 })
+  // Three JVMs starting together on two cores take minutes when the machine is busy.
+  cluster = await startLocalCluster({ nodes: 3, readyTimeoutMs: 240_000 })
 }, 300_000)
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.remove().catch(() => {})))

@@ -174,6 +174,19 @@ describe('embedded and Kafka mode', () => {
     await expect.poll(() => answers(kafka), { timeout: 60_000, interval: 500 }).toEqual(expected)
   }, 180_000)
 
+  it('validate on demand alike: embedded mode answers the result, Kafka mode 202 and then serves the same', async () => {
+    const ask = (node: NodeProcess) => fetch(`${node.url}/v1/admin/validate?site=demo`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` } })
+    const model = async (node: NodeProcess) => (await fetch(`${node.url}/v1/model?site=demo`)).json()
+    const [now, requested] = await Promise.all([ask(embedded), ask(kafka)])
+    expect(now.status).toBe(200)
+    const result = await now.json()
+    expect(result).toMatchObject({ validated: { day: expect.any(Number) } })
+    expect(requested.status).toBe(202)
+    expect(await requested.json()).toEqual({ site: 'demo', requested: true })
+    await expect.poll(() => model(kafka), { timeout: 60_000, interval: 500 }).toEqual(result)
+    expect(await model(embedded)).toEqual(result)
+  }, 120_000)
+
   it('forget a removed site alike: registered again, it starts with nothing', async () => {
     for (const node of [embedded, kafka]) {
       await operator(node, 'DELETE', '/tiny')

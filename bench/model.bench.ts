@@ -14,6 +14,8 @@ import { buildModel } from '../server/src/history/offline-model'
 import { readSessionLines, type Session } from '../server/src/history/sessions'
 import { Model, type Increments, type Kind } from '../server/src/model'
 import { RowCounts } from '../server/src/model/row-counts'
+import { ValidationGather, type GatherResult } from '../server/src/kafka/validation-gather'
+import { chunked, decodePart, encodePart } from '../server/src/kafka/validation-parts'
 import { link, SessionLinks } from '../server/src/model/session-links'
 import { sessionDrawer } from './sessions.mts'
 import { median, quick, report, round } from './suite.mts'
@@ -130,6 +132,37 @@ const validations = Array.from({ length: quick ? 1 : 3 }, () => {
 const validation = validations[0]!.v
 const validateMs = median(validations.map((x) => x.ms))
 
+/*
+ * The same validation as Kafka mode runs it, without the broker: stage 2's answer (the rows before
+ * the day of the sample's items, `rowsBefore` as the count task reads it, packed into parts), stage
+ * 1's sessions parts, and the validator putting them together and scoring (`ValidationGather`).
+ */
+const kafkaRuns = Array.from({ length: quick ? 1 : 3 }, () => {
+  const start = performance.now()
+  const latest = big.sessions.latestSample('big')!
+  const id = { site: 'big', from: 0, offset: 1, k: 0 }
+  const before = big.counts.rowsBefore('big', latest.day)
+  const rows: Array<[string, ModelRow]> = []
+  for (const item of new Set(latest.sessions.flat())) {
+    const row = before(item)
+    if (row) rows.push([item, row])
+  }
+  const rowParts = chunked(rows)
+  const sessionParts = chunked(latest.sessions)
+  const values = [
+    ...sessionParts.map((sessions, chunk) => encodePart({ kind: 'sessions', ...id, day: latest.day, partitions: 1, chunk, chunks: sessionParts.length, sessions })),
+    ...rowParts.map((rows, chunk) => encodePart({ kind: 'rows', ...id, partition: 0, request: 0, requests: 1, chunk, chunks: rowParts.length, rows })),
+  ]
+  const parts = performance.now()
+  const gather = new ValidationGather()
+  let done: GatherResult | undefined
+  values.forEach((value, offset) => (done = gather.add(decodePart(value), offset) ?? done))
+  const v = done!.run()!
+  return { ms: performance.now() - start, partsMs: parts - start, bytes: values.reduce((n, b) => n + b.length, 0), records: values.length, rows: rows.length, v }
+})
+const kafkaRun = kafkaRuns[0]!
+if (kafkaRun.v.mrr !== validation.mrr || kafkaRun.v.cases !== validation.cases) throw new Error('the Kafka path validated differently')
+
 report(
   'model',
   [
@@ -141,6 +174,8 @@ report(
     `Slice: msgpack bytes of the rows (next + related) of ${slices.length} sessions of 10 distinct items; the largest is reported.`,
     `Self-validation of a site of ${EVENTS_PER_DAY} events a day: ${validation.sessions} of ${validation.daySessions} sessions sampled, ${validation.cases} cases, ` +
       `median of ${validations.length}: ${validations.map((x) => Math.round(x.ms)).join(', ')} ms (chose ${JSON.stringify(validation.params)}).`,
+    `The same in Kafka mode's parts, without the broker: ${kafkaRun.rows} rows and the sessions in ${kafkaRun.records} records of ${Math.round(kafkaRun.bytes / 1024)} KB ` +
+      `(made in ${kafkaRuns.map((x) => Math.round(x.partsMs)).join(', ')} ms), put together and scored: ${kafkaRuns.map((x) => Math.round(x.ms)).join(', ')} ms.`,
   ].join('\n'),
   {
     processor_events_per_s: Math.round(median(updateRates)),
@@ -150,5 +185,7 @@ report(
     slice_bytes_per_session: Math.max(...slices),
     slice_bytes_per_session_p50: median(slices),
     validate_1m_events_day_ms: Math.round(validateMs),
+    validate_1m_events_day_kafka_ms: Math.round(median(kafkaRuns.map((x) => x.ms))),
+    validation_parts_bytes_1m_events_day: kafkaRun.bytes,
   },
 )

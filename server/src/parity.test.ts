@@ -12,7 +12,9 @@ import { DAY_MS } from './clock'
  * catalog, repeated ids (in a later batch, and after their session ended), late and out-of-window
  * events, events stamped a day ahead, and a session whose idle gap only impressions bridge; a third
  * site, registered through the operator API, has its own window (2 days) and top k (2), and is then
- * removed and registered again.
+ * removed and registered again. The events span four days of event time, so each site's
+ * self-validation runs when a new day starts: both modes must choose the same parameters with the
+ * same figures (`GET /v1/model`).
  */
 
 const broker = useLocalBroker()
@@ -55,11 +57,18 @@ function eventSets(site: string, now: number): Event[][] {
   const day = (d: number) => now - d * DAY_MS
   const epoch = Math.floor(now / EPOCH) * EPOCH
   const old = [item('click', 'old', 'P1', day(3)), item('view', 'old', 'P2', day(3) + MIN), item('click', 'old', 'P3', day(3) + 2 * MIN, { user: 'u1' })]
+  // A day's traffic for the validation to learn from (two days ago) and score (yesterday): trails
+  // that follow each other and return to an item already seen.
+  const traffic = (d: number) =>
+    Array.from({ length: 16 }, (_, s) => {
+      const trail = [ITEMS[s % 6]!, ITEMS[(s % 6) + 1]!, ITEMS[s % 3 ? (s % 6) + 2 : s % 6]!, ITEMS[(s * 7) % ITEMS.length]!].slice(0, 2 + (s % 3))
+      return trail.map((it, i) => item(i ? 'view' : 'click', `day${d}-${s}`, it, day(d) + 3_600_000 + s * MIN + i * 1000))
+    }).flat()
   const batches: Event[][] = [
     // Three days ago: a session that will be over, one whose gap only an impression bridges.
     [...old, item('click', 'gap', 'P4', day(3) + 3 * MIN), item('click', 'gap', 'P5', day(3) + 4 * MIN), shown('x', day(3), 'home', 'P1', 'P2')],
-    [shown('gap', day(2), 'home', 'P4', 'P5'), item('click', 'mid', 'P6', day(2), { user: 'u1' }), item('cart', 'mid', 'P7', day(2) + MIN, { user: 'u1' })],
-    [item('click', 'gap', 'P6', day(1)), item('click', 'gap', 'P7', day(1) + MIN), item('purchase', 'mid2', 'P8', day(1), { user: 'u2' })],
+    [shown('gap', day(2), 'home', 'P4', 'P5'), item('click', 'mid', 'P6', day(2), { user: 'u1' }), item('cart', 'mid', 'P7', day(2) + MIN, { user: 'u1' }), ...traffic(2)],
+    [item('click', 'gap', 'P6', day(1)), item('click', 'gap', 'P7', day(1) + MIN), item('purchase', 'mid2', 'P8', day(1), { user: 'u2' }), ...traffic(1)],
   ]
   // Today: sessions with users and hostile item names, impressions joined to clicks by list.
   const today: Event[] = []
@@ -114,6 +123,7 @@ async function answers(node: NodeProcess): Promise<unknown> {
   for (const site of SITES) {
     out[`${site} rows`] = ((await get(`/v1/rows?site=${site}&include=related&items=${ITEMS.map(encodeURIComponent).join(',')}`)) as RowsAnswer).rows
     out[`${site} trending`] = await get(`/v1/trending?site=${site}&limit=50`)
+    out[`${site} model`] = await get(`/v1/model?site=${site}`)
   }
   for (const user of ['u1', 'u2']) out[`demo profile ${user}`] = await get(`/v1/profiles/${user}?site=demo&days=30&halfLife=7`, true)
   return out
@@ -131,7 +141,7 @@ async function settled(node: NodeProcess): Promise<void> {
 }
 
 describe('embedded and Kafka mode', () => {
-  it('give the same rows, trending and profiles for the same events', async () => {
+  it('give the same rows, trending, profiles and validated parameters for the same events', async () => {
     const now = Date.now()
     const sets = SITES.map((site) => eventSets(site, now))
     const rounds = Math.max(...sets.map((s) => s.length))
@@ -151,12 +161,31 @@ describe('embedded and Kafka mode', () => {
       'tiny rows': { P1: { next: [expect.anything(), expect.anything()] } },
       'demo trending': { items: expect.arrayContaining([expect.objectContaining({ item: 'P1' })]) },
       'demo profile u1': { weight: expect.any(Number) },
+      // Yesterday was validated, on the rows of the days before it (a Kafka mode that does not validate fails here).
+      'demo model': { validated: { day: Math.floor((now - DAY_MS) / DAY_MS), cases: expect.any(Number), hr: expect.any(Number) } },
+      'shop model': { validated: { day: Math.floor((now - DAY_MS) / DAY_MS) } },
     })
+    const validated = (expected as Record<string, { validated: { cases: number; hr: number } }>)['demo model']!.validated
+    expect(validated.cases).toBeGreaterThan(20)
+    expect(validated.hr).toBeGreaterThan(0)
     // What sessions of two and three days ago linked counts for `demo`, not for `tiny`.
     const rows = expected as Record<string, Record<string, { total: number }>>
     expect(rows['tiny rows']!.P6!.total).toBeLessThan(rows['demo rows']!.P6!.total)
     await expect.poll(() => answers(kafka), { timeout: 60_000, interval: 500 }).toEqual(expected)
   }, 180_000)
+
+  it('validate on demand alike: embedded mode answers the result, Kafka mode 202 and then serves the same', async () => {
+    const ask = (node: NodeProcess) => fetch(`${node.url}/v1/admin/validate?site=demo`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` } })
+    const model = async (node: NodeProcess) => (await fetch(`${node.url}/v1/model?site=demo`)).json()
+    const [now, requested] = await Promise.all([ask(embedded), ask(kafka)])
+    expect(now.status).toBe(200)
+    const result = await now.json()
+    expect(result).toMatchObject({ validated: { day: expect.any(Number) } })
+    expect(requested.status).toBe(202)
+    expect(await requested.json()).toEqual({ site: 'demo', requested: true })
+    await expect.poll(() => model(kafka), { timeout: 60_000, interval: 500 }).toEqual(result)
+    expect(await model(embedded)).toEqual(result)
+  }, 120_000)
 
   it('forget a removed site alike: registered again, it starts with nothing', async () => {
     for (const node of [embedded, kafka]) {
@@ -167,6 +196,7 @@ describe('embedded and Kafka mode', () => {
     const expected = (await answers(embedded)) as Record<string, unknown>
     expect(expected['tiny rows']).toEqual({})
     expect(expected['tiny trending']).toEqual({ items: [], recent: {} })
+    expect(expected['tiny model']).toMatchObject({ validated: null })
     expect(expected['demo rows']).toMatchObject({ P1: { total: expect.any(Number) } })
     await expect.poll(() => answers(kafka), { timeout: 60_000, interval: 500 }).toEqual(expected)
   }, 120_000)

@@ -28,12 +28,17 @@ function queryOf(query: Record<string, string>): v.InferOutput<typeof ModelQuery
   return parsed.output
 }
 
-/** `POST /v1/admin/validate?site=S` (the site's admin secret): runs the site's self-validation now. */
+/**
+ * `POST /v1/admin/validate?site=S` (the site's admin secret): runs the site's self-validation now
+ * and answers its result; in Kafka mode `202 {"site": S, "requested": true}` once the request is in
+ * the events topic (the result follows in `GET /v1/model`).
+ */
 export function validateRoute({ validation, sites }: { validation: ValidationView; sites: SiteRegistry }): Hono {
   const app = new Hono()
-  app.post('/', adminOnly(sites), (c) => {
+  app.post('/', adminOnly(sites), async (c) => {
     const { site } = queryOf(c.req.query())
-    const result = validation.validate(site)
+    const result = await validation.validate(site)
+    if (result === 'requested') return c.json({ site, requested: true }, 202)
     if (!result) throw new ApiError(409, 'no_finished_day', 'the site has no finished day of events to validate on yet')
     return c.json(modelAnswer(result))
   })

@@ -1,7 +1,8 @@
-import type { CatalogItem } from '@sequitur/sdk/protocol'
+import type { CatalogItem, ModelRow } from '@sequitur/sdk/protocol'
 import { CountStage, encodeEntry, type ModelOptions, type StateEntry } from '../model'
-import { readIncrements } from './increments-codec'
+import { readIncrements, type ValidationRequest } from './increments-codec'
 import type { ChangelogRecord, InputRecord, OutputRecord, StageResult, StageTask } from './stage'
+import { chunked, encodePart } from './validation-parts'
 
 /** Header carrying the latest event time (ms) behind a row change, for the freshness metric. */
 export const EVENT_TS_HEADER = 'event-ts'
@@ -11,6 +12,10 @@ export interface CountTaskOptions {
   rowsTopic: string
   profilesTopic: string
   trendingTopic: string
+  /** Where the answers to validation requests go (keyed by site). */
+  validationPartsTopic?: string
+  /** The increments partition this task owns (named in its answers). */
+  partition?: number
   catalog?: (site: string, item: string) => CatalogItem | undefined
 }
 
@@ -18,7 +23,8 @@ export interface CountTaskOptions {
  * Kafka stage 2, per increments partition (each row, item and user has one): the model's count
  * stage (`CountStage`) fed from the increments topic, applying each increment's identity once; each
  * changed row to the rows topic (a tombstone when it empties), profiles and trending to theirs, its
- * state to the counts changelog.
+ * state to the counts changelog. It answers each validation request, at its place among the
+ * increments, with the rows it owns that the request names, as they were before the request's day.
  */
 export class CountTask implements StageTask {
   readonly #stage: CountStage
@@ -49,9 +55,10 @@ export class CountTask implements StageTask {
       applied.add(from)
       return true
     }
-    for (const { value } of records) readIncrements(value, this.#stage, fresh)
-    const { rowsTopic, profilesTopic, trendingTopic } = this.#o
     const outputs: OutputRecord[] = []
+    const answer = (r: ValidationRequest) => this.#answer(r, outputs)
+    for (const { value } of records) readIncrements(value, this.#stage, fresh, answer)
+    const { rowsTopic, profilesTopic, trendingTopic } = this.#o
     const changelog: ChangelogRecord[] = []
     const publish = (topic: string, entry: StateEntry, headers?: Record<string, string>) => {
       const [key, value] = encodeEntry(entry)
@@ -73,5 +80,20 @@ export class CountTask implements StageTask {
     this.#stage.drainTrending((entry) => publish(trendingTopic, entry))
     this.#stage.drainState(write)
     return { outputs, changelog }
+  }
+
+  /** The rows a validation request names, as they were before its day (read now: the counts move on). */
+  #answer({ site, day, from, offset, k, chunk: request, chunks: requests, items }: ValidationRequest, outputs: OutputRecord[]): void {
+    const topic = this.#o.validationPartsTopic
+    if (!topic) return
+    const before = this.#stage.rowsBefore(site, day)
+    const rows: Array<[string, ModelRow]> = []
+    for (const item of items) {
+      const row = before(item)
+      if (row) rows.push([item, row])
+    }
+    const chunks = chunked(rows)
+    const partition = this.#o.partition ?? 0
+    chunks.forEach((rows, chunk) => outputs.push({ topic, key: site, value: encodePart({ kind: 'rows', site, from, offset, k, partition, request, requests, chunk, chunks: chunks.length, rows }) }))
   }
 }

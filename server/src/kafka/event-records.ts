@@ -28,10 +28,22 @@ export interface SiteChange {
 /** A record of the events topic carrying a `SiteChange` (a map; event records are arrays). */
 export const encodeSiteChange = ({ site, settings }: SiteChange): Buffer => pack({ site, settings: settings && [settings.windowDays, settings.topK] })
 
-/** The events of a record, or the site change it carries. */
-export function decodeRecord(value: Buffer): SiteEvent[] | SiteChange {
-  const v = unpack(value) as SiteEvent[] | { site: string; settings: [number, number] | null }
+/**
+ * An operator's request to validate a site now (`POST /v1/admin/validate`): it travels the events
+ * topic like a site change, so stage 1 asks at one place in the site's stream.
+ */
+export interface ValidateCommand {
+  validate: string
+}
+
+/** A record of the events topic carrying a `ValidateCommand`. */
+export const encodeValidateCommand = ({ validate }: ValidateCommand): Buffer => pack({ validate })
+
+/** The events of a record, or the site change or validate command it carries. */
+export function decodeRecord(value: Buffer): SiteEvent[] | SiteChange | ValidateCommand {
+  const v = unpack(value) as SiteEvent[] | { site: string; settings: [number, number] | null } | ValidateCommand
   if (Array.isArray(v)) return v
+  if ('validate' in v) return { validate: v.validate }
   return { site: v.site, settings: v.settings && { windowDays: v.settings[0], topK: v.settings[1] } }
 }
 

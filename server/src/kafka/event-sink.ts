@@ -1,7 +1,7 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import type { Kafka, Producer } from 'kafkajs'
 import { LogUnavailableError, type AppendResult, type EventSink } from '../log'
-import { encodeEvents, encodeSiteChange, siteKey, type SiteChange, type SiteEvent } from './event-records'
+import { encodeEvents, encodeSiteChange, encodeValidateCommand, siteKey, type SiteChange, type SiteEvent } from './event-records'
 import { keyPartitioner } from './key-partitions'
 import { packInChunks, sendWaves } from './record-size'
 
@@ -113,6 +113,24 @@ export class KafkaEventSink implements EventSink {
     const producer = await this.#connected()
     const partition = this.#partitionOf(siteKey(change.site))
     await producer.send({ topic: this.#o.topic, messages: [{ partition, key: null, value: encodeSiteChange(change) }], acks: -1 })
+  }
+
+  /** Appends an operator's request to validate a site now to the site's partition, for stage 1 to follow. */
+  async requestValidation(site: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no acknowledgement within ${this.#o.timeoutMs} ms`)), this.#o.timeoutMs)
+      })
+      const send = this.#connected().then((producer) =>
+        producer.send({ topic: this.#o.topic, messages: [{ partition: this.#partitionOf(siteKey(site)), key: null, value: encodeValidateCommand({ validate: site }) }], acks: -1 }),
+      )
+      await Promise.race([send, timeout])
+    } catch (error) {
+      throw new LogUnavailableError(String((error as Error).message ?? error), { retryAfterSeconds: this.#o.retryAfterSeconds, cause: error })
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** Disconnects the producer. */

@@ -16,6 +16,9 @@ import type { OutputRecord } from './stage'
  *   profile  2, site, user, day, item, offset, k
  *   clock    3, site, time
  *   site     4, site, [windowDays, topK] | null (removed)
+ *   validate 5, site, day, offset, k, request (its first k), chunk, chunks, count, then count × item:
+ *            (part `chunk` of `chunks` of) a validation request of the site's finished `day`, naming
+ *            the items of its sampled sessions whose rows this partition owns
  * A flat array of strings and numbers packs and unpacks without an object per record. Values of
  * earlier layouts are not read: they need an upgrade that starts the topics afresh (README).
  */
@@ -25,10 +28,13 @@ const TAKE = 1
 const PROFILE = 2
 const CLOCK = 3
 const SITE = 4
+const VALIDATE = 5
 const KINDS: readonly Kind[] = ['next', 'related']
 
 /** Bytes a string takes in msgpack at most (3 per UTF-16 unit, and its header); a number takes 9 at most. */
 const sizeOf = (text: string): number => 3 * text.length + 5
+/** The most bytes of item ids one validation request record names. */
+const REQUEST_BYTES = 256 * 1024
 /** The most a value's header, layout and `from` take. */
 const HEADER_BYTES = 15
 
@@ -128,6 +134,35 @@ export class IncrementsWriter implements Increments {
     this.#to(site, `\u0001${user}`).start(sizeOf(site) + sizeOf(user) + sizeOf(item) + 28).push(PROFILE, site, user, day, item, this.#offset, this.#k++)
   }
 
+  /**
+   * A validation request of the site's finished `day` to every partition, in order with the site's
+   * increments (after its clock, before what follows): each partition gets the items of `items`
+   * whose rows it owns (maybe none; it answers all the same), in one record or, when many, several
+   * (`chunks`), each identified like an increment. Returns the request's identity (its first `k`).
+   */
+  request(site: string, day: number, items: Iterable<string>): { offset: number; k: number } {
+    const by = Array.from({ length: this.partitions }, () => [[]] as string[][])
+    const bytes = new Array<number>(this.partitions).fill(0)
+    for (const item of items) {
+      const p = this.partitionOf(site, item)
+      if (bytes[p]! + sizeOf(item) > REQUEST_BYTES) (by[p]!.push([]), (bytes[p] = 0))
+      by[p]!.at(-1)!.push(item)
+      bytes[p]! += sizeOf(item)
+    }
+    const first = this.#k
+    for (let p = 0; p < this.partitions; p++) {
+      const part = this.#part(p)
+      this.#clockTo(part, site)
+      const chunks = by[p]!
+      chunks.forEach((mine, chunk) => {
+        const values = part.start(sizeOf(site) + 60 + mine.reduce((n, item) => n + sizeOf(item), 0))
+        values.push(VALIDATE, site, day, this.#offset, this.#k++, first, chunk, chunks.length, mine.length)
+        for (const item of mine) values.push(item)
+      })
+    }
+    return { offset: this.#offset, k: first }
+  }
+
   /** The batch's records as Kafka records, then starts afresh. */
   drain(): OutputRecord[] {
     // Every partition learns each site's latest clock, with records or not.
@@ -174,10 +209,26 @@ export class IncrementsWriter implements Increments {
 }
 
 /**
- * Calls `visit` for each record of an increments value, in order, skipping those whose identity
- * `fresh` says was applied before (a producer retry, or a batch processed by an old and a new owner).
+ * (A part of) a validation request as stage 2 reads it: the site's finished day, the request's
+ * identity (`from`, `offset`, `k`), which part of the request this is, and the items it owns.
  */
-export function readIncrements(value: Buffer, visit: Increments, fresh: (from: number, offset: number, k: number) => boolean): void {
+export interface ValidationRequest {
+  site: string
+  day: number
+  from: number
+  offset: number
+  k: number
+  chunk: number
+  chunks: number
+  items: string[]
+}
+
+/**
+ * Calls `visit` for each record of an increments value, in order, skipping those whose identity
+ * `fresh` says was applied before (a producer retry, or a batch processed by an old and a new owner);
+ * validation requests go to `request`, at their place among the increments.
+ */
+export function readIncrements(value: Buffer, visit: Increments, fresh: (from: number, offset: number, k: number) => boolean, request: (r: ValidationRequest) => void = () => {}): void {
   const v = unpack(value) as unknown[]
   if (!Array.isArray(v) || v[0] !== LAYOUT) throw new Error('an increments record of an unknown layout (written by another version?)')
   const from = v[1] as number
@@ -211,6 +262,15 @@ export function readIncrements(value: Buffer, visit: Increments, fresh: (from: n
         const settings = v[i + 2] as [number, number] | null
         visit.site(site, settings && { windowDays: settings[0], topK: settings[1] })
         i += 3
+        break
+      }
+      case VALIDATE: {
+        const count = v[i + 8] as number
+        const [day, offset] = [v[i + 2] as number, v[i + 3] as number]
+        if (fresh(from, offset, v[i + 4] as number)) {
+          request({ site, day, from, offset, k: v[i + 5] as number, chunk: v[i + 6] as number, chunks: v[i + 7] as number, items: v.slice(i + 9, i + 9 + count) as string[] })
+        }
+        i += 9 + count
         break
       }
       default:

@@ -13,6 +13,7 @@ import { startStageThread, type StageCommit } from './stage-thread'
 import { followTopic } from './topic-follower'
 import { ensureTopics, topicsOf } from './topics'
 import { KafkaSiteStore } from './kafka-site-store'
+import { KafkaValidations } from './kafka-validations'
 import { followModelSettings, modelSettingsOf, SiteRegistry } from '../sites'
 
 /**
@@ -39,12 +40,18 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       metrics.rowsPublished.inc(rows)
       if (late > 0) metrics.lateEvents.inc(late)
     }
-    const [sessions, counts] = await Promise.all([
+    // The validator too: a validation keeps its thread busy for seconds.
+    const [sessions, counts, validations] = await Promise.all([
       startStageThread({ ...options, stage: 'sessions' }, onCommit, log, () => metrics.threadRestarts.inc({ thread: 'sessions-stage' })),
       startStageThread({ ...options, stage: 'counts' }, onCommit, log, () => metrics.threadRestarts.inc({ thread: 'counts-stage' })),
+      startStageThread({ ...options, stage: 'validations' }, onCommit, log, () => metrics.threadRestarts.inc({ thread: 'validations' })),
     ])
-    stops.unshift(() => sessions.stop(), () => counts.stop())
-    groups.push({ group: `${prefix}-sessions`, topic: topics.events }, { group: `${prefix}-counts`, topic: topics.increments })
+    stops.unshift(() => sessions.stop(), () => counts.stop(), () => validations.stop())
+    groups.push(
+      { group: `${prefix}-sessions`, topic: topics.events },
+      { group: `${prefix}-counts`, topic: topics.increments },
+      { group: `${prefix}-validations`, topic: topics.validationParts },
+    )
   }
 
   let edge: RunningMode['edge']
@@ -98,12 +105,16 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
       else if (e.kind === 'take') trending.put(e.site, e.item, e.epoch, e.cell)
       else if (e.kind === 'clicks') trending.putMinute(e.site, e.item, e.minute, e.clicks)
     })
+    // Each site's self-validation, as the validator wrote it; one on demand goes through the events topic.
+    const validation = new KafkaValidations((site) => sink.requestValidation(site))
+    await validation.start(kafka, admin, topics.validations)
+    metrics.collectValidation(() => validation.validatedFigures())
     // Each follower waits out its fetch when it stops: side by side, they wait once.
     stops.unshift(
-      async () => void (await Promise.all([materializer.stop(), profileFollower.stop(), trendingFollower.stop()])),
+      async () => void (await Promise.all([materializer.stop(), profileFollower.stop(), trendingFollower.stop(), validation.stop()])),
       () => sink.close(),
     )
-    edge = { sink, view, hub, catalog, profiles, trending, sites }
+    edge = { sink, view, hub, catalog, profiles, trending, validation, sites }
     // The model follows each site's window and top k, and forgets a removed site: the change goes to
     // the events topic, in order with the site's events. Every edge sends it (stage 1 applies a repeat
     // as a no-op), and sends every site's settings when it starts, so a change an edge crashed before

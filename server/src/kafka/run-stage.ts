@@ -7,10 +7,11 @@ import { keyPartitioner, partitionCount } from './key-partitions'
 import { SessionTask } from './session-task'
 import { StageRunner } from './stage-runner'
 import { topicsOf } from './topics'
+import { Validator } from './validator'
 
 /** What a stage needs: plain data, since it crosses to the stage's thread. */
 export interface StageThreadOptions {
-  stage: 'sessions' | 'counts'
+  stage: 'sessions' | 'counts' | 'validations'
   brokers: readonly string[]
   prefix: string
   /** Folder of the embedded stores. */
@@ -33,7 +34,7 @@ export type StageMessage = ['log', string] | ['commit', StageCommit] | ['ready']
 /**
  * Runs one stage of Kafka mode in this thread, wired to its topics, until the returned stop
  * function is called: stage 1 (the model's session stage) on the events topic, stage 2 (its count
- * stage) on the increments topic.
+ * stage) on the increments topic, or the validator on the validation-parts topic.
  */
 export async function runStage(o: StageThreadOptions, report: (message: StageMessage) => void): Promise<() => Promise<void>> {
   const log = (line: string) => report(['log', line])
@@ -51,6 +52,15 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
     ...(o.debug ? { debug: (line: string) => log(`debug ${Date.now() % 100000} ${line}`) } : {}),
   }
   const stops: Array<() => Promise<void>> = []
+  if (o.stage === 'validations') {
+    // Not a transactional stage: its results are deterministic, so it may write one twice (validator.ts).
+    const validator = new Validator({ kafka, groupId: common.groupId, input: topics.validationParts, output: topics.validations, log })
+    await validator.start()
+    return async () => {
+      await validator.stop()
+      await admin.disconnect().catch(() => {})
+    }
+  }
   let runner: StageRunner
   if (o.stage === 'sessions') {
     const partitions = await partitionCount(admin, topics.increments)
@@ -60,7 +70,13 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
       input: topics.events,
       changelog: topics.sessionsChangelog,
       createTask: (partition) =>
-        new SessionTask(o.model, { incrementsTopic: topics.increments, partitions, partition, partitionOf: (site, key) => partitionOf(JSON.stringify([site, key])) }),
+        new SessionTask(o.model, {
+          incrementsTopic: topics.increments,
+          partitions,
+          partition,
+          partitionOf: (site, key) => partitionOf(JSON.stringify([site, key])),
+          validationPartsTopic: topics.validationParts,
+        }),
       onCommit: ({ records, result }) => report(['commit', { events: result.events ?? records, rows: 0, late: result.late ?? 0 }]),
     })
   } else {
@@ -74,8 +90,10 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
       changelog: topics.countsChangelog,
       // The counts changelog is deleted after the window: one record per transaction is safe there.
       bundleChangelog: true,
-      createTask: () =>
+      createTask: (partition) =>
         new CountTask(o.model, {
+          partition,
+          validationPartsTopic: topics.validationParts,
           rowsTopic: topics.rows,
           profilesTopic: topics.profiles,
           trendingTopic: topics.trending,

@@ -21,6 +21,10 @@ export interface Topics {
   trending: string
   /** Site records keyed by site, compacted (a tombstone removes a site); one partition. */
   sites: string
+  /** What the validator puts together (sampled sessions, rows before the day), keyed by site; kept a week. */
+  validationParts: string
+  /** Each site's latest self-validation keyed by site, compacted (a tombstone once it was removed); one partition. */
+  validations: string
 }
 
 /** The topic names under a prefix (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
@@ -35,6 +39,8 @@ export function topicsOf(prefix: string): Topics {
     profiles: `${prefix}.profiles`,
     trending: `${prefix}.trending`,
     sites: `${prefix}.sites`,
+    validationParts: `${prefix}.validation-parts`,
+    validations: `${prefix}.validations`,
   }
 }
 
@@ -74,6 +80,8 @@ export async function ensureTopics(admin: Admin, topics: Topics, { partitions, w
     { topic: topics.catalog, numPartitions: 1, configEntries: compacted },
     { topic: topics.profiles, numPartitions: 1, configEntries: compacted },
     { topic: topics.sites, numPartitions: 1, configEntries: compacted },
+    { topic: topics.validationParts, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: String(7 * DAY_MS) }] },
+    { topic: topics.validations, numPartitions: 1, configEntries: compacted },
     {
       topic: topics.trending,
       numPartitions: 1,

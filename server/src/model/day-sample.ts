@@ -9,11 +9,22 @@ export interface DaySampleOptions {
 /** The defaults of `DaySampleOptions`. */
 export const DAY_SAMPLE_DEFAULTS = { maxSessions: 3000, maxItems: 50 }
 
+/** A finished day of a sample: its day and its sessions' trails, in the order of their hashes. */
+export interface SampledDay {
+  day: number
+  sessions: string[][]
+}
+
+/** What a sample writes to the state: its days, and each sampled session's trail (null: gone). */
+export type SampleWrite = { days: [current: number, latest: number | null] | null } | { session: string; latest: boolean; items: string[] | null }
+
 /**
  * The trails of a uniform sample of one day's sessions, for the self-validation: the `maxSessions`
  * sessions with the smallest hash of their id (a bottom-k sample), so the sample does not depend on
  * arrival order and two runtimes that see the same events keep the same sessions. A new day starts
- * a new sample; the finished day's stays readable (`latest`).
+ * a new sample; the finished day's stays readable (`latest`), its sessions in hash order (so a
+ * restored sample scores its cases in the same order). It is model state (`drain`, `restore`): a
+ * restart mid-day keeps the day's sample.
  */
 export class DaySample {
   readonly #max: number
@@ -22,7 +33,11 @@ export class DaySample {
   #current = new Map<string, { hash: number; items: string[] }>()
   /** The largest hash kept, once the sample is full (sessions hashing above it stay out). */
   #ceiling = Infinity
-  #latest: { day: number; sessions: string[][] } | undefined
+  #latest: (SampledDay & { ids: string[] }) | undefined
+  /** Since the last drain: whether the days moved, current sessions that changed, the latest day's sessions replaced. */
+  #daysMoved = false
+  readonly #changed = new Set<string>()
+  #replaced: string[] | undefined
 
   constructor({ maxSessions, maxItems }: DaySampleOptions = {}) {
     this.#max = maxSessions ?? DAY_SAMPLE_DEFAULTS.maxSessions
@@ -33,8 +48,14 @@ export class DaySample {
   advance(day: number): boolean {
     if (day <= this.#day) return false
     const finished = this.#current.size > 0
-    if (finished) this.#latest = { day: this.#day, sessions: [...this.#current.values()].map((s) => s.items) }
+    if (finished) {
+      this.#replaced ??= this.#latest?.ids ?? []
+      const kept = [...this.#current].sort(([a, x], [b, y]) => x.hash - y.hash || (a < b ? -1 : 1))
+      this.#latest = { day: this.#day, ids: kept.map(([id]) => id), sessions: kept.map(([, s]) => s.items) }
+      for (const id of this.#current.keys()) this.#changed.add(id)
+    }
     this.#day = day
+    this.#daysMoved = true
     this.#current = new Map()
     this.#ceiling = Infinity
     return finished
@@ -49,15 +70,55 @@ export class DaySample {
       const hash = fnv1a(session)
       if (hash >= this.#ceiling) return
       this.#current.set(session, (entry = { hash, items: [] }))
+      this.#changed.add(session)
       if (this.#current.size > this.#max) this.#evictLargest()
       if (!this.#current.has(session)) return
     }
-    if (entry.items.length < this.#maxItems) entry.items.push(item)
+    if (entry.items.length < this.#maxItems) {
+      entry.items.push(item)
+      this.#changed.add(session)
+    }
   }
 
   /** The last finished day and its sampled sessions (item trails, in click order). */
-  latest(): { day: number; sessions: string[][] } | undefined {
-    return this.#latest
+  latest(): SampledDay | undefined {
+    return this.#latest && { day: this.#latest.day, sessions: this.#latest.sessions }
+  }
+
+  /** What changed since the last drain; `all` writes everything (to delete the sample: as nulls). */
+  drain(write: (w: SampleWrite) => void, { all = false, deleted = false }: { all?: boolean; deleted?: boolean } = {}): void {
+    if (this.#daysMoved || all) write({ days: deleted ? null : [this.#day, this.#latest?.day ?? null] })
+    const latest = this.#latest
+    if (this.#replaced || all) {
+      const now = new Set(latest?.ids)
+      for (const id of this.#replaced ?? []) if (!now.has(id)) write({ session: id, latest: true, items: null })
+      latest?.ids.forEach((id, i) => write({ session: id, latest: true, items: deleted ? null : latest.sessions[i]! }))
+    }
+    for (const id of all ? [...this.#changed, ...this.#current.keys()] : this.#changed) write({ session: id, latest: false, items: deleted ? null : (this.#current.get(id)?.items ?? null) })
+    this.#daysMoved = false
+    this.#changed.clear()
+    this.#replaced = undefined
+  }
+
+  /** Puts back what `drain` wrote (in any order). */
+  restore(w: SampleWrite): void {
+    if ('days' in w) {
+      if (!w.days) return
+      this.#day = w.days[0]
+      if (w.days[1] !== null) this.#latest = { day: w.days[1], ids: this.#latest?.ids ?? [], sessions: this.#latest?.sessions ?? [] }
+    } else if (w.items && w.latest) {
+      this.#latest ??= { day: -Infinity, ids: [], sessions: [] }
+      this.#latest.ids.push(w.session)
+      this.#latest.sessions.push(w.items)
+    } else if (w.items) this.#current.set(w.session, { hash: fnv1a(w.session), items: w.items })
+  }
+
+  /** Completes a restore: the latest day's sessions back in hash order. */
+  restored(): void {
+    const latest = this.#latest
+    if (!latest) return
+    const order = latest.ids.map((id, i) => [id, fnv1a(id), latest.sessions[i]!] as const).sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1))
+    this.#latest = { day: latest.day, ids: order.map(([id]) => id), sessions: order.map(([, , s]) => s) }
   }
 
   #evictLargest(): void {
@@ -65,6 +126,7 @@ export class DaySample {
     let hash = -1
     for (const [session, entry] of this.#current) if (entry.hash > hash) [largest, hash] = [session, entry.hash]
     this.#current.delete(largest!)
+    this.#changed.add(largest!)
     this.#ceiling = hash
   }
 }

@@ -1,9 +1,7 @@
 import type { Event } from '@sequitur/sdk/protocol'
-import { dayOf } from '../clock'
 import { CountStage, type CountStageOptions } from './count-stage'
-import { DaySample, type DaySampleOptions } from './day-sample'
-import { getOrAdd } from './get-or-add'
-import { eventTime, modelOptions, type ModelOptions, type SiteSettings } from './rules'
+import type { DaySampleOptions } from './day-sample'
+import { modelOptions, type ModelOptions, type SiteSettings } from './rules'
 import { SessionStage, type Outcome } from './session-stage'
 import type { StateEntry } from './state-codec'
 import { validate, type Validation, type ValidateOptions } from './validate'
@@ -31,28 +29,21 @@ export class Model {
   readonly sessions: SessionStage
   readonly counts: CountStage
   readonly #validation: (ValidateOptions & DaySampleOptions) | false
-  readonly #samples = new Map<string, DaySample>()
   readonly #validations = new Map<string, SiteValidation>()
   /** Validations (or removals: null) not yet written to the state. */
   readonly #moved = new Map<string, SiteValidation | null>()
 
   constructor(options: Partial<ModelOptions> = {}, { dedupe, validation = false, ...setup }: ModelSetup = {}) {
     const o = modelOptions(options)
-    this.sessions = new SessionStage(o, { dedupe })
+    // The session stage keeps each day's sample and says when a day finished; the counts are then as before it.
+    this.sessions = new SessionStage(o, { dedupe, sample: validation, onDayFinished: (site) => this.validate(site) })
     this.counts = new CountStage(o, setup)
     this.#validation = validation
   }
 
   /** Applies one event the log received at `receivedAt`. */
   observe(site: string, event: Event, receivedAt: number): Outcome {
-    if (!this.#validation || event.type === 'impression') return this.sessions.observe(site, event, receivedAt, this.counts)
-    const day = dayOf(eventTime(event.ts, receivedAt))
-    const sample = getOrAdd(this.#samples, site, () => new DaySample(this.#validation || {}))
-    // A new day: the finished one is scored against the counts before it, before this event counts.
-    if (sample.advance(day)) this.validate(site)
-    const outcome = this.sessions.observe(site, event, receivedAt, this.counts)
-    if (outcome === 'applied' || outcome === 'late') sample.add(event.session, event.item, day)
-    return outcome
+    return this.sessions.observe(site, event, receivedAt, this.counts)
   }
 
   /**
@@ -60,7 +51,7 @@ export class Model {
    * before that day (`validate`); keeps and returns the result (`undefined` before a day finished).
    */
   validate(site: string): SiteValidation | undefined {
-    const latest = this.#samples.get(site)?.latest()
+    const latest = this.sessions.latestSample(site)
     if (!latest || !this.#validation) return undefined
     const result = { day: latest.day, ...validate(this.counts.rowsBefore(site, latest.day), latest.sessions, this.#validation) }
     this.#validations.set(site, result)
@@ -81,7 +72,6 @@ export class Model {
   /** Takes a site's settings from the registry, or (`null`) forgets a removed site. */
   configure(site: string, settings: SiteSettings | null): void {
     if (!settings) {
-      this.#samples.delete(site)
       if (this.#validations.delete(site)) this.#moved.set(site, null)
     }
     this.sessions.configure(site, settings, this.counts)
@@ -104,6 +94,7 @@ export class Model {
 
   /** Completes a restore. */
   restored(): void {
+    this.sessions.restored()
     this.counts.restored()
   }
 }

@@ -1,5 +1,6 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { dayOf } from '../clock'
+import { DaySample, type DaySampleOptions, type SampledDay, type SampleWrite } from './day-sample'
 import type { Increments } from './increments'
 import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions, type SiteSettings } from './rules'
 import { SeenIds } from './seen-ids'
@@ -20,10 +21,26 @@ interface SiteSessions {
   settings?: SiteSettings
   settingsMoved: boolean
   links: SessionLinks
+  /** The day's sample of sessions, for the self-validation (when it is on). */
+  sample?: DaySample
   clockMoved: boolean
   /** Sessions that moved (written) and ended (deleted) since the last drain. */
   moved: Set<string>
   ended: Set<string>
+}
+
+/** Options of the session stage. */
+export interface SessionStageOptions {
+  /** Drop repeated event ids here (for a log that does not refuse them). */
+  dedupe?: boolean
+  /** Keep a sample of each site's sessions per day of event time, for the self-validation. */
+  sample?: DaySampleOptions | false
+  /**
+   * Called when an admitted item event enters a new day of its site's event time while the finished
+   * day has sampled sessions (`latestSample`), before the event moves anything: the counts are then
+   * still those before the event.
+   */
+  onDayFinished?: (site: string) => void
 }
 
 /**
@@ -44,9 +61,13 @@ export class SessionStage {
   #received = -Infinity
   readonly #parts = new Map<number, number>()
   readonly #forgotten: Array<[day: number, part: number]> = []
-  constructor(options: ModelOptions, { dedupe = false }: { dedupe?: boolean } = {}) {
+  readonly #sample: DaySampleOptions | false
+  readonly #onDayFinished: (site: string) => void
+  constructor(options: ModelOptions, { dedupe = false, sample = false, onDayFinished = () => {} }: SessionStageOptions = {}) {
     this.#o = options
     this.#seen = dedupe ? new SeenIds() : undefined
+    this.#sample = sample
+    this.#onDayFinished = onDayFinished
   }
 
   /** Decides one event the log received at `receivedAt`, telling `out` what it counts. */
@@ -59,6 +80,9 @@ export class SessionStage {
     if (this.#removed.has(site)) return 'ignored'
     const s = this.#site(site)
     const time = eventTime(event.ts, receivedAt)
+    const sample = this.#sample && event.type !== 'impression' ? (s.sample ??= new DaySample(this.#sample)) : undefined
+    // A new day: the finished one is scored against the counts before it, before this event counts.
+    if (sample?.advance(dayOf(time))) this.#onDayFinished(site)
     if (time > s.time) {
       const day = dayOf(time)
       if (day > dayOf(s.time)) {
@@ -81,6 +105,7 @@ export class SessionStage {
     s.moved.add(event.session)
     s.ended.delete(event.session)
     const day = dayOf(time)
+    sample?.add(event.session, event.item, day)
     if (day >= windowStart(dayOf(s.time), s.windowDays)) {
       link(previous, event.item, site, time, day, out)
       if (event.user !== undefined) out.profile(site, event.user, day, event.item)
@@ -106,6 +131,7 @@ export class SessionStage {
         this.#sites.delete(site)
         const sessions = new Set([...s.links.sessions(), ...s.moved, ...s.ended])
         for (const session of sessions) this.#gone.push({ kind: 'session', site, session, point: null })
+        s.sample?.drain((w) => this.#gone.push(sampleEntry(site, w)), { all: true, deleted: true })
         this.#gone.push({ kind: 'clock', site, time: null }, { kind: 'settings', site, settings: null })
       }
     }
@@ -124,6 +150,7 @@ export class SessionStage {
       s.clockMoved = false
       s.moved.clear()
       s.ended.clear()
+      s.sample?.drain((w) => write(sampleEntry(site, w)))
     }
     for (const [day, part] of this.#forgotten.splice(0)) write({ kind: 'seen', day, part, hashes: null })
     for (const [day, hashes] of this.#seen?.drain() ?? []) {
@@ -143,10 +170,24 @@ export class SessionStage {
       s.windowDays = entry.settings.windowDays
     }
     else if (entry.kind === 'session' && entry.point) this.#site(entry.site).links.restore(entry.session, entry.point)
+    else if ((entry.kind === 'sample' || entry.kind === 'sampled') && this.#sample) {
+      const s = this.#site(entry.site)
+      ;(s.sample ??= new DaySample(this.#sample)).restore(entry.kind === 'sample' ? { days: entry.days } : entry)
+    }
     else if (entry.kind === 'seen' && entry.hashes) {
       this.#seen?.restore(entry.day, entry.hashes)
       this.#parts.set(entry.day, Math.max(this.#parts.get(entry.day) ?? 0, entry.part + 1))
     }
+  }
+
+  /** Completes a restore. */
+  restored(): void {
+    for (const s of this.#sites.values()) s.sample?.restored()
+  }
+
+  /** A site's last finished day of event time and its sampled sessions, when the sample is on. */
+  latestSample(site: string): SampledDay | undefined {
+    return this.#sites.get(site)?.sample?.latest()
   }
 
   /** A site's event time (ms), -Infinity before its first event. */
@@ -172,3 +213,6 @@ export class SessionStage {
     return s
   }
 }
+
+/** The state entry of a sample's write. */
+const sampleEntry = (site: string, w: SampleWrite): StateEntry => ('days' in w ? { kind: 'sample', site, days: w.days } : { kind: 'sampled', site, ...w })

@@ -18,6 +18,10 @@ export type StateEntry =
   | { kind: 'settings'; site: string; settings: SiteSettings | null }
   /** A site's latest self-validation (its chosen scorer parameters); null once the site was removed. */
   | { kind: 'validation'; site: string; validation: SiteValidation | null }
+  /** A site's day sample: its current day and its last finished day; null once the site was removed. */
+  | { kind: 'sample'; site: string; days: [current: number, latest: number | null] | null }
+  /** A sampled session's trail, of the current day or (`latest`) of the last finished day; null once out of the sample. */
+  | { kind: 'sampled'; site: string; session: string; latest: boolean; items: string[] | null }
   /** A session's latest items; null once it ended. */
   | { kind: 'session'; site: string; session: string; point: SessionPoint | null }
   /** Hashes of event ids the log received on `day` (part `part` of that day); null once forgotten. */
@@ -60,6 +64,10 @@ export function encodeEntry(e: StateEntry): EncodedEntry {
       return [`g${s(e.site)}`, e.settings && pack([e.settings.windowDays, e.settings.topK])]
     case 'validation':
       return [`v${s(e.site)}`, e.validation && pack(e.validation)]
+    case 'sample':
+      return [`y${s(e.site)}`, e.days && pack(e.days)]
+    case 'sampled':
+      return [`j${s(e.site)}${e.latest ? 1 : 0};${s(e.session)}`, e.items && pack(e.items)]
     case 'session':
       return [`s${s(e.site)}${s(e.session)}`, e.point && pack([e.point.items, e.point.ts])]
     case 'seen':
@@ -135,6 +143,12 @@ export function decodeEntry(key: string, value: Buffer | null): StateEntry {
     }
     case 'v':
       return { kind: 'validation', site: r.string(), validation: v as SiteValidation | null }
+    case 'y':
+      return { kind: 'sample', site: r.string(), days: v as [number, number | null] | null }
+    case 'j': {
+      const site = r.string()
+      return { kind: 'sampled', site, latest: r.number() === 1, session: r.string(), items: v as string[] | null }
+    }
     case 's': {
       const point = v as [string[], number] | null
       return { kind: 'session', site: r.string(), session: r.string(), point: point && { items: point[0], ts: point[1] } }

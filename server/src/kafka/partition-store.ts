@@ -1,5 +1,16 @@
+import type { EncodedEntry } from '../model'
 import { KvStore, openDb, type Db } from '../state'
 import { unbundle, type ChangelogRecord } from './stage'
+
+/** Replaces a store's state with a snapshot's, atomically: the file holds the old state or the new, never part. */
+export interface StoreReplacement {
+  /** Adds entries of the snapshot (each key once). */
+  add(entries: Iterable<EncodedEntry>): void
+  /** Ends it: the state is the entries added, at changelog offset `next`. */
+  commit(next: number): void
+  /** Gives up: the state is as before. */
+  rollback(): void
+}
 
 /** How long a store holds back what it was given at most, and how many keys. */
 export interface PartitionStoreOptions {
@@ -27,9 +38,13 @@ export class PartitionStore {
   readonly #setCheckpoint
   readonly #apply
 
+  /** The SQLite file (a snapshot reads it through a connection of its own). */
+  readonly file: string
+
   constructor(file: string, { flushEveryMs = 1000, maxPending = 100_000 }: PartitionStoreOptions = {}) {
     this.#flushEveryMs = flushEveryMs
     this.#maxPending = maxPending
+    this.file = file
     this.#db = openDb(file)
     // The changelog in Kafka is the durable copy: this file may lose its last writes on power loss.
     this.#db.pragma('synchronous = NORMAL')
@@ -86,6 +101,25 @@ export class PartitionStore {
     this.#pendingNext = -1
     this.#kv.clear()
     this.#db.exec('DELETE FROM checkpoint')
+  }
+
+  /** Starts replacing the whole state with a snapshot's (what it holds back is dropped: the snapshot supersedes it). */
+  replace(): StoreReplacement {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#pending.clear()
+    this.#pendingNext = -1
+    this.#db.exec('BEGIN')
+    this.#kv.clear()
+    this.#db.exec('DELETE FROM checkpoint')
+    return {
+      add: (entries) => this.#kv.write(entries),
+      commit: (next) => {
+        this.#setCheckpoint.run(next)
+        this.#db.exec('COMMIT')
+      },
+      rollback: () => this.#db.exec('ROLLBACK'),
+    }
   }
 
   /** Writes what it holds back, then closes the file. */

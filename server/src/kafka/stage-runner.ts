@@ -3,9 +3,12 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Admin, Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
 import { PartitionStore } from './partition-store'
+import { readPartition } from './partition-reader'
+import { PartitionSnapshots, type SnapshotState } from './partition-snapshots'
 import { sendWaves } from './record-size'
+import { snapshotDue, type SnapshotPolicy } from './snapshot-policy'
 import { encodeEntry, restoreEntries } from '../model'
-import { bundleOf, latestState, MARKER_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
+import { bundleOf, MARKER_KEY, unbundle, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
 
 /** How long a transaction may stay open; a crashed owner's open transaction is aborted after it. */
 const TRANSACTION_TIMEOUT_MS = 10_000
@@ -16,6 +19,9 @@ const TRANSACTION_TIMEOUT_MS = 10_000
  * from them: outside the transaction, which then takes two round trips fewer.
  */
 const OFFSET_COMMIT_INTERVAL_MS = 1000
+
+/** After a snapshot failed, the next waits this long. */
+const SNAPSHOT_RETRY_MS = 60_000
 
 /** Rejects when `promise` takes longer than a transaction may stay open. */
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
@@ -42,9 +48,17 @@ export interface StageRunnerOptions {
   /**
    * Write each transaction's changelog records as one record (`bundleOf`): far cheaper than one
    * record per key, but only for a changelog whose retention bounds it, since compaction keeps every
-   * bundle. A new owner without its embedded store then replays the whole retention.
+   * bundle. A new owner without its embedded store then replays the whole retention, unless `snapshots`.
    */
   bundleChangelog?: boolean
+  /**
+   * Snapshots of each partition's state to a compacted topic (partitioned like the input), taken by
+   * `policy`: a new owner without its embedded store loads the latest and replays only the changelog
+   * after it.
+   */
+  snapshots?: { topic: string; policy?: SnapshotPolicy }
+  /** The clock (ms) of the snapshot policy. */
+  now?: () => number
   /** Folder of the embedded stores, one SQLite file per assigned partition. */
   stateDir: string
   /** Called after each committed batch. */
@@ -63,6 +77,8 @@ interface OpenTask {
   /** When `next` last went to the group's offsets, and the timer that will send it next. */
   offsetsAt: number
   offsetsTimer?: NodeJS.Timeout
+  /** Its snapshots, when the stage takes them. */
+  snapshots?: SnapshotState
 }
 
 /**
@@ -79,13 +95,20 @@ export class StageRunner {
   readonly #debug: (line: string) => void
   readonly #tasks = new Map<number, OpenTask>()
   readonly #admin: Admin
+  readonly #snapshots: PartitionSnapshots | undefined
+  readonly #now: () => number
   #consumer: Consumer | undefined
   #stopped = false
 
   constructor(options: StageRunnerOptions) {
     this.#o = options
     this.#debug = options.debug ?? (() => {})
+    this.#now = options.now ?? Date.now
     this.#admin = options.kafka.admin()
+    if (options.snapshots) {
+      const { kafka, groupId, log } = options
+      this.#snapshots = new PartitionSnapshots({ kafka, admin: this.#admin, topic: options.snapshots.topic, groupPrefix: `${groupId}-snapshot`, ...(log ? { log } : {}) })
+    }
     mkdirSync(options.stateDir, { recursive: true })
   }
 
@@ -176,6 +199,7 @@ export class StageRunner {
     this.#stopped = true
     await this.#consumer?.disconnect().catch(() => {})
     await Promise.all([...this.#tasks.keys()].map((p) => this.#close(p)))
+    await this.#snapshots?.stop()
     await this.#admin.disconnect().catch(() => {})
   }
 
@@ -226,6 +250,39 @@ export class StageRunner {
     }
     // Committed: the embedded store follows (the changelog offsets of this batch are base, base + 1, ...).
     if (base >= 0) open.store.apply(writes, base + log.length)
+    if (open.snapshots) {
+      for (const r of log) open.snapshots.bytes += r.key.length + (r.value?.length ?? 0)
+      this.#snapshotIfDue(open, partition)
+    }
+  }
+
+  /** Starts writing a snapshot of the partition's store in the background when the policy says so. */
+  #snapshotIfDue(open: OpenTask, partition: number): void {
+    const snap = open.snapshots
+    const now = this.#now()
+    if (!snap || !this.#snapshots || snap.writing || snap.aborted || now < snap.notBefore) return
+    if (!snapshotDue({ bytes: snap.bytes, ms: now - snap.at, stateBytes: snap.latest?.manifest.bytes ?? 0 }, this.#o.snapshots?.policy)) return
+    const { groupId, log } = this.#o
+    // The snapshot is of the file: what the store holds back goes in first.
+    open.store.flush()
+    const bytes = snap.bytes
+    snap.writing = this.#snapshots
+      .write(partition, open.store.file, snap, this.#now)
+      .then(
+        (manifest) => {
+          if (!manifest) return
+          snap.bytes -= bytes
+          snap.at = manifest.at
+          log?.(
+            `${groupId}: partition ${partition}: snapshot of ${manifest.entries} keys (${(manifest.bytes / 1e6).toFixed(1)} MB, ${manifest.chunks} chunks) at changelog offset ${manifest.next} in ${this.#now() - manifest.at} ms`,
+          )
+        },
+        (error: unknown) => {
+          snap.notBefore = this.#now() + SNAPSHOT_RETRY_MS
+          if (!snap.aborted) log?.(`${groupId}: partition ${partition}: snapshot failed (${(error as Error).message}); next try in a minute`)
+        },
+      )
+      .finally(() => (snap.writing = undefined))
   }
 
   async #open(partition: number, heartbeat: () => Promise<void>): Promise<OpenTask> {
@@ -263,8 +320,9 @@ export class StageRunner {
     const store = new PartitionStore(join(this.#o.stateDir, `${this.#o.groupId}-${partition}.db`))
     const beat = setInterval(() => void heartbeat().catch(() => {}), 2000)
     try {
-      const next = await this.#restore(partition, token, task, store)
-      return { task, producer, store, next, offsetsAt: 0 }
+      const snapshots = await this.#snapshots?.find(partition, this.#now())
+      const next = await this.#restore(partition, token, task, store, snapshots)
+      return { task, producer, store, next, offsetsAt: 0, ...(snapshots ? { snapshots } : {}) }
     } catch (error) {
       store.close()
       await producer.disconnect().catch(() => {})
@@ -275,59 +333,91 @@ export class StageRunner {
   }
 
   /**
-   * Loads the embedded store into `task`, then replays the changelog partition from the store's
-   * checkpoint up to the marker (keeping the store up with it); returns the next input offset.
+   * Loads the embedded store into `task` (first replaced by the latest snapshot when the store is
+   * empty, older than the changelog's start, or older than the snapshot before the latest), then
+   * replays the changelog partition from the store's checkpoint up to the marker (keeping the store
+   * up with it); returns the next input offset.
    */
-  async #restore(partition: number, token: string, task: StageTask, store: PartitionStore): Promise<number> {
+  async #restore(partition: number, token: string, task: StageTask, store: PartitionStore, snapshots: SnapshotState | undefined): Promise<number> {
     const [{ low = '0' } = {}] = (await this.#admin.fetchTopicOffsets(this.#o.changelog)).filter((o) => o.partition === partition)
     let from = store.checkpoint()
+    if (snapshots) from = await this.#loadSnapshot(partition, store, snapshots, from, Number(low))
     if (from < Number(low)) {
-      // Compaction or retention removed records the store never saw: start over from the changelog.
+      // Compaction or retention removed records the store never saw: start over from the changelog's start.
       store.wipe()
-      from = 0
+      from = Number(low)
     }
-    // The store's entries, then the changelog's tail: each key once, at its latest value.
-    const stored = [...store.entries()]
     const { records, end } = await this.#replay(partition, token, from)
-    const next = restoreEntries(latestState([...stored, ...records]), task)
+    // Each key once, at its latest value: the changelog's tail over the store's entries.
+    const tail = new Map<string, Buffer | null>()
+    let bytes = 0
+    for (const record of records) {
+      bytes += record.key.length + (record.value?.length ?? 0)
+      for (const { key, value } of unbundle(record)) tail.set(key, value)
+    }
+    let stored = 0
+    const state = function* () {
+      for (const entry of store.entries()) {
+        stored++
+        if (!tail.has(entry.key)) yield entry
+      }
+      for (const [key, value] of tail) if (value) yield { key, value }
+    }
+    const next = restoreEntries(state(), task)
     store.apply(records, end)
+    if (snapshots) snapshots.bytes = bytes
     this.#o.log?.(
-      `${this.#o.groupId}: partition ${partition}: ${stored.length} keys from the embedded store, ${records.length} changelog records from offset ${from}; resuming at input offset ${next}`,
+      `${this.#o.groupId}: partition ${partition}: ${stored} keys from the embedded store, ${records.length} changelog records from offset ${from}; resuming at input offset ${next}`,
     )
     return next
+  }
+
+  /** Replaces the store's state with the latest snapshot when that saves replaying; returns the checkpoint to replay from. */
+  async #loadSnapshot(partition: number, store: PartitionStore, snapshots: SnapshotState, from: number, low: number): Promise<number> {
+    const { groupId, log } = this.#o
+    const latest = snapshots.latest
+    if (!latest || !this.#snapshots) return from
+    const { next, since, entries, bytes } = latest.manifest
+    if (next < low) {
+      log?.(`${groupId}: partition ${partition}: snapshot at changelog offset ${next} is older than the changelog's start (${low}): ignored`)
+      return from
+    }
+    // A store that can be used and is at most one snapshot interval behind replays less than a snapshot loads.
+    if (next <= from || (from > 0 && from >= low && from >= since)) return from
+    const started = this.#now()
+    try {
+      if (await this.#snapshots.load(partition, latest, store)) {
+        log?.(`${groupId}: partition ${partition}: loaded the snapshot at changelog offset ${next} (${entries} keys, ${(bytes / 1e6).toFixed(1)} MB) in ${this.#now() - started} ms`)
+        return next
+      }
+      log?.(`${groupId}: partition ${partition}: the snapshot at changelog offset ${next} misses chunks: ignored`)
+    } catch (error) {
+      log?.(`${groupId}: partition ${partition}: cannot read the snapshot at changelog offset ${next} (${(error as Error).message}): ignored`)
+    }
+    return store.checkpoint()
   }
 
   /** Reads the changelog partition from `from` up to the marker; returns its records and the offset after the marker. */
   async #replay(partition: number, token: string, from: number): Promise<{ records: ChangelogRecord[]; end: number }> {
     const { kafka, changelog, groupId } = this.#o
-    const consumer = kafka.consumer({ groupId: `${groupId}-restore-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false })
     const records: ChangelogRecord[] = []
     let end = from
-    try {
-      await consumer.connect()
-      await consumer.subscribe({ topic: changelog, fromBeginning: true })
-      await new Promise<void>((resolve, reject) => {
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              if (batch.partition !== partition) return
-              for (const m of batch.messages) {
-                const key = m.key?.toString() ?? ''
-                if (key !== MARKER_KEY) records.push({ key, value: m.value })
-                else if (m.value?.toString() === token) {
-                  end = Number(m.offset) + 1
-                  return resolve()
-                }
-              }
-            },
-          })
-          .catch(reject)
-        consumer.seek({ topic: changelog, partition, offset: String(from) })
-      })
-    } finally {
-      await consumer.disconnect().catch(() => {})
-    }
+    await readPartition({
+      kafka,
+      topic: changelog,
+      partition,
+      from,
+      groupPrefix: `${groupId}-restore`,
+      onRecord: (m) => {
+        const key = m.key?.toString() ?? ''
+        if (key !== MARKER_KEY) records.push({ key, value: m.value })
+        else if (m.value?.toString() === token) {
+          end = Number(m.offset) + 1
+          return true
+        }
+        return false
+      },
+    })
     return { records, end }
   }
 
@@ -335,6 +425,7 @@ export class StageRunner {
     const open = this.#tasks.get(partition)
     this.#tasks.delete(partition)
     clearTimeout(open?.offsetsTimer)
+    if (open?.snapshots) open.snapshots.aborted = true
     open?.store.close()
     await open?.producer.disconnect().catch(() => {})
   }

@@ -103,12 +103,9 @@ export class PartitionStore {
     this.#db.exec('DELETE FROM checkpoint')
   }
 
-  /** Starts replacing the whole state with a snapshot's (what it holds back is dropped: the snapshot supersedes it). */
+  /** Starts replacing the whole state with a snapshot's (what it holds back is written first, so a rollback keeps it). */
   replace(): StoreReplacement {
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    this.#pending.clear()
-    this.#pendingNext = -1
+    this.flush()
     this.#db.exec('BEGIN')
     this.#kv.clear()
     this.#db.exec('DELETE FROM checkpoint')

@@ -45,7 +45,7 @@ const EnvSchema = v.object({
     'sequitur',
   ),
   SEQUITUR_KAFKA_SNAPSHOT_MB: int(1, 1_000_000, 64),
-  SEQUITUR_KAFKA_SNAPSHOT_MINUTES: int(1, 7 * 24 * 60, 10),
+  SEQUITUR_KAFKA_SNAPSHOT_MINUTES: int(0, 7 * 24 * 60, 10),
   SEQUITUR_TRENDING_EPOCH_MINUTES: int(1, 24 * 60, 30),
   SEQUITUR_TRENDING_LATENESS_MINUTES: int(0, 24 * 60, 5),
   SEQUITUR_ADMIN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
@@ -82,7 +82,8 @@ export interface Config {
   kafkaPrefix: string
   /**
    * When stage 2 snapshots a partition's state: after `SEQUITUR_KAFKA_SNAPSHOT_MB` (64) of changelog,
-   * or the state's size if larger, or `SEQUITUR_KAFKA_SNAPSHOT_MINUTES` (10) after the last one.
+   * or the state's size if larger, or `SEQUITUR_KAFKA_SNAPSHOT_MINUTES` (10) after the last one (0:
+   * at every transaction that changes anything, for tests).
    */
   kafkaSnapshots: { minBytes: number; everyMs: number }
   /** Kafka stages trace each batch's transaction in their log (`SEQUITUR_DEBUG_STAGES` set). */

@@ -36,10 +36,17 @@ export async function readPartition({ kafka, topic, partition, from, last = Numb
   })
   let timer: NodeJS.Timeout | undefined
   let done = false
+  /** Where to go on from: a consumer restarted by kafkajs (the broker went away) joins again and would start at the end. */
+  let next = from
+  consumer.on(consumer.events.GROUP_JOIN, () => consumer.seek({ topic, partition, offset: String(next) }))
+  let fail: (error: Error) => void = () => {}
+  // A consumer kafkajs gives up on ends the read (the caller tries again).
+  consumer.on(consumer.events.CRASH, ({ payload }) => void (payload.restart || fail(payload.error)))
   try {
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: false })
     await new Promise<void>((resolve, reject) => {
+      fail = reject
       const idle = () => {
         clearTimeout(timer)
         if (idleTimeoutMs !== undefined) timer = setTimeout(() => reject(new Error(`no record of ${topic}/${partition} for ${idleTimeoutMs} ms`)), idleTimeoutMs)
@@ -52,7 +59,8 @@ export async function readPartition({ kafka, topic, partition, from, last = Numb
             if (done || batch.partition !== partition) return
             idle()
             for (const m of batch.messages) {
-              if (Number(m.offset) < from) continue
+              if (Number(m.offset) < next) continue
+              next = Number(m.offset) + 1
               if (onRecord(m) === true || Number(m.offset) >= last) {
                 done = true
                 return resolve()

@@ -47,7 +47,6 @@ export interface PartitionSnapshotsOptions {
   topic: string
   /** Prefix of the throwaway consumers' groups. */
   groupPrefix: string
-  log?: (line: string) => void
 }
 
 /**

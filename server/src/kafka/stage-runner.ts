@@ -106,8 +106,8 @@ export class StageRunner {
     this.#now = options.now ?? Date.now
     this.#admin = options.kafka.admin()
     if (options.snapshots) {
-      const { kafka, groupId, log } = options
-      this.#snapshots = new PartitionSnapshots({ kafka, admin: this.#admin, topic: options.snapshots.topic, groupPrefix: `${groupId}-snapshot`, ...(log ? { log } : {}) })
+      const { kafka, groupId } = options
+      this.#snapshots = new PartitionSnapshots({ kafka, admin: this.#admin, topic: options.snapshots.topic, groupPrefix: `${groupId}-snapshot` })
     }
     mkdirSync(options.stateDir, { recursive: true })
   }

@@ -3,12 +3,12 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Admin, Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
 import { PartitionStore } from './partition-store'
-import { readPartition } from './partition-reader'
 import { PartitionSnapshots, type SnapshotState } from './partition-snapshots'
 import { sendWaves } from './record-size'
 import { snapshotDue, type SnapshotPolicy } from './snapshot-policy'
-import { encodeEntry, restoreEntries } from '../model'
-import { bundleOf, MARKER_KEY, unbundle, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
+import { restorePartition } from './restore-partition'
+import { encodeEntry } from '../model'
+import { bundleOf, MARKER_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
 
 /** How long a transaction may stay open; a crashed owner's open transaction is aborted after it. */
 const TRANSACTION_TIMEOUT_MS = 10_000
@@ -321,7 +321,20 @@ export class StageRunner {
     const beat = setInterval(() => void heartbeat().catch(() => {}), 2000)
     try {
       const snapshots = await this.#snapshots?.find(partition, this.#now())
-      const next = await this.#restore(partition, token, task, store, snapshots)
+      const { kafka, changelog, groupId, log } = this.#o
+      const next = await restorePartition({
+        kafka,
+        admin: this.#admin,
+        changelog,
+        groupId,
+        partition,
+        token,
+        task,
+        store,
+        ...(snapshots && this.#snapshots ? { snapshots: { topic: this.#snapshots, state: snapshots } } : {}),
+        now: this.#now,
+        ...(log ? { log } : {}),
+      })
       return { task, producer, store, next, offsetsAt: 0, ...(snapshots ? { snapshots } : {}) }
     } catch (error) {
       store.close()
@@ -330,95 +343,6 @@ export class StageRunner {
     } finally {
       clearInterval(beat)
     }
-  }
-
-  /**
-   * Loads the embedded store into `task` (first replaced by the latest snapshot when the store is
-   * empty, older than the changelog's start, or older than the snapshot before the latest), then
-   * replays the changelog partition from the store's checkpoint up to the marker (keeping the store
-   * up with it); returns the next input offset.
-   */
-  async #restore(partition: number, token: string, task: StageTask, store: PartitionStore, snapshots: SnapshotState | undefined): Promise<number> {
-    const [{ low = '0' } = {}] = (await this.#admin.fetchTopicOffsets(this.#o.changelog)).filter((o) => o.partition === partition)
-    let from = store.checkpoint()
-    if (snapshots) from = await this.#loadSnapshot(partition, store, snapshots, from, Number(low))
-    if (from < Number(low)) {
-      // Compaction or retention removed records the store never saw: start over from the changelog's start.
-      store.wipe()
-      from = Number(low)
-    }
-    const { records, end } = await this.#replay(partition, token, from)
-    // Each key once, at its latest value: the changelog's tail over the store's entries.
-    const tail = new Map<string, Buffer | null>()
-    let bytes = 0
-    for (const record of records) {
-      bytes += record.key.length + (record.value?.length ?? 0)
-      for (const { key, value } of unbundle(record)) tail.set(key, value)
-    }
-    let stored = 0
-    const state = function* () {
-      for (const entry of store.entries()) {
-        stored++
-        if (!tail.has(entry.key)) yield entry
-      }
-      for (const [key, value] of tail) if (value) yield { key, value }
-    }
-    const next = restoreEntries(state(), task)
-    store.apply(records, end)
-    if (snapshots) snapshots.bytes = bytes
-    this.#o.log?.(
-      `${this.#o.groupId}: partition ${partition}: ${stored} keys from the embedded store, ${records.length} changelog records from offset ${from}; resuming at input offset ${next}`,
-    )
-    return next
-  }
-
-  /** Replaces the store's state with the latest snapshot when that saves replaying; returns the checkpoint to replay from. */
-  async #loadSnapshot(partition: number, store: PartitionStore, snapshots: SnapshotState, from: number, low: number): Promise<number> {
-    const { groupId, log } = this.#o
-    const latest = snapshots.latest
-    if (!latest || !this.#snapshots) return from
-    const { next, since, entries, bytes } = latest.manifest
-    if (next < low) {
-      log?.(`${groupId}: partition ${partition}: snapshot at changelog offset ${next} is older than the changelog's start (${low}): ignored`)
-      return from
-    }
-    // A store that can be used and is at most one snapshot interval behind replays less than a snapshot loads.
-    if (next <= from || (from > 0 && from >= low && from >= since)) return from
-    const started = this.#now()
-    try {
-      if (await this.#snapshots.load(partition, latest, store)) {
-        log?.(`${groupId}: partition ${partition}: loaded the snapshot at changelog offset ${next} (${entries} keys, ${(bytes / 1e6).toFixed(1)} MB) in ${this.#now() - started} ms`)
-        return next
-      }
-      log?.(`${groupId}: partition ${partition}: the snapshot at changelog offset ${next} misses chunks: ignored`)
-    } catch (error) {
-      log?.(`${groupId}: partition ${partition}: cannot read the snapshot at changelog offset ${next} (${(error as Error).message}): ignored`)
-    }
-    return store.checkpoint()
-  }
-
-  /** Reads the changelog partition from `from` up to the marker; returns its records and the offset after the marker. */
-  async #replay(partition: number, token: string, from: number): Promise<{ records: ChangelogRecord[]; end: number }> {
-    const { kafka, changelog, groupId } = this.#o
-    const records: ChangelogRecord[] = []
-    let end = from
-    await readPartition({
-      kafka,
-      topic: changelog,
-      partition,
-      from,
-      groupPrefix: `${groupId}-restore`,
-      onRecord: (m) => {
-        const key = m.key?.toString() ?? ''
-        if (key !== MARKER_KEY) records.push({ key, value: m.value })
-        else if (m.value?.toString() === token) {
-          end = Number(m.offset) + 1
-          return true
-        }
-        return false
-      },
-    })
-    return { records, end }
   }
 
   async #close(partition: number): Promise<void> {

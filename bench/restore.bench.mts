@@ -113,7 +113,7 @@ async function restore(withSnapshots: boolean): Promise<{ seconds: number; line:
     stateDir,
     createTask: () => new CountTask(DEFAULT_MODEL_OPTIONS, { rowsTopic: `${prefix}.rows`, profilesTopic: `${prefix}.profiles`, trendingTopic: `${prefix}.trending` }),
     log: (line) => {
-      if (/loaded the snapshot|resuming at/.test(line)) console.log(`  ${line}`)
+      console.log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s: ${line}`)
       if (/resuming at input offset/.test(line)) done(line)
     },
   })

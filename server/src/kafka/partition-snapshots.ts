@@ -172,7 +172,7 @@ export class PartitionSnapshots {
         group = []
         groupBytes = 0
       }
-      for (const { key, value } of db.prepare('SELECT key, value FROM state').iterate() as Iterable<{ key: string; value: Buffer }>) {
+      for (const [key, value] of db.prepare('SELECT key, value FROM state').raw().iterate() as Iterable<[string, Buffer]>) {
         group.push([key, value])
         groupBytes += key.length + value.length
         entries++

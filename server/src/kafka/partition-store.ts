@@ -37,6 +37,7 @@ export class PartitionStore {
   readonly #kv: KvStore
   readonly #setCheckpoint
   readonly #apply
+  readonly #all
 
   /** The SQLite file (a snapshot reads it through a connection of its own). */
   readonly file: string
@@ -49,6 +50,7 @@ export class PartitionStore {
     // The changelog in Kafka is the durable copy: this file may lose its last writes on power loss.
     this.#db.pragma('synchronous = NORMAL')
     this.#kv = new KvStore(this.#db)
+    this.#all = this.#db.prepare('SELECT key, value FROM state').raw()
     this.#db.exec('CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL)')
     this.#setCheckpoint = this.#db.prepare(
       'INSERT INTO checkpoint (id, next) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET next = excluded.next',
@@ -66,9 +68,10 @@ export class PartitionStore {
   }
 
   /** Every stored key with its value. */
-  entries(): Iterable<{ key: string; value: Buffer }> {
+  *entries(): Iterable<{ key: string; value: Buffer }> {
     this.flush()
-    return this.#kv.entries()
+    // Rows as arrays: better-sqlite3 makes them ~4× faster than as objects, and a restore reads millions.
+    for (const [key, value] of this.#all.iterate() as Iterable<[string, Buffer]>) yield { key, value }
   }
 
   /**

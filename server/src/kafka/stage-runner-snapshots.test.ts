@@ -180,8 +180,11 @@ describe('a stage runner with snapshots', () => {
     })
     const manifests = [...latest.values()].flatMap((r) => (r?.type === 'manifest' ? [r.manifest] : []))
     expect(manifests.length).toBe(2)
-    const chunks = [...latest.values()].filter((r) => r?.type === 'chunk')
-    expect(chunks.length).toBe(manifests[0]!.chunks + manifests[1]!.chunks)
+    const chunks = [...latest.values()].flatMap((r) => (r?.type === 'chunk' ? [r] : []))
+    // The runner may have been stopped in the middle of a snapshot: its chunks replace some of the older slot's.
+    expect(chunks.length).toBeLessThanOrEqual(manifests[0]!.chunks + manifests[1]!.chunks)
+    const newest = manifests.reduce((a, b) => (a.next > b.next ? a : b))
+    expect(chunks.filter((c) => c.id === newest.id).length).toBe(newest.chunks)
     expect([...latest.values()].some((r) => r?.type === 'retired')).toBe(true)
   }, 300_000)
 

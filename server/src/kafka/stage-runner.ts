@@ -88,7 +88,9 @@ interface OpenTask {
  * writes, so nothing committed is missed; each batch's outputs, changelog writes, the next input
  * offset (in the changelog) and the consumer offset commit in one transaction. The offset kept in
  * the changelog, not the group's committed offset, decides what was applied: records the consumer
- * delivers from before it (a rebalance race, kafkajs #1046) are skipped.
+ * delivers from before it (a rebalance race, kafkajs #1046) are skipped. With `snapshots`, each
+ * partition's store is also snapshotted now and then, and a new owner without a store starts from
+ * the latest snapshot (`restore-partition.ts`).
  */
 export class StageRunner {
   readonly #o: StageRunnerOptions

@@ -44,6 +44,8 @@ const EnvSchema = v.object({
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')),
     'sequitur',
   ),
+  SEQUITUR_KAFKA_SNAPSHOT_MB: int(1, 1_000_000, 64),
+  SEQUITUR_KAFKA_SNAPSHOT_MINUTES: int(0, 7 * 24 * 60, 10),
   SEQUITUR_TRENDING_EPOCH_MINUTES: int(1, 24 * 60, 30),
   SEQUITUR_TRENDING_LATENESS_MINUTES: int(0, 24 * 60, 5),
   SEQUITUR_ADMIN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
@@ -78,6 +80,12 @@ export interface Config {
   kafkaPartitions: number
   /** Prefix of topic names, consumer groups and transactional ids (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
   kafkaPrefix: string
+  /**
+   * When stage 2 snapshots a partition's state: after `SEQUITUR_KAFKA_SNAPSHOT_MB` (64) of changelog,
+   * or the state's size if larger, or `SEQUITUR_KAFKA_SNAPSHOT_MINUTES` (10) after the last one (0:
+   * at every transaction that changes anything, for tests).
+   */
+  kafkaSnapshots: { minBytes: number; everyMs: number }
   /** Kafka stages trace each batch's transaction in their log (`SEQUITUR_DEBUG_STAGES` set). */
   debugStages: boolean
   /** What this process runs in Kafka mode (`SEQUITUR_ROLE`: `edge`, `processor` or `all`, the default). */
@@ -131,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafkaBrokers: e.SEQUITUR_KAFKA_BROKERS?.length ? e.SEQUITUR_KAFKA_BROKERS : undefined,
     kafkaPartitions: e.SEQUITUR_KAFKA_PARTITIONS,
     kafkaPrefix: e.SEQUITUR_KAFKA_PREFIX,
+    kafkaSnapshots: { minBytes: e.SEQUITUR_KAFKA_SNAPSHOT_MB * 1024 * 1024, everyMs: e.SEQUITUR_KAFKA_SNAPSHOT_MINUTES * 60_000 },
     role: e.SEQUITUR_ROLE,
     debugStages: Boolean(e.SEQUITUR_DEBUG_STAGES),
     adminSecret: e.SEQUITUR_ADMIN_SECRET,

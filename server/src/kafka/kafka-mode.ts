@@ -34,7 +34,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
 
   if (role !== 'edge') {
     // Each stage on its own thread, so that neither waits for the other's batches.
-    const options = { brokers: kafkaBrokers, prefix, dataDir: config.dataDir, model: config.model, debug: config.debugStages }
+    const options = { brokers: kafkaBrokers, prefix, dataDir: config.dataDir, model: config.model, debug: config.debugStages, snapshots: config.kafkaSnapshots }
     const onCommit = ({ events, rows, late }: StageCommit) => {
       metrics.eventsOut.inc(events)
       metrics.rowsPublished.inc(rows)

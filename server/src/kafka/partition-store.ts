@@ -1,5 +1,16 @@
+import type { EncodedEntry } from '../model'
 import { KvStore, openDb, type Db } from '../state'
 import { unbundle, type ChangelogRecord } from './stage'
+
+/** Replaces a store's state with a snapshot's, atomically: the file holds the old state or the new, never part. */
+export interface StoreReplacement {
+  /** Adds entries of the snapshot (each key once). */
+  add(entries: Iterable<EncodedEntry>): void
+  /** Ends it: the state is the entries added, at changelog offset `next`. */
+  commit(next: number): void
+  /** Gives up: the state is as before. */
+  rollback(): void
+}
 
 /** How long a store holds back what it was given at most, and how many keys. */
 export interface PartitionStoreOptions {
@@ -26,14 +37,20 @@ export class PartitionStore {
   readonly #kv: KvStore
   readonly #setCheckpoint
   readonly #apply
+  readonly #all
+
+  /** The SQLite file (a snapshot reads it through a connection of its own). */
+  readonly file: string
 
   constructor(file: string, { flushEveryMs = 1000, maxPending = 100_000 }: PartitionStoreOptions = {}) {
     this.#flushEveryMs = flushEveryMs
     this.#maxPending = maxPending
+    this.file = file
     this.#db = openDb(file)
     // The changelog in Kafka is the durable copy: this file may lose its last writes on power loss.
     this.#db.pragma('synchronous = NORMAL')
     this.#kv = new KvStore(this.#db)
+    this.#all = this.#db.prepare('SELECT key, value FROM state').raw()
     this.#db.exec('CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL)')
     this.#setCheckpoint = this.#db.prepare(
       'INSERT INTO checkpoint (id, next) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET next = excluded.next',
@@ -51,9 +68,10 @@ export class PartitionStore {
   }
 
   /** Every stored key with its value. */
-  entries(): Iterable<{ key: string; value: Buffer }> {
+  *entries(): Iterable<{ key: string; value: Buffer }> {
     this.flush()
-    return this.#kv.entries()
+    // Rows as arrays: better-sqlite3 makes them ~4× faster than as objects, and a restore reads millions.
+    for (const [key, value] of this.#all.iterate() as Iterable<[string, Buffer]>) yield { key, value }
   }
 
   /**
@@ -86,6 +104,22 @@ export class PartitionStore {
     this.#pendingNext = -1
     this.#kv.clear()
     this.#db.exec('DELETE FROM checkpoint')
+  }
+
+  /** Starts replacing the whole state with a snapshot's (what it holds back is written first, so a rollback keeps it). */
+  replace(): StoreReplacement {
+    this.flush()
+    this.#db.exec('BEGIN')
+    this.#kv.clear()
+    this.#db.exec('DELETE FROM checkpoint')
+    return {
+      add: (entries) => this.#kv.write(entries),
+      commit: (next) => {
+        this.#setCheckpoint.run(next)
+        this.#db.exec('COMMIT')
+      },
+      rollback: () => this.#db.exec('ROLLBACK'),
+    }
   }
 
   /** Writes what it holds back, then closes the file. */

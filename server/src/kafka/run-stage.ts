@@ -5,6 +5,7 @@ import { CountTask } from './count-task'
 import { KafkaCatalog } from './kafka-catalog'
 import { keyPartitioner, partitionCount } from './key-partitions'
 import { SessionTask } from './session-task'
+import type { SnapshotPolicy } from './snapshot-policy'
 import { StageRunner } from './stage-runner'
 import { topicsOf } from './topics'
 import { Validator } from './validator'
@@ -19,6 +20,8 @@ export interface StageThreadOptions {
   model: ModelOptions
   /** Trace each batch's way through its transaction (`SEQUITUR_DEBUG_STAGES`). */
   debug?: boolean
+  /** When stage 2 snapshots its partition stores (`SEQUITUR_KAFKA_SNAPSHOT_MB`, `SEQUITUR_KAFKA_SNAPSHOT_MINUTES`). */
+  snapshots?: SnapshotPolicy
 }
 
 /** What a stage reports after each committed batch: events in and late ones (stage 1), rows out (stage 2). */
@@ -90,6 +93,8 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
       changelog: topics.countsChangelog,
       // The counts changelog is deleted after the window: one record per transaction is safe there.
       bundleChangelog: true,
+      // Without snapshots, a new owner would replay the window's every transaction.
+      snapshots: { topic: topics.countsSnapshots, ...(o.snapshots ? { policy: o.snapshots } : {}) },
       createTask: (partition) =>
         new CountTask(o.model, {
           partition,

@@ -3,9 +3,12 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Admin, Consumer, Kafka, Producer, TopicMessages } from 'kafkajs'
 import { PartitionStore } from './partition-store'
+import { PartitionSnapshots, type SnapshotState } from './partition-snapshots'
 import { sendWaves } from './record-size'
-import { encodeEntry, restoreEntries } from '../model'
-import { bundleOf, latestState, MARKER_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
+import { snapshotDue, type SnapshotPolicy } from './snapshot-policy'
+import { restorePartition } from './restore-partition'
+import { encodeEntry } from '../model'
+import { bundleOf, MARKER_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
 
 /** How long a transaction may stay open; a crashed owner's open transaction is aborted after it. */
 const TRANSACTION_TIMEOUT_MS = 10_000
@@ -16,6 +19,9 @@ const TRANSACTION_TIMEOUT_MS = 10_000
  * from them: outside the transaction, which then takes two round trips fewer.
  */
 const OFFSET_COMMIT_INTERVAL_MS = 1000
+
+/** After a snapshot failed, the next waits this long. */
+const SNAPSHOT_RETRY_MS = 60_000
 
 /** Rejects when `promise` takes longer than a transaction may stay open. */
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
@@ -42,9 +48,17 @@ export interface StageRunnerOptions {
   /**
    * Write each transaction's changelog records as one record (`bundleOf`): far cheaper than one
    * record per key, but only for a changelog whose retention bounds it, since compaction keeps every
-   * bundle. A new owner without its embedded store then replays the whole retention.
+   * bundle. A new owner without its embedded store then replays the whole retention, unless `snapshots`.
    */
   bundleChangelog?: boolean
+  /**
+   * Snapshots of each partition's state to a compacted topic (partitioned like the input), taken by
+   * `policy`: a new owner without its embedded store loads the latest and replays only the changelog
+   * after it.
+   */
+  snapshots?: { topic: string; policy?: SnapshotPolicy }
+  /** The clock (ms) of the snapshot policy. */
+  now?: () => number
   /** Folder of the embedded stores, one SQLite file per assigned partition. */
   stateDir: string
   /** Called after each committed batch. */
@@ -63,6 +77,8 @@ interface OpenTask {
   /** When `next` last went to the group's offsets, and the timer that will send it next. */
   offsetsAt: number
   offsetsTimer?: NodeJS.Timeout
+  /** Its snapshots, when the stage takes them. */
+  snapshots?: SnapshotState
 }
 
 /**
@@ -72,20 +88,29 @@ interface OpenTask {
  * writes, so nothing committed is missed; each batch's outputs, changelog writes, the next input
  * offset (in the changelog) and the consumer offset commit in one transaction. The offset kept in
  * the changelog, not the group's committed offset, decides what was applied: records the consumer
- * delivers from before it (a rebalance race, kafkajs #1046) are skipped.
+ * delivers from before it (a rebalance race, kafkajs #1046) are skipped. With `snapshots`, each
+ * partition's store is also snapshotted now and then, and a new owner without a store starts from
+ * the latest snapshot (`restore-partition.ts`).
  */
 export class StageRunner {
   readonly #o: StageRunnerOptions
   readonly #debug: (line: string) => void
   readonly #tasks = new Map<number, OpenTask>()
   readonly #admin: Admin
+  readonly #snapshots: PartitionSnapshots | undefined
+  readonly #now: () => number
   #consumer: Consumer | undefined
   #stopped = false
 
   constructor(options: StageRunnerOptions) {
     this.#o = options
     this.#debug = options.debug ?? (() => {})
+    this.#now = options.now ?? Date.now
     this.#admin = options.kafka.admin()
+    if (options.snapshots) {
+      const { kafka, groupId } = options
+      this.#snapshots = new PartitionSnapshots({ kafka, admin: this.#admin, topic: options.snapshots.topic, groupPrefix: `${groupId}-snapshot` })
+    }
     mkdirSync(options.stateDir, { recursive: true })
   }
 
@@ -176,6 +201,7 @@ export class StageRunner {
     this.#stopped = true
     await this.#consumer?.disconnect().catch(() => {})
     await Promise.all([...this.#tasks.keys()].map((p) => this.#close(p)))
+    await this.#snapshots?.stop()
     await this.#admin.disconnect().catch(() => {})
   }
 
@@ -226,6 +252,39 @@ export class StageRunner {
     }
     // Committed: the embedded store follows (the changelog offsets of this batch are base, base + 1, ...).
     if (base >= 0) open.store.apply(writes, base + log.length)
+    if (open.snapshots) {
+      for (const r of log) open.snapshots.bytes += r.key.length + (r.value?.length ?? 0)
+      this.#snapshotIfDue(open, partition)
+    }
+  }
+
+  /** Starts writing a snapshot of the partition's store in the background when the policy says so. */
+  #snapshotIfDue(open: OpenTask, partition: number): void {
+    const snap = open.snapshots
+    const now = this.#now()
+    if (!snap || !this.#snapshots || snap.writing || snap.aborted || now < snap.notBefore) return
+    if (!snapshotDue({ bytes: snap.bytes, ms: now - snap.at, stateBytes: snap.latest?.manifest.bytes ?? 0 }, this.#o.snapshots?.policy)) return
+    const { groupId, log } = this.#o
+    // The snapshot is of the file: what the store holds back goes in first.
+    open.store.flush()
+    const bytes = snap.bytes
+    snap.writing = this.#snapshots
+      .write(partition, open.store.file, snap, this.#now)
+      .then(
+        (manifest) => {
+          if (!manifest) return
+          snap.bytes -= bytes
+          snap.at = manifest.at
+          log?.(
+            `${groupId}: partition ${partition}: snapshot of ${manifest.entries} keys (${(manifest.bytes / 1e6).toFixed(1)} MB, ${manifest.chunks} chunks) at changelog offset ${manifest.next} in ${this.#now() - manifest.at} ms`,
+          )
+        },
+        (error: unknown) => {
+          snap.notBefore = this.#now() + SNAPSHOT_RETRY_MS
+          if (!snap.aborted) log?.(`${groupId}: partition ${partition}: snapshot failed (${(error as Error).message}); next try in a minute`)
+        },
+      )
+      .finally(() => (snap.writing = undefined))
   }
 
   async #open(partition: number, heartbeat: () => Promise<void>): Promise<OpenTask> {
@@ -263,8 +322,22 @@ export class StageRunner {
     const store = new PartitionStore(join(this.#o.stateDir, `${this.#o.groupId}-${partition}.db`))
     const beat = setInterval(() => void heartbeat().catch(() => {}), 2000)
     try {
-      const next = await this.#restore(partition, token, task, store)
-      return { task, producer, store, next, offsetsAt: 0 }
+      const snapshots = await this.#snapshots?.find(partition, this.#now())
+      const { kafka, changelog, groupId, log } = this.#o
+      const next = await restorePartition({
+        kafka,
+        admin: this.#admin,
+        changelog,
+        groupId,
+        partition,
+        token,
+        task,
+        store,
+        ...(snapshots && this.#snapshots ? { snapshots: { topic: this.#snapshots, state: snapshots } } : {}),
+        now: this.#now,
+        ...(log ? { log } : {}),
+      })
+      return { task, producer, store, next, offsetsAt: 0, ...(snapshots ? { snapshots } : {}) }
     } catch (error) {
       store.close()
       await producer.disconnect().catch(() => {})
@@ -274,67 +347,11 @@ export class StageRunner {
     }
   }
 
-  /**
-   * Loads the embedded store into `task`, then replays the changelog partition from the store's
-   * checkpoint up to the marker (keeping the store up with it); returns the next input offset.
-   */
-  async #restore(partition: number, token: string, task: StageTask, store: PartitionStore): Promise<number> {
-    const [{ low = '0' } = {}] = (await this.#admin.fetchTopicOffsets(this.#o.changelog)).filter((o) => o.partition === partition)
-    let from = store.checkpoint()
-    if (from < Number(low)) {
-      // Compaction or retention removed records the store never saw: start over from the changelog.
-      store.wipe()
-      from = 0
-    }
-    // The store's entries, then the changelog's tail: each key once, at its latest value.
-    const stored = [...store.entries()]
-    const { records, end } = await this.#replay(partition, token, from)
-    const next = restoreEntries(latestState([...stored, ...records]), task)
-    store.apply(records, end)
-    this.#o.log?.(
-      `${this.#o.groupId}: partition ${partition}: ${stored.length} keys from the embedded store, ${records.length} changelog records from offset ${from}; resuming at input offset ${next}`,
-    )
-    return next
-  }
-
-  /** Reads the changelog partition from `from` up to the marker; returns its records and the offset after the marker. */
-  async #replay(partition: number, token: string, from: number): Promise<{ records: ChangelogRecord[]; end: number }> {
-    const { kafka, changelog, groupId } = this.#o
-    const consumer = kafka.consumer({ groupId: `${groupId}-restore-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false })
-    const records: ChangelogRecord[] = []
-    let end = from
-    try {
-      await consumer.connect()
-      await consumer.subscribe({ topic: changelog, fromBeginning: true })
-      await new Promise<void>((resolve, reject) => {
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              if (batch.partition !== partition) return
-              for (const m of batch.messages) {
-                const key = m.key?.toString() ?? ''
-                if (key !== MARKER_KEY) records.push({ key, value: m.value })
-                else if (m.value?.toString() === token) {
-                  end = Number(m.offset) + 1
-                  return resolve()
-                }
-              }
-            },
-          })
-          .catch(reject)
-        consumer.seek({ topic: changelog, partition, offset: String(from) })
-      })
-    } finally {
-      await consumer.disconnect().catch(() => {})
-    }
-    return { records, end }
-  }
-
   async #close(partition: number): Promise<void> {
     const open = this.#tasks.get(partition)
     this.#tasks.delete(partition)
     clearTimeout(open?.offsetsTimer)
+    if (open?.snapshots) open.snapshots.aborted = true
     open?.store.close()
     await open?.producer.disconnect().catch(() => {})
   }

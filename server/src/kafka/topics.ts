@@ -1,6 +1,9 @@
 import type { Admin, ITopicConfig } from 'kafkajs'
 import { DAY_MS } from '../clock'
 
+/** Segment size of the snapshot topic: a snapshot of a few hundred MB spans several, and the superseded ones are compacted away. */
+const SNAPSHOT_SEGMENT_BYTES = 64 * 1024 * 1024
+
 /** The topics of one Sequitur deployment. */
 export interface Topics {
   /** Beacon events, keyed by site (a site's events are one ordered stream). */
@@ -11,6 +14,8 @@ export interface Topics {
   sessionsChangelog: string
   /** Stage 2 state (count cells, profiles, trending epochs), compacted, and deleted after the window. */
   countsChangelog: string
+  /** Snapshots of stage 2's partition stores (a new owner loads one instead of replaying the window), compacted. */
+  countsSnapshots: string
   /** The row feed: every changed row keyed by site and item, compacted; one partition, so its offsets are the row versions. */
   rows: string
   /** The catalog: items keyed by site and id, compacted (a tombstone removes an item). */
@@ -34,6 +39,7 @@ export function topicsOf(prefix: string): Topics {
     increments: `${prefix}.increments`,
     sessionsChangelog: `${prefix}.sessions-changelog`,
     countsChangelog: `${prefix}.counts-changelog`,
+    countsSnapshots: `${prefix}.counts-snapshots`,
     rows: `${prefix}.rows`,
     catalog: `${prefix}.catalog`,
     profiles: `${prefix}.profiles`,
@@ -75,6 +81,12 @@ export async function ensureTopics(admin: Admin, topics: Topics, { partitions, w
         { name: 'cleanup.policy', value: 'compact,delete' },
         { name: 'retention.ms', value: String((windowDays + 2) * DAY_MS) },
       ],
+    },
+    {
+      topic: topics.countsSnapshots,
+      numPartitions: partitions,
+      // Small segments: compaction only cleans closed ones, so superseded snapshots go soon.
+      configEntries: [...compacted, { name: 'segment.bytes', value: String(SNAPSHOT_SEGMENT_BYTES) }],
     },
     { topic: topics.rows, numPartitions: 1, configEntries: compacted },
     { topic: topics.catalog, numPartitions: 1, configEntries: compacted },

@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { resolve } from 'node:path'
 import { modelOptions, type ModelOptions } from './model'
 import type { SiteSettings } from './sites'
+import { DEFAULT_EDGE_ROW_CACHE } from './state'
 
 const int = (min: number, max: number, fallback: number) =>
   v.pipe(
@@ -44,6 +45,11 @@ const EnvSchema = v.object({
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')),
     'sequitur',
   ),
+  SEQUITUR_EDGE_ROW_CACHE: v.pipe(
+    v.optional(v.string(), String(DEFAULT_EDGE_ROW_CACHE)),
+    v.regex(/^(all|\d{1,8})$/, 'must be a number of rows (at most 99,999,999) or "all"'),
+    v.transform((s) => (s === 'all' ? ('all' as const) : Number(s))),
+  ),
   SEQUITUR_TRENDING_EPOCH_MINUTES: int(1, 24 * 60, 30),
   SEQUITUR_TRENDING_LATENESS_MINUTES: int(0, 24 * 60, 5),
   SEQUITUR_ADMIN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
@@ -78,6 +84,11 @@ export interface Config {
   kafkaPartitions: number
   /** Prefix of topic names, consumer groups and transactional ids (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
   kafkaPrefix: string
+  /**
+   * Rows an edge keeps in memory besides those its subscribers hold (`SEQUITUR_EDGE_ROW_CACHE`, default
+   * 10,000); the rest it reads from its copy of the rows topic on disk. `all`: every row in memory, no copy.
+   */
+  edgeRowCache: number | 'all'
   /** Kafka stages trace each batch's transaction in their log (`SEQUITUR_DEBUG_STAGES` set). */
   debugStages: boolean
   /** What this process runs in Kafka mode (`SEQUITUR_ROLE`: `edge`, `processor` or `all`, the default). */
@@ -131,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafkaBrokers: e.SEQUITUR_KAFKA_BROKERS?.length ? e.SEQUITUR_KAFKA_BROKERS : undefined,
     kafkaPartitions: e.SEQUITUR_KAFKA_PARTITIONS,
     kafkaPrefix: e.SEQUITUR_KAFKA_PREFIX,
+    edgeRowCache: e.SEQUITUR_EDGE_ROW_CACHE,
     role: e.SEQUITUR_ROLE,
     debugStages: Boolean(e.SEQUITUR_DEBUG_STAGES),
     adminSecret: e.SEQUITUR_ADMIN_SECRET,

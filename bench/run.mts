@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=fairness,kafka]`: runs every suite (or those named) as its own process, one after the other, then prints
+ * `npm run bench [-- --quick] [-- --only=fairness,kafka,edge]`: runs every suite (or those named) as its own process, one after the other, then prints
  * one table against the targets and writes bench/results.json (one flat object of numbers).
  */
 import { execFileSync } from 'node:child_process'
@@ -46,6 +46,7 @@ const suites = [
   { name: 'ingest', args: ['--import', 'tsx', join(dir, 'ingest.bench.mts')] },
   { name: 'kafka', args: ['--import', 'tsx', join(dir, 'kafka.bench.mts')] },
   { name: 'fairness', args: ['--import', 'tsx', join(dir, 'fairness.bench.mts')] },
+  { name: 'edge', args: ['--import', 'tsx', join(dir, 'edge.bench.mts')] },
 ].filter((s) => !only || only.includes(s.name))
 
 const results: Record<string, number> = {}

@@ -32,6 +32,11 @@ export class LruCache<K, V> {
     return true
   }
 
+  /** Whether it holds `key` (not a use). */
+  has(key: K): boolean {
+    return this.#entries.has(key)
+  }
+
   /** Removes `key` and returns its value. */
   take(key: K): V | undefined {
     const value = this.#entries.get(key)

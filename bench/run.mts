@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=fairness,kafka]`: runs every suite (or those named) as its own process, one after the other, then prints
+ * `npm run bench [-- --quick] [-- --only=fairness,kafka,edge]`: runs every suite (or those named) as its own process, one after the other, then prints
  * one table against the targets and writes bench/results.json (one flat object of numbers).
  */
 import { execFileSync } from 'node:child_process'
@@ -49,6 +49,7 @@ const suites: Array<{ name: string; args: string[]; timeoutMinutes?: number }> =
   { name: 'cluster', args: ['--import', 'tsx', join(dir, 'cluster.bench.mts')] },
   // 10 million cells: the changelog, the snapshot and two restores take long, and the full replay holds GBs.
   { name: 'restore', args: ['--max-old-space-size=12288', '--import', 'tsx', join(dir, 'restore.bench.mts')], timeoutMinutes: 60 },
+  { name: 'edge', args: ['--import', 'tsx', join(dir, 'edge.bench.mts')] },
 ].filter((s) => !only || only.includes(s.name))
 
 const results: Record<string, number> = {}

@@ -58,9 +58,11 @@ export async function spawnNode(env: Record<string, string>, port = 0, nodeFlags
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       killOnExit(child)
+      // A restart listens when this run says so, not when the output of the run before it did.
+      const from = out.length
       const onData = (chunk: Buffer) => {
         out += chunk.toString()
-        const match = /listening on http:\/\/localhost:(\d+)/.exec(out)
+        const match = /listening on http:\/\/localhost:(\d+)/.exec(out.slice(from))
         if (match) {
           actualPort = Number(match[1])
           resolve()

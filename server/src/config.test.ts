@@ -15,6 +15,13 @@ describe('loadConfig', () => {
     })
   })
 
+  it("reads the edge's row cache as a number of rows or all", () => {
+    expect(loadConfig({}).edgeRowCache).toBe(10_000)
+    expect(loadConfig({ SEQUITUR_EDGE_ROW_CACHE: '0' }).edgeRowCache).toBe(0)
+    expect(loadConfig({ SEQUITUR_EDGE_ROW_CACHE: 'all' }).edgeRowCache).toBe('all')
+    expect(() => loadConfig({ SEQUITUR_EDGE_ROW_CACHE: '-1' })).toThrow(/SEQUITUR_EDGE_ROW_CACHE="-1": must be a number of rows/)
+  })
+
   it('names every invalid variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', SEQUITUR_TOP_K: '0' })).toThrow(ConfigError)
     expect(() => loadConfig({ PORT: 'eighty', SEQUITUR_TOP_K: '0' })).toThrow(/PORT="eighty".*\n.*SEQUITUR_TOP_K="0": must be at least 1/)

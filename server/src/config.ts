@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { resolve } from 'node:path'
 import { modelOptions, type ModelOptions } from './model'
 import type { SiteSettings } from './sites'
+import { DEFAULT_EDGE_ROW_CACHE } from './state'
 
 const int = (min: number, max: number, fallback: number) =>
   v.pipe(
@@ -46,6 +47,11 @@ const EnvSchema = v.object({
   ),
   SEQUITUR_KAFKA_SNAPSHOT_MB: int(1, 1_000_000, 64),
   SEQUITUR_KAFKA_SNAPSHOT_MINUTES: int(0, 7 * 24 * 60, 10),
+  SEQUITUR_EDGE_ROW_CACHE: v.pipe(
+    v.optional(v.string(), String(DEFAULT_EDGE_ROW_CACHE)),
+    v.regex(/^(all|\d{1,8})$/, 'must be a number of rows (at most 99,999,999) or "all"'),
+    v.transform((s) => (s === 'all' ? ('all' as const) : Number(s))),
+  ),
   SEQUITUR_TRENDING_EPOCH_MINUTES: int(1, 24 * 60, 30),
   SEQUITUR_TRENDING_LATENESS_MINUTES: int(0, 24 * 60, 5),
   SEQUITUR_ADMIN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
@@ -86,6 +92,11 @@ export interface Config {
    * at every transaction that changes anything, for tests).
    */
   kafkaSnapshots: { minBytes: number; everyMs: number }
+  /**
+   * Rows an edge keeps in memory besides those its subscribers hold (`SEQUITUR_EDGE_ROW_CACHE`, default
+   * 10,000); the rest it reads from its copy of the rows topic on disk. `all`: every row in memory, no copy.
+   */
+  edgeRowCache: number | 'all'
   /** Kafka stages trace each batch's transaction in their log (`SEQUITUR_DEBUG_STAGES` set). */
   debugStages: boolean
   /** What this process runs in Kafka mode (`SEQUITUR_ROLE`: `edge`, `processor` or `all`, the default). */
@@ -140,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafkaPartitions: e.SEQUITUR_KAFKA_PARTITIONS,
     kafkaPrefix: e.SEQUITUR_KAFKA_PREFIX,
     kafkaSnapshots: { minBytes: e.SEQUITUR_KAFKA_SNAPSHOT_MB * 1024 * 1024, everyMs: e.SEQUITUR_KAFKA_SNAPSHOT_MINUTES * 60_000 },
+    edgeRowCache: e.SEQUITUR_EDGE_ROW_CACHE,
     role: e.SEQUITUR_ROLE,
     debugStages: Boolean(e.SEQUITUR_DEBUG_STAGES),
     adminSecret: e.SEQUITUR_ADMIN_SECRET,

@@ -1,7 +1,10 @@
 import type { ServerMessage } from '@sequitur/sdk/protocol'
 import { describe, expect, it } from 'vitest'
 import type { SiteRecord } from '../sites'
-import { MemoryRowView } from '../state'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BoundedRowView, MemoryRowView, rowKey } from '../state'
 import { StreamHub } from './stream-hub'
 
 const record = (site: string, connections: number | null): SiteRecord => ({
@@ -47,5 +50,24 @@ describe('StreamHub', () => {
     a.connection.close()
     c.subscribe('small')
     expect(c.got.at(-1)).toMatchObject({ type: 'rows', site: 'small', rows: { A: { total: 1 } } })
+  })
+
+  it('keeps a row in the view\'s memory while any connection holds it, and lets it go with the last', () => {
+    const view = new BoundedRowView({ file: join(mkdtempSync(join(tmpdir(), 'sequitur-hub-')), 'rows.db'), cacheRows: 0 })
+    view.apply([{ key: rowKey('big', 'A'), version: 1, value: null, site: 'big', item: 'A', row: null }], 1)
+    const records = new Map([['big', record('big', null)]])
+    const h = new StreamHub({ view, sites: { get: (site) => records.get(site), keyValid: () => true }, clock: () => 0 })
+    const a = h.connect(() => {})
+    const b = h.connect(() => {})
+    a.receive({ type: 'subscribe', site: 'big', items: ['A', 'B', 'B'] })
+    b.receive({ type: 'subscribe', site: 'big', items: ['A'] })
+    expect(view.inMemory().held).toBe(2)
+    a.receive({ type: 'unsubscribe', site: 'big', items: ['B', 'B', 'C'] })
+    a.close()
+    expect(view.inMemory().held).toBe(1)
+    b.receive({ type: 'unsubscribe', site: 'big', items: ['A'] })
+    b.close()
+    expect(view.inMemory().held).toBe(0)
+    view.close()
   })
 })

@@ -68,8 +68,15 @@ export class StreamHub {
     return {
       receive: (message) => this.#receive(subscriber, message),
       close: () => {
-        for (const key of subscriber.keys) this.#remove(key, subscriber)
+        const released = new Map<string, string[]>()
+        for (const [key, { site, item }] of subscriber.keys) {
+          if (!this.#remove(key, subscriber)) continue
+          const items = released.get(site)
+          if (items) items.push(item)
+          else released.set(site, [item])
+        }
         subscriber.keys.clear()
+        for (const [site, items] of released) this.#view.release?.(site, items)
         for (const site of subscriber.sites) {
           const set = this.#siteConnections.get(site)
           set?.delete(subscriber)
@@ -123,11 +130,13 @@ export class StreamHub {
       return subscriber.send({ type: 'error', error: `site '${message.site}' does not allow origin ${subscriber.client.origin}`, code: 'origin_not_allowed' })
     }
     if (message.type === 'unsubscribe') {
+      const released: string[] = []
       for (const item of message.items) {
         const key = keyOf(message.site, item)
-        subscriber.keys.delete(key)
-        this.#remove(key, subscriber)
+        if (!subscriber.keys.delete(key)) continue
+        if (this.#remove(key, subscriber)) released.push(item)
       }
+      if (released.length > 0) this.#view.release?.(message.site, released)
       return undefined
     }
     return this.#subscribe(subscriber, message, record.quota.connections)
@@ -151,29 +160,40 @@ export class StreamHub {
       ofSite.add(subscriber)
       subscriber.sites.add(site)
     }
+    const held: string[] = []
     for (const item of fresh) {
       const key = keyOf(site, item)
-      subscriber.keys.add(key)
+      if (subscriber.keys.has(key)) continue
+      subscriber.keys.set(key, { site, item })
       let set = this.#subscribers.get(key)
-      if (!set) this.#subscribers.set(key, (set = new Set()))
+      if (!set) {
+        this.#subscribers.set(key, (set = new Set()))
+        held.push(item)
+      }
       set.add(subscriber)
     }
+    // Rows some connection holds stay in the view's memory until the last one lets go.
+    if (held.length > 0) this.#view.hold?.(site, held)
     const version = this.#view.version()
     // A client ahead of this edge (its state was reset) gets every row rather than none.
     const from = since !== undefined && since <= version ? since : undefined
     return subscriber.send({ type: 'rows', site, version, rows: this.#view.changedSince(site, items, from) })
   }
 
-  #remove(key: string, subscriber: Subscriber): void {
+  /** Drops one connection's hold on a row; true when it was the last. */
+  #remove(key: string, subscriber: Subscriber): boolean {
     const set = this.#subscribers.get(key)
-    if (!set) return
+    if (!set) return false
     set.delete(subscriber)
-    if (set.size === 0) this.#subscribers.delete(key)
+    if (set.size > 0) return false
+    this.#subscribers.delete(key)
+    return true
   }
 }
 
 class Subscriber {
-  readonly keys = new Set<string>()
+  /** `site \0 item` → the row it holds. */
+  readonly keys = new Map<string, { site: string; item: string }>()
   readonly sites = new Set<string>()
   constructor(
     readonly send: Send,

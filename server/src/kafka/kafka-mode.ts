@@ -2,7 +2,8 @@ import { StreamHub } from '../edge'
 import { MemoryProfileView } from '../profiles'
 import { MemoryTrendingView } from '../trending'
 import type { ModeContext, RunningMode } from '../mode'
-import { MemoryRowView } from '../state'
+import { join } from 'node:path'
+import { BoundedRowView, MemoryRowView, type MaterializedRows } from '../state'
 import { createKafka } from './client'
 import { KafkaEventSink } from './event-sink'
 import { partitionCount } from './key-partitions'
@@ -60,7 +61,11 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     const catalog = new KafkaCatalog(kafka, topics.catalog)
     await catalog.start(admin)
     stops.unshift(() => catalog.stop())
-    const view = new MemoryRowView()
+    // The rows the clients use in memory, every row in a file of this edge's (or all of them in memory).
+    const view: MaterializedRows =
+      config.edgeRowCache === 'all'
+        ? new MemoryRowView()
+        : new BoundedRowView({ file: join(config.dataDir, 'edge-rows', `${topics.rows}.db`), cacheRows: config.edgeRowCache })
     const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: await partitionCount(admin, topics.events) })
     const sites = new SiteRegistry({
       store: new KafkaSiteStore({ kafka, admin, topic: topics.sites }),
@@ -83,12 +88,14 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     const materializer = new RowMaterializer({
       kafka,
       topic: topics.rows,
-      view,
+      rows: view,
+      log,
       onChanges: (changes, eventTs) => {
         if (eventTs > 0) metrics.freshness.observe(Math.max(0, clock() - eventTs) / 1000)
         hub.publish(changes)
       },
     })
+    stops.unshift(async () => view.close())
     await materializer.start(admin)
     // Profiles are served from this copy, so they stay up while every processor is down.
     const profiles = new MemoryProfileView()

@@ -2,7 +2,7 @@ import { dict } from '@sequitur/sdk/protocol'
 import { randomUUID } from 'node:crypto'
 import type { Consumer, Kafka } from 'kafkajs'
 import type { RowChanges } from '../feed'
-import type { MemoryRowView } from '../state'
+import type { MaterializedRows, RowRecord } from '../state'
 import { EVENT_TS_HEADER } from './count-task'
 import { decodeEntry } from '../model'
 import { FOLLOW_WAIT_MS } from './topic-follower'
@@ -12,15 +12,19 @@ export interface RowMaterializerOptions {
   kafka: Kafka
   /** The rows topic (one partition: its offsets are the row versions). */
   topic: string
-  view: MemoryRowView
-  /** Called with each batch of changed rows, after the view holds them. */
+  /** Where the rows go; it also says from which offset to read on. */
+  rows: MaterializedRows
+  /** Called with each batch of changed rows, after `rows` holds them. */
   onChanges: (changes: RowChanges, eventTs: number) => void
+  /** Where to say from which offset it reads. */
+  log?: (line: string) => void
 }
 
 /**
- * Keeps an edge's copy of every row: reads the compacted rows topic from its start (committed
- * transactions only), so any edge answers `GET /v1/rows` and pushes to its own subscribers. A row's
- * version is its offset + 1, the same on every edge, so a client may resume on any of them.
+ * Keeps an edge's copy of the rows topic: reads it (committed transactions only) from the offset its
+ * copy reached, or from its start, so any edge answers `GET /v1/rows` and pushes to its own
+ * subscribers. A row's version is its offset + 1, the same on every edge, so a client may resume on
+ * any of them.
  */
 export class RowMaterializer {
   readonly #o: RowMaterializerOptions
@@ -32,23 +36,34 @@ export class RowMaterializer {
   }
 
   /** Starts following the topic; resolves once the rows present at start are loaded (or after 10 s). */
-  async start(admin: { fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; high: string }>> }): Promise<void> {
-    const { topic } = this.#o
-    const [{ high } = { high: '0' }] = await admin.fetchTopicOffsets(topic)
+  async start(admin: { fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; high: string; low: string }>> }): Promise<void> {
+    const { topic, rows, log } = this.#o
+    const [{ high, low } = { high: '0', low: '0' }] = await admin.fetchTopicOffsets(topic)
+    const from = rows.next()
+    // A copy past the topic's end is of a topic since deleted; one before its start has missed records.
+    if (from > Number(high) || (from > 0 && from < Number(low))) {
+      log?.(`rows: the copy reached offset ${from}, the topic holds ${low}–${high}: reading it again from its start`)
+      rows.wipe()
+    } else if (from > 0) {
+      log?.(`rows: resuming at offset ${from} of ${high} from the edge's copy`)
+    }
     let resolve!: () => void
     const caughtUp = new Promise<void>((r) => (resolve = r))
-    if (Number(high) === 0) resolve()
-    await this.#follow((batchEnd) => {
-      // Control records (transaction markers) sit past the last row: within 2 of the start's end is caught up.
-      if (batchEnd + 2 >= Number(high)) resolve()
-    })
+    // Control records (transaction markers) sit past the last row: within 2 of the start's end is caught up.
+    const done = (next: number) => next + 1 >= Number(high)
+    if (Number(high) === 0 || (rows.next() > 0 && done(rows.next()))) resolve()
+    await this.#follow((next) => done(next) && resolve())
     // Serve while catching up rather than hang if the topic ends in aborted transactions.
     await Promise.race([caughtUp, new Promise((r) => setTimeout(r, 10_000).unref())])
   }
 
-  /** Reads the topic from its start with a fresh consumer; starts over if kafkajs gives up on it. */
-  async #follow(onBatch: (batchEnd: number) => void): Promise<void> {
-    const { kafka, topic, view, onChanges } = this.#o
+  /**
+   * Reads the topic with a fresh consumer from where the copy is; starts over if kafkajs gives up on
+   * it. Each time the consumer (re)joins its group it seeks to the copy's offset, and records before
+   * it are skipped: a re-read would otherwise put older versions over newer ones.
+   */
+  async #follow(onBatch: (next: number) => void): Promise<void> {
+    const { kafka, topic, rows, onChanges } = this.#o
     const consumer = (this.#consumer = kafka.consumer({ groupId: `sequitur-edge-${randomUUID()}`, maxWaitTimeInMs: FOLLOW_WAIT_MS, readUncommitted: false }))
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.#stopped) return
@@ -57,28 +72,38 @@ export class RowMaterializer {
         if (!this.#stopped) void this.#follow(() => {}).catch(() => {})
       }, 1000)
     })
+    // Emitted once the group is joined, before the first fetch.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (rows.next() > 0) consumer.seek({ topic, partition: 0, offset: String(rows.next()) })
+    })
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
+        const next = Number(batch.lastOffset()) + 1
+        if (next <= rows.next()) return
         const bySite = new Map<string, RowChanges>()
+        const records: RowRecord[] = []
         let eventTs = 0
         for (const m of batch.messages) {
+          if (Number(m.offset) < rows.next()) continue
           // A row's `attrs` are keyed by item ids, `__proto__` included: the codec keeps every key.
-          const entry = m.key && decodeEntry(m.key.toString(), m.value)
-          if (entry?.kind !== 'row') continue
+          const key = m.key?.toString()
+          const entry = key ? decodeEntry(key, m.value) : undefined
+          if (!key || entry?.kind !== 'row') continue
           const { site, item, row } = entry
           const version = Number(m.offset) + 1
-          view.put(site, item, version, row)
+          records.push({ key, version, value: m.value, site, item, row })
           let changes = bySite.get(site)
           if (!changes) bySite.set(site, (changes = { site, version, rows: dict() }))
           changes.version = version
           changes.rows[item] = row
           eventTs = Math.max(eventTs, Number(m.headers?.[EVENT_TS_HEADER]?.toString() ?? 0))
         }
+        rows.apply(records, next)
         for (const changes of bySite.values()) onChanges(changes, eventTs)
-        onBatch(Number(batch.lastOffset()))
+        onBatch(next)
       },
     })
   }

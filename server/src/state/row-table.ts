@@ -15,6 +15,10 @@ export interface RowView {
   rows(site: string, items: readonly string[], related?: boolean): Record<string, ModelRow>
   /** The rows of `items` changed after `since` (empty ones as `null`); every row when `since` is absent. */
   changedSince(site: string, items: readonly string[], since?: number): RowMap
+  /** Keeps the rows of `items` in memory while subscribers hold them (a view that holds every row has neither). */
+  hold?(site: string, items: readonly string[]): void
+  /** No subscriber holds the rows of `items` any more: they may leave memory. */
+  release?(site: string, items: readonly string[]): void
 }
 
 /** A row as stored, keyed by site and item (what a commit writes). */

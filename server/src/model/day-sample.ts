@@ -37,6 +37,8 @@ export class DaySample {
   /** Since the last drain: whether the days moved, current sessions that changed, the latest day's sessions replaced. */
   #daysMoved = false
   readonly #changed = new Set<string>()
+  /** Sessions of the current day whose trail the state holds (one that joins and leaves between two drains is never written). */
+  readonly #stored = new Set<string>()
   #replaced: string[] | undefined
 
   constructor({ maxSessions, maxItems }: DaySampleOptions = {}) {
@@ -94,7 +96,12 @@ export class DaySample {
       for (const id of this.#replaced ?? []) if (!now.has(id)) write({ session: id, latest: true, items: null })
       latest?.ids.forEach((id, i) => write({ session: id, latest: true, items: deleted ? null : latest.sessions[i]! }))
     }
-    for (const id of all ? [...this.#changed, ...this.#current.keys()] : this.#changed) write({ session: id, latest: false, items: deleted ? null : (this.#current.get(id)?.items ?? null) })
+    for (const id of all ? new Set([...this.#changed, ...this.#current.keys(), ...this.#stored]) : this.#changed) {
+      const items = deleted ? undefined : this.#current.get(id)?.items
+      if (items) this.#stored.add(id)
+      else if (!this.#stored.delete(id)) continue
+      write({ session: id, latest: false, items: items ?? null })
+    }
     this.#daysMoved = false
     this.#changed.clear()
     this.#replaced = undefined
@@ -110,7 +117,10 @@ export class DaySample {
       this.#latest ??= { day: -Infinity, ids: [], sessions: [] }
       this.#latest.ids.push(w.session)
       this.#latest.sessions.push(w.items)
-    } else if (w.items) this.#current.set(w.session, { hash: fnv1a(w.session), items: w.items })
+    } else if (w.items) {
+      this.#current.set(w.session, { hash: fnv1a(w.session), items: w.items })
+      this.#stored.add(w.session)
+    }
   }
 
   /** Completes a restore: the latest day's sessions back in hash order. */

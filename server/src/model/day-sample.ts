@@ -33,10 +33,14 @@ export class DaySample {
   #current = new Map<string, { hash: number; items: string[] }>()
   /** The largest hash kept, once the sample is full (sessions hashing above it stay out). */
   #ceiling = Infinity
+  /** The current sessions as a max-heap of (hash, id): the one to leave is found in O(log n). */
+  #heap: Array<[hash: number, session: string]> = []
   #latest: (SampledDay & { ids: string[] }) | undefined
   /** Since the last drain: whether the days moved, current sessions that changed, the latest day's sessions replaced. */
   #daysMoved = false
   readonly #changed = new Set<string>()
+  /** Sessions of the current day whose trail the state holds (one that joins and leaves between two drains is never written). */
+  readonly #stored = new Set<string>()
   #replaced: string[] | undefined
 
   constructor({ maxSessions, maxItems }: DaySampleOptions = {}) {
@@ -57,6 +61,7 @@ export class DaySample {
     this.#day = day
     this.#daysMoved = true
     this.#current = new Map()
+    this.#heap = []
     this.#ceiling = Infinity
     return finished
   }
@@ -70,6 +75,7 @@ export class DaySample {
       const hash = fnv1a(session)
       if (hash >= this.#ceiling) return
       this.#current.set(session, (entry = { hash, items: [] }))
+      this.#push(hash, session)
       this.#changed.add(session)
       if (this.#current.size > this.#max) this.#evictLargest()
       if (!this.#current.has(session)) return
@@ -94,7 +100,12 @@ export class DaySample {
       for (const id of this.#replaced ?? []) if (!now.has(id)) write({ session: id, latest: true, items: null })
       latest?.ids.forEach((id, i) => write({ session: id, latest: true, items: deleted ? null : latest.sessions[i]! }))
     }
-    for (const id of all ? [...this.#changed, ...this.#current.keys()] : this.#changed) write({ session: id, latest: false, items: deleted ? null : (this.#current.get(id)?.items ?? null) })
+    for (const id of all ? new Set([...this.#changed, ...this.#current.keys(), ...this.#stored]) : this.#changed) {
+      const items = deleted ? undefined : this.#current.get(id)?.items
+      if (items) this.#stored.add(id)
+      else if (!this.#stored.delete(id)) continue
+      write({ session: id, latest: false, items: items ?? null })
+    }
     this.#daysMoved = false
     this.#changed.clear()
     this.#replaced = undefined
@@ -110,7 +121,12 @@ export class DaySample {
       this.#latest ??= { day: -Infinity, ids: [], sessions: [] }
       this.#latest.ids.push(w.session)
       this.#latest.sessions.push(w.items)
-    } else if (w.items) this.#current.set(w.session, { hash: fnv1a(w.session), items: w.items })
+    } else if (w.items) {
+      const hash = fnv1a(w.session)
+      this.#current.set(w.session, { hash, items: w.items })
+      this.#push(hash, w.session)
+      this.#stored.add(w.session)
+    }
   }
 
   /** Completes a restore: the latest day's sessions back in hash order. */
@@ -121,15 +137,40 @@ export class DaySample {
     this.#latest = { day: latest.day, ids: order.map(([id]) => id), sessions: order.map(([, , s]) => s) }
   }
 
+  /** The session of the largest (hash, id) leaves: which one does not depend on arrival order, ties included. */
   #evictLargest(): void {
-    let largest: string | undefined
-    let hash = -1
-    for (const [session, entry] of this.#current) if (entry.hash > hash) [largest, hash] = [session, entry.hash]
-    this.#current.delete(largest!)
-    this.#changed.add(largest!)
+    const heap = this.#heap
+    const [hash, largest] = heap[0]!
+    const last = heap.pop()!
+    if (heap.length > 0) {
+      heap[0] = last
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1
+        const m = l + 1 < heap.length && above(heap[l + 1]!, heap[l]!) ? l + 1 : l
+        if (m >= heap.length || !above(heap[m]!, heap[i]!)) break
+        ;[heap[i], heap[m]] = [heap[m]!, heap[i]!]
+        i = m
+      }
+    }
+    this.#current.delete(largest)
+    this.#changed.add(largest)
     this.#ceiling = hash
   }
+
+  #push(hash: number, session: string): void {
+    const heap = this.#heap
+    heap.push([hash, session])
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1
+      if (!above(heap[i]!, heap[parent]!)) break
+      ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
+      i = parent
+    }
+  }
 }
+
+/** Whether (hash, id) `a` comes after `b`. */
+const above = (a: readonly [number, string], b: readonly [number, string]): boolean => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])
 
 /** FNV-1a, 32 bits, of a string's UTF-16 code units. */
 function fnv1a(s: string): number {

@@ -47,8 +47,8 @@ const suites: Array<{ name: string; args: string[]; timeoutMinutes?: number }> =
   { name: 'kafka', args: ['--import', 'tsx', join(dir, 'kafka.bench.mts')] },
   { name: 'fairness', args: ['--import', 'tsx', join(dir, 'fairness.bench.mts')] },
   { name: 'cluster', args: ['--import', 'tsx', join(dir, 'cluster.bench.mts')] },
-  // 10 million cells: the changelog, the snapshot and two restores take long, and the full replay holds GBs.
-  { name: 'restore', args: ['--max-old-space-size=12288', '--import', 'tsx', join(dir, 'restore.bench.mts')], timeoutMinutes: 60 },
+  // 10 million cells: the changelog, the snapshot and the restore take ~16 minutes here; the full replay (GBs) is left to a direct run.
+  { name: 'restore', args: ['--max-old-space-size=12288', '--import', 'tsx', join(dir, 'restore.bench.mts'), '--no-full'], timeoutMinutes: 45 },
   { name: 'edge', args: ['--import', 'tsx', join(dir, 'edge.bench.mts')] },
 ].filter((s) => !only || only.includes(s.name))
 

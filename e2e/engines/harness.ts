@@ -32,6 +32,13 @@ export interface SuiteOptions {
   launch?: LaunchOptions | ((engine: EngineName) => LaunchOptions)
 }
 
+/** Waits for `promise` (its failure included) at most `ms`. */
+function atMost(promise: Promise<unknown> | undefined, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise((resolve) => (timer = setTimeout(resolve, ms)))
+  return Promise.race([promise?.catch(() => {}), timeout]).finally(() => clearTimeout(timer))
+}
+
 /** Declares a `describe` per selected engine, with the server, proxy and browser started once for it and always stopped. */
 export function forEachEngine(engines: EngineName[], title: string, body: (h: Harness) => void, options: SuiteOptions = {}): void {
   for (const name of engines) {
@@ -52,9 +59,10 @@ export function forEachEngine(engines: EngineName[], title: string, body: (h: Ha
         if (!server.up) await server.start()
       })
       afterAll(async () => {
-        await engine?.close().catch(() => {})
-        await proxy.close()
-        await server.dispose()
+        // Each step bounded: one that hangs must not take the others (and the hook's 90 s) with it.
+        await atMost(engine?.close(), 30_000)
+        await atMost(proxy.close(), 10_000)
+        await atMost(server.dispose(), 30_000)
       })
       const counted = async (items: string[]): Promise<number[]> => {
         const rows: RowsAnswer['rows'] = {}

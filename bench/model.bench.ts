@@ -6,7 +6,7 @@
  * present, else from synthetic sessions. Run with --expose-gc (npm run bench does).
  */
 import type { ModelRow } from '@sequitur/sdk/protocol'
-import { contextOf } from '@sequitur/sdk/model'
+import { contextOf, rank } from '@sequitur/sdk/model'
 import { pack } from 'msgpackr'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -108,6 +108,33 @@ const slices = sessions
     return pack(rows).length
   })
 
+// 3b. The device's scorer: `rank` (both channels, with its reasons) of 100 and
+// 500 candidates for those sessions, with their rows in a Map as the worker holds them: half the
+// candidates named by the rows, half drawn from the catalogue. In Node, without the page → worker trip.
+const catalogue = [...new Set(sessions.slice(0, 20_000).flatMap((s) => s.items))]
+function rankTimes(count: number): number[] {
+  const times: number[] = []
+  const trails = sessions.map((s) => contextOf(s.items, 10)).filter((t) => t.length === 10).slice(0, 300)
+  for (let round = 0; round < 3; round++) {
+    for (const [n, trail] of trails.entries()) {
+      const rows = new Map<string, ModelRow>()
+      for (const item of trail) {
+        const row = model.row(item)
+        if (row) rows.set(item, row)
+      }
+      const named = [...new Set([...rows.values()].flatMap((r) => r.related?.items.map(([c]) => c) ?? []))].slice(0, count / 2)
+      const candidates = [...named, ...catalogue.slice((n * 37) % 10_000, (n * 37) % 10_000 + count - named.length)]
+      const start = performance.now()
+      rank(trail, (item) => rows.get(item), candidates)
+      if (round > 0) times.push(performance.now() - start)
+    }
+  }
+  return times.sort((a, b) => a - b)
+}
+const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+const rank100 = rankTimes(100)
+const rank500 = rankTimes(500)
+
 // 4. The self-validation of a site of a million events a day: two days of synthetic sessions (5 views
 // each, 200,000 sessions a day over 50,000 items), then the validation of the second day against the
 // rows before it, as the processor runs it when the third day begins (its sample bounds the cost).
@@ -172,6 +199,7 @@ report(
     `Memory: V8 heap + array buffers after gc, before and after adding every increment (${increments.length}) to an empty store; edges = distinct (item, next item) pairs of both statistics (${stores[0]!.edges}); median of ${stores.length}.`,
     `Runs: update ${updateRates.map(Math.round).join(', ')}; with rows ${withRowRates.map(Math.round).join(', ')}; with trending ${withTrendingRates.map(Math.round).join(', ')} events/s; store ${stores.map((x) => (x.bytes / x.edges).toFixed(1)).join(', ')} bytes/edge.`,
     `Slice: msgpack bytes of the rows (next + related) of ${slices.length} sessions of 10 distinct items; the largest is reported.`,
+    `rank() in Node over those sessions' rows (half the candidates named by them): 100 candidates p50 ${pct(rank100, 0.5).toFixed(3)} ms, p99 ${pct(rank100, 0.99).toFixed(3)} ms; 500: p50 ${pct(rank500, 0.5).toFixed(3)} ms, p99 ${pct(rank500, 0.99).toFixed(3)} ms (${rank100.length} calls each).`,
     `Self-validation of a site of ${EVENTS_PER_DAY} events a day: ${validation.sessions} of ${validation.daySessions} sessions sampled, ${validation.cases} cases, ` +
       `median of ${validations.length}: ${validations.map((x) => Math.round(x.ms)).join(', ')} ms (chose ${JSON.stringify(validation.params)}).`,
     `The same in Kafka mode's parts, without the broker: ${kafkaRun.rows} rows and the sessions in ${kafkaRun.records} records of ${Math.round(kafkaRun.bytes / 1024)} KB ` +
@@ -184,6 +212,8 @@ report(
     server_bytes_per_edge: round(bytesPerEdge, 1),
     slice_bytes_per_session: Math.max(...slices),
     slice_bytes_per_session_p50: median(slices),
+    rank_p99_ms_100: round(pct(rank100, 0.99), 3),
+    rank_p99_ms_500: round(pct(rank500, 0.99), 3),
     validate_1m_events_day_ms: Math.round(validateMs),
     validate_1m_events_day_kafka_ms: Math.round(median(kafkaRuns.map((x) => x.ms))),
     validation_parts_bytes_1m_events_day: kafkaRun.bytes,

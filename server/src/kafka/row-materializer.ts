@@ -38,7 +38,7 @@ export class RowMaterializer {
   /** Starts following the topic; resolves once the rows present at start are loaded (or after 10 s). */
   async start(admin: { fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; high: string; low: string }>> }): Promise<void> {
     const { topic, rows, log } = this.#o
-    const ends = await admin.fetchTopicOffsets(topic)
+    const ends = (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition)
     const held = rows.positions()
     // A copy past a partition's end is of a topic since deleted; one before its start has missed
     // records; one of more partitions than the topic has is of another topic.

@@ -75,7 +75,7 @@ export interface RowsMessage {
   rows: Record<string, ModelRow | null>
   /** The edge's cursor after this change (protocol 2). */
   cursor?: string
-  /** The rows partition a pushed change comes from (absent on the answer to a subscribe). */
+  /** The rows partition a pushed change comes from (absent on the answer to a subscribe, and in embedded mode). */
   partition?: number
 }
 

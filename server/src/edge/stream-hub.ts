@@ -89,10 +89,11 @@ export class StreamHub {
   }
 
   /**
-   * Pushes changed rows to their subscribers, one message per connection, with the partition they
-   * came from and the edge's cursor after them.
+   * Pushes changed rows to their subscribers, one message per connection, with the edge's cursor
+   * after them and the rows partition they came from. Embedded mode's changes name none: one log and
+   * one server, so nothing lags, and a site's new settings re-push rows at the version they had.
    */
-  publish({ site, version, rows, partition = 0, cursor = [version] }: RowChanges): void {
+  publish({ site, version, rows, partition, cursor = [version] }: RowChanges): void {
     // A removed site's rows may still come from the model; its subscribers get nothing more.
     if (!this.#sites.get(site)) return
     const out = new Map<Subscriber, RowMap>()
@@ -106,7 +107,8 @@ export class StreamHub {
       }
     }
     const at = formatCursor(cursor)
-    for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch, cursor: at, partition })
+    const from = partition === undefined ? {} : { partition }
+    for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch, cursor: at, ...from })
   }
 
   /** Whether any connection holds the row of `item`. */

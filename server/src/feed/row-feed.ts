@@ -7,7 +7,7 @@ export interface RowChanges {
   version: number
   /** A `dict()`: an item may be called `__proto__`. */
   rows: RowMap
-  /** The rows partition they came from (absent: 0, the embedded mode's one log). */
+  /** The rows partition they came from (absent: the embedded mode's one log, pushed without one). */
   partition?: number
   /** The edge's cursor once they are applied (absent: `[version]`, the embedded mode's). */
   cursor?: number[]

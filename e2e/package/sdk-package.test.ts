@@ -80,7 +80,7 @@ describe('the packed @sequitur/sdk in an outside Vite app', () => {
     expect(out).toEqual({
       resolved: [`${dist}index.js`, `${dist}protocol/index.js`, `${dist}model/index.js`, `${dist}sdk-worker.js`],
       createSequitur: 'function',
-      version: 1,
+      version: 2,
       rank: 'function',
     })
   })

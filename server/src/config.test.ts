@@ -22,6 +22,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SEQUITUR_EDGE_ROW_CACHE: '-1' })).toThrow(/SEQUITUR_EDGE_ROW_CACHE="-1": must be a number of rows/)
   })
 
+  it('gives the rows topic the input partitions unless told otherwise', () => {
+    expect(loadConfig({}).kafkaRowsPartitions).toBe(2)
+    expect(loadConfig({ SEQUITUR_KAFKA_PARTITIONS: '6' }).kafkaRowsPartitions).toBe(6)
+    expect(loadConfig({ SEQUITUR_KAFKA_PARTITIONS: '6', SEQUITUR_KAFKA_ROWS_PARTITIONS: '1' }).kafkaRowsPartitions).toBe(1)
+    expect(() => loadConfig({ SEQUITUR_KAFKA_ROWS_PARTITIONS: '1025' })).toThrow(/SEQUITUR_KAFKA_ROWS_PARTITIONS="1025": must be at most 1024/)
+    expect(() => loadConfig({ SEQUITUR_KAFKA_ROWS_PARTITIONS: '0' })).toThrow(/must be at least 1/)
+  })
+
   it('names every invalid variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', SEQUITUR_TOP_K: '0' })).toThrow(ConfigError)
     expect(() => loadConfig({ PORT: 'eighty', SEQUITUR_TOP_K: '0' })).toThrow(/PORT="eighty".*\n.*SEQUITUR_TOP_K="0": must be at least 1/)

@@ -41,6 +41,15 @@ const EnvSchema = v.object({
     ),
   ),
   SEQUITUR_KAFKA_PARTITIONS: int(1, 1024, DEFAULT_KAFKA_PARTITIONS),
+  SEQUITUR_KAFKA_ROWS_PARTITIONS: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform(Number),
+      v.integer('must be an integer between 1 and 1024'),
+      v.minValue(1, 'must be at least 1'),
+      v.maxValue(1024, 'must be at most 1024'),
+    ),
+  ),
   SEQUITUR_KAFKA_PREFIX: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')),
     'sequitur',
@@ -84,6 +93,11 @@ export interface Config {
   kafkaBrokers: string[] | undefined
   /** Partitions of the events, increments and changelog topics when created (`SEQUITUR_KAFKA_PARTITIONS`, default 2). */
   kafkaPartitions: number
+  /**
+   * Partitions of the rows topic when created (`SEQUITUR_KAFKA_ROWS_PARTITIONS`, default
+   * `kafkaPartitions`); an existing rows topic keeps its count.
+   */
+  kafkaRowsPartitions: number
   /** Prefix of topic names, consumer groups and transactional ids (`SEQUITUR_KAFKA_PREFIX`, default `sequitur`). */
   kafkaPrefix: string
   /**
@@ -149,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logRetentionDays: e.SEQUITUR_LOG_RETENTION_DAYS,
     kafkaBrokers: e.SEQUITUR_KAFKA_BROKERS?.length ? e.SEQUITUR_KAFKA_BROKERS : undefined,
     kafkaPartitions: e.SEQUITUR_KAFKA_PARTITIONS,
+    kafkaRowsPartitions: e.SEQUITUR_KAFKA_ROWS_PARTITIONS ?? e.SEQUITUR_KAFKA_PARTITIONS,
     kafkaPrefix: e.SEQUITUR_KAFKA_PREFIX,
     kafkaSnapshots: { minBytes: e.SEQUITUR_KAFKA_SNAPSHOT_MB * 1024 * 1024, everyMs: e.SEQUITUR_KAFKA_SNAPSHOT_MINUTES * 60_000 },
     edgeRowCache: e.SEQUITUR_EDGE_ROW_CACHE,

@@ -174,7 +174,7 @@ describe('the /v1/stream WebSocket', () => {
     await post({ site: 'demo', events: session('s1', 'A', 'B') })
     await expectRowsSoon('A', { A: { total: 1, next: [['B', 1]] } })
     const c = await connect()
-    expect(await c.next('hello')).toMatchObject({ type: 'hello', protocol: 1 })
+    expect(await c.next('hello')).toMatchObject({ type: 'hello', protocol: 2 })
     c.send({ type: 'subscribe', site: 'demo', items: ['A', 'B'] })
     expect(await c.next('rows')).toMatchObject({ type: 'rows', site: 'demo', rows: { A: { total: 1, next: [['B', 1]] } } })
     await post({ site: 'demo', events: session('s2', 'A', 'C') })

@@ -1,5 +1,5 @@
 /** Version of the wire protocol; bumped on any incompatible change to the shapes in this module. */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /** Hard limits shared by the SDK (which never builds a batch past them) and the server (which rejects one). */
 export const LIMITS = {

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { IdSchema } from './event'
+import { MAX_CURSOR_LENGTH, MAX_CURSOR_PARTITIONS, parseCursor } from './cursor'
 import { LIMITS } from './limits'
 import type { ModelRow } from './rows'
 
@@ -8,16 +9,25 @@ const items = v.pipe(
   v.maxLength(LIMITS.itemsPerRequest, `must hold at most ${LIMITS.itemsPerRequest} items`),
 )
 
+/** A stream cursor: the next offset of each rows partition, `"o0.o1.….oN-1"`. */
+const cursor = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(MAX_CURSOR_LENGTH, `must be at most ${MAX_CURSOR_LENGTH} characters`),
+  v.check((s) => parseCursor(s) !== undefined, `must be at most ${MAX_CURSOR_PARTITIONS} offsets (digits) separated by dots`),
+)
+
 /**
  * Client → server: start receiving the rows of these items. The server answers with one `rows`
- * message holding every row changed after `since` (all current rows when `since` is absent),
- * then pushes each later change.
+ * message holding every row changed at or after `cursor` (protocol 2), or after `since` (protocol
+ * 1; on a rows topic of several partitions it answers every current row), or all current rows when
+ * neither is given; then it pushes each later change. `cursor` wins when both are given.
  */
 export const SubscribeSchema = v.object({
   type: v.literal('subscribe'),
   site: IdSchema,
   items,
   since: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  cursor: v.optional(cursor),
 })
 
 /** Client → server: stop receiving the rows of these items. */
@@ -43,20 +53,30 @@ export type Subscribe = v.InferOutput<typeof SubscribeSchema>
 export interface HelloMessage {
   type: 'hello'
   protocol: number
-  /** The model version at connection time. */
+  /** The model version at connection time (on several rows partitions, the sum of `cursor`). */
   version: number
+  /** The edge's cursor at connection time (protocol 2). */
+  cursor?: string
 }
 
 /**
  * Server → client: rows that changed (or the snapshot answering a subscribe).
- * `null` means the row is now empty (every count left the window). Keep `version` and send it as
- * `since` when resubscribing after a reconnect: nothing changed after it is missed.
+ * `null` means the row is now empty (every count left the window). Merge `cursor` into the one held
+ * (element-wise maximum) and send it as `cursor` when resubscribing after a reconnect: nothing
+ * changed after it is missed. A pushed change names its rows `partition`: it is news only if
+ * `cursor`'s entry for that partition is past the one held (an edge that lags may push older ones).
+ * `version` is protocol 1's (one partition: the latest row version; several: the sum of `cursor`,
+ * comparable only between cursors of one partition count).
  */
 export interface RowsMessage {
   type: 'rows'
   site: string
   version: number
   rows: Record<string, ModelRow | null>
+  /** The edge's cursor after this change (protocol 2). */
+  cursor?: string
+  /** The rows partition a pushed change comes from (absent on the answer to a subscribe, and in embedded mode). */
+  partition?: number
 }
 
 /** Server → client: a message was rejected; the connection stays open. */

@@ -40,10 +40,10 @@ export function memoryStorage(from?: { meta: SessionMeta; trail: TrailEntry[] })
       return stored(touched.rotated)
     },
     read: async () => (meta ? stored(false) : undefined),
-    async saveRows(put, remove, version) {
+    async saveRows(put, remove, cursor) {
       for (const row of put) rows.set(row.item, row)
       for (const item of remove) rows.delete(item)
-      if (meta && version !== undefined && version > (meta.version ?? -1)) meta = { ...meta, version }
+      if (meta && cursor !== undefined) meta = { ...meta, cursor }
     },
     outbox: {
       head: async (limit) => outbox.slice(0, limit),

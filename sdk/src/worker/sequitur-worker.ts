@@ -1,5 +1,6 @@
 import { contextOf, paramsOf, rank, recommend, sessionFeatures, sessionProfile, type ChannelParams, type Ranked, type SessionProfile } from '../model'
 import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
+import { formatCursor, mergeCursors, parseCursor } from '../protocol/cursor'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
 import { broadcast, fetchJson, webLock } from './adapters'
 import { clockOffset } from './clock-offset'
@@ -73,7 +74,8 @@ export class SequiturWorker implements WorkerApi {
   #trending = new Map<string, number>()
   /** The site's scorer parameters, as its self-validation chose them (`GET /v1/model`); the defaults until then. */
   #params: Partial<ChannelParams> = {}
-  #version: number | undefined
+  /** The stream cursor held: the element-wise maximum of those received. */
+  #cursor: number[] | undefined
   #tail: Promise<unknown> = Promise.resolve()
   #consent: Consent = 'granted'
   /** Tells the other tabs of the site that the trail changed. */
@@ -203,7 +205,7 @@ export class SequiturWorker implements WorkerApi {
     this.#session = { session: stored.meta.session, lastActivity: stored.meta.lastActivity }
     this.#trail = stored.trail
     this.#times = stored.times
-    this.#version = stored.meta.version
+    this.#cursor = stored.meta.cursor === undefined ? undefined : parseCursor(stored.meta.cursor)
     this.#rows.load(stored.rows)
     const outbox = new Outbox({
       url: `${config.endpoint}/v1/events`,
@@ -230,7 +232,7 @@ export class SequiturWorker implements WorkerApi {
       decode,
       log,
       held: (item) => this.#rows.has(item),
-      version: () => this.#version,
+      cursor: () => this.#cursor && formatCursor(this.#cursor),
       onRows: (message) => this.#applyRows(message),
     })
     this.#parts = { db, config, events, outbox, stream, touch }
@@ -297,15 +299,22 @@ export class SequiturWorker implements WorkerApi {
   #applyRows(message: RowsMessage): void {
     const { db, config, events } = this.#parts!
     if (message.site !== config.site) return
+    const got = message.cursor === undefined ? undefined : parseCursor(message.cursor)
+    const held = this.#cursor
+    const p = message.partition
+    // A pushed change is news only past the held cursor in its partition: an edge that lags (after
+    // a reconnect to another edge) pushes changes the worker already holds. An answer always applies.
+    if (got && held && p !== undefined && !((got[p] ?? 0) > (held[p] ?? 0))) return
     const { put, removed } = this.#rows.apply(
       message.rows,
       (item) => this.#wanted.includes(item),
       (item, row) => this.#log(`ignoring a malformed row for ${item}`, row),
     )
-    const advanced = message.version > (this.#version ?? -1)
-    if (advanced) this.#version = message.version
+    const merged = got && formatCursor(mergeCursors(held ?? [], got))
+    const advanced = merged !== undefined && merged !== (held && formatCursor(held))
+    if (advanced) this.#cursor = parseCursor(merged)
     if (put.length > 0 || removed.length > 0 || advanced) {
-      this.#persist(() => db.saveRows(put, removed, advanced ? message.version : undefined))
+      this.#persist(() => db.saveRows(put, removed, advanced ? merged : undefined))
     }
     if (put.length > 0 || removed.length > 0) void events.change({ reason: 'rows' })
   }

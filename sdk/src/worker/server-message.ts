@@ -9,7 +9,13 @@ export function isServerMessage(value: unknown): value is ServerMessage {
     case 'hello':
       return typeof value.version === 'number'
     case 'rows':
-      return typeof value.site === 'string' && typeof value.version === 'number' && isObject(value.rows)
+      return (
+        typeof value.site === 'string' &&
+        typeof value.version === 'number' &&
+        isObject(value.rows) &&
+        (value.cursor === undefined || typeof value.cursor === 'string') &&
+        (value.partition === undefined || typeof value.partition === 'number')
+      )
     case 'error':
       return typeof value.code === 'string' && typeof value.error === 'string'
     default:

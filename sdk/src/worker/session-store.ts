@@ -58,14 +58,14 @@ export async function readSession(db: SequiturDb): Promise<Omit<StoredSession, '
   return meta && { meta, trail: trail.map((entry) => entry.item), times: trail.map((entry) => entry.ts) }
 }
 
-/** Writes row changes and the new stream version in one transaction, so held rows are always current up to it. */
-export async function saveRows(db: SequiturDb, put: CachedRow[], remove: string[], version?: number): Promise<void> {
+/** Writes row changes and the new stream cursor in one transaction, so held rows are always current up to it. */
+export async function saveRows(db: SequiturDb, put: CachedRow[], remove: string[], cursor?: string): Promise<void> {
   const tx = db.transaction(['meta', 'rows'], 'readwrite')
   const rows = tx.objectStore('rows')
   await Promise.all([...put.map((row) => rows.put(row)), ...remove.map((item) => rows.delete(item))])
-  if (version !== undefined) {
+  if (cursor !== undefined) {
     const meta = await tx.objectStore('meta').get('state')
-    if (meta && version > (meta.version ?? -1)) await tx.objectStore('meta').put({ ...meta, version }, 'state')
+    if (meta) await tx.objectStore('meta').put({ ...meta, cursor }, 'state')
   }
   await tx.done
 }

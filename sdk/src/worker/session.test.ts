@@ -10,14 +10,14 @@ describe('touchSession', () => {
   })
 
   it('continues a session active within 30 minutes', () => {
-    const meta = { session: 's1', lastActivity: 0, version: 7 }
-    expect(touchSession(meta, 29 * MIN, newId)).toEqual({ meta: { session: 's1', lastActivity: 29 * MIN, version: 7 }, rotated: false })
+    const meta = { session: 's1', lastActivity: 0, cursor: '7.2' }
+    expect(touchSession(meta, 29 * MIN, newId)).toEqual({ meta: { session: 's1', lastActivity: 29 * MIN, cursor: '7.2' }, rotated: false })
     expect(touchSession(meta, 30 * MIN, newId).rotated).toBe(false)
   })
 
-  it('starts a new session after 30 minutes idle, keeping the stream version', () => {
-    const meta = { session: 's1', lastActivity: 0, version: 7 }
-    expect(touchSession(meta, 30 * MIN + 1, newId)).toEqual({ meta: { session: 'new', lastActivity: 30 * MIN + 1, version: 7 }, rotated: true })
+  it('starts a new session after 30 minutes idle, keeping the stream cursor', () => {
+    const meta = { session: 's1', lastActivity: 0, cursor: '7.2' }
+    expect(touchSession(meta, 30 * MIN + 1, newId)).toEqual({ meta: { session: 'new', lastActivity: 30 * MIN + 1, cursor: '7.2' }, rotated: true })
   })
 
   it('never moves last activity back when the clock does', () => {

@@ -6,8 +6,11 @@ export interface SessionMeta {
   session: string
   /** Time of the session's latest event (ms since the epoch). */
   lastActivity: number
-  /** Highest model version received on the stream. */
-  version?: number
+  /**
+   * The stream cursor held (the merged cursors received). A record from before protocol 2 has a
+   * `version` instead: it is ignored, so that worker resubscribes without a cursor (full rows) once.
+   */
+  cursor?: string
 }
 
 /** Whether a session last active at `lastActivity` has ended by `now`. */

@@ -13,8 +13,8 @@ export interface Storage {
   record(event: Event, touch: Touch, queue: boolean): Promise<StoredSession>
   /** The session and trail as stored now (another tab may have written them); undefined before any session. */
   read(): Promise<Omit<StoredSession, 'rotated'> | undefined>
-  /** Writes row changes and the new stream version together. */
-  saveRows(put: CachedRow[], remove: string[], version?: number): Promise<void>
+  /** Writes row changes and the new stream cursor together. */
+  saveRows(put: CachedRow[], remove: string[], cursor?: string): Promise<void>
   /** The unsent events. */
   outbox: OutboxStore
 }

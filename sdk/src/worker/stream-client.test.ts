@@ -25,7 +25,7 @@ function setup() {
   const sockets: FakeSocket[] = []
   const held = new Set<string>()
   const received: RowsMessage[] = []
-  let version: number | undefined
+  let cursor: string | undefined
   const client = new StreamClient({
     url: 'wss://sq.test/v1/stream',
     site: 'demo',
@@ -39,10 +39,10 @@ function setup() {
       return socket
     },
     held: (item) => held.has(item),
-    version: () => version,
+    cursor: () => cursor,
     onRows: (message) => {
       received.push(message)
-      version = Math.max(version ?? 0, message.version)
+      cursor = message.cursor ?? cursor
       for (const [item, row] of Object.entries(message.rows)) row ? held.add(item) : held.delete(item)
     },
     backoff: { random: () => 0 },
@@ -99,11 +99,11 @@ describe('StreamClient', () => {
     expect([...held].sort()).toEqual(['__proto__', 'toString', 'rows'].sort())
   })
 
-  it('reconnects with backoff and resumes held rows since the last version', async () => {
+  it('reconnects with backoff and resumes held rows from the last cursor', async () => {
     const { clock, sockets, client, last } = setup()
     client.want(['a', 'b'])
     last().handlers.open()
-    last().push({ type: 'rows', site: 'demo', version: 9, rows: { a: { total: 1, next: [['b', 1]] } } })
+    last().push({ type: 'rows', site: 'demo', version: 9, cursor: '4.5', rows: { a: { total: 1, next: [['b', 1]] } } })
     last().handlers.close()
     expect(sockets).toHaveLength(1)
     expect(clock.nextDelay).toBe(250)
@@ -114,7 +114,7 @@ describe('StreamClient', () => {
     await clock.advance(500)
     last().handlers.open()
     expect(last().sent).toEqual([
-      { type: 'subscribe', site: 'demo', items: ['a'], since: 9 },
+      { type: 'subscribe', site: 'demo', items: ['a'], cursor: '4.5' },
       { type: 'subscribe', site: 'demo', items: ['b'] },
     ])
   })

@@ -19,10 +19,10 @@ export interface StreamClientOptions {
   encode: (value: unknown) => Uint8Array<ArrayBuffer>
   /** Decodes server frames (MessagePack); may throw on garbage. */
   decode: (data: Uint8Array) => unknown
-  /** Whether the row of `item` is held and current up to `version()`. */
+  /** Whether the row of `item` is held and current up to `cursor()`. */
   held: (item: string) => boolean
-  /** The highest model version received so far, if any. */
-  version: () => number | undefined
+  /** The stream cursor held (opaque), if any. */
+  cursor: () => string | undefined
   /** Receives every `rows` message. */
   onRows: (message: RowsMessage) => void
   /** Where failures are reported. */
@@ -48,12 +48,12 @@ export class StreamClient {
 
   /** Sets the items whose rows the session needs; connects on the first one. */
   want(items: readonly string[]): void {
-    const { site, held, version } = this.#options
+    const { site, held, cursor } = this.#options
     const { added, removed } = diffItems(this.#wanted, items)
     this.#wanted = new Set(items)
     if (this.#open) {
       this.#send(unsubscribeMessages(site, removed))
-      this.#send(subscribeMessages(site, added, held, version()))
+      this.#send(subscribeMessages(site, added, held, cursor()))
     } else if (!this.#socket && !this.#cancel && this.#wanted.size > 0) this.#connect()
   }
 
@@ -73,9 +73,9 @@ export class StreamClient {
       this.#socket = openSocket(url, {
         open: () => {
           if (!current()) return
-          const { site, held, version } = this.#options
+          const { site, held, cursor } = this.#options
           this.#open = true
-          this.#send(subscribeMessages(site, [...this.#wanted], held, version()))
+          this.#send(subscribeMessages(site, [...this.#wanted], held, cursor()))
         },
         message: (data) => current() && this.#receive(data),
         close: () => current() && this.#reconnect(),

@@ -11,25 +11,25 @@ describe('diffItems', () => {
 describe('subscribeMessages', () => {
   const held = (item: string) => item === 'a' || item === 'c'
 
-  it('resumes held items since the version and asks for the full row of the others', () => {
-    expect(subscribeMessages('demo', ['a', 'b', 'c', 'd'], held, 42)).toEqual([
-      { type: 'subscribe', site: 'demo', items: ['a', 'c'], since: 42 },
+  it('resumes held items from the cursor and asks for the full row of the others', () => {
+    expect(subscribeMessages('demo', ['a', 'b', 'c', 'd'], held, '42.0.7')).toEqual([
+      { type: 'subscribe', site: 'demo', items: ['a', 'c'], cursor: '42.0.7' },
       { type: 'subscribe', site: 'demo', items: ['b', 'd'] },
     ])
   })
 
-  it('asks for full rows when no version was ever received', () => {
+  it('asks for full rows when no cursor was ever received', () => {
     expect(subscribeMessages('demo', ['a', 'b'], held, undefined)).toEqual([{ type: 'subscribe', site: 'demo', items: ['a', 'b'] }])
   })
 
   it('sends no empty message', () => {
-    expect(subscribeMessages('demo', ['b'], held, 3)).toEqual([{ type: 'subscribe', site: 'demo', items: ['b'] }])
-    expect(subscribeMessages('demo', [], held, 3)).toEqual([])
+    expect(subscribeMessages('demo', ['b'], held, '3')).toEqual([{ type: 'subscribe', site: 'demo', items: ['b'] }])
+    expect(subscribeMessages('demo', [], held, '3')).toEqual([])
   })
 
   it('splits long lists', () => {
     const items = Array.from({ length: 5 }, (_, i) => `x${i}`)
-    expect(subscribeMessages('demo', items, () => false, 1, 2).map((m) => m.items)).toEqual([['x0', 'x1'], ['x2', 'x3'], ['x4']])
+    expect(subscribeMessages('demo', items, () => false, '1', 2).map((m) => m.items)).toEqual([['x0', 'x1'], ['x2', 'x3'], ['x4']])
   })
 })
 

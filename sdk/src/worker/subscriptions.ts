@@ -14,21 +14,21 @@ function chunks(items: readonly string[], size: number): string[][] {
 }
 
 /**
- * Subscribe messages for `items`. Items whose row is held are current up to `version`, so they ask
- * only for changes `since` it; the others (never held, or held before any version was known) ask for
- * the full row. Each message holds at most `max` items.
+ * Subscribe messages for `items`. Items whose row is held are current up to `cursor`, so they ask
+ * only for changes at or after it; the others (never held, or held before any cursor was known) ask
+ * for the full row. Each message holds at most `max` items.
  */
 export function subscribeMessages(
   site: string,
   items: readonly string[],
   held: (item: string) => boolean,
-  version: number | undefined,
+  cursor: string | undefined,
   max: number = LIMITS.itemsPerRequest,
 ): Subscribe[] {
-  const resume = version === undefined ? [] : items.filter(held)
-  const fresh = version === undefined ? [...items] : items.filter((item) => !held(item))
+  const resume = cursor === undefined ? [] : items.filter(held)
+  const fresh = cursor === undefined ? [...items] : items.filter((item) => !held(item))
   return [
-    ...chunks(resume, max).map((chunk): Subscribe => ({ type: 'subscribe', site, items: chunk, since: version })),
+    ...chunks(resume, max).map((chunk): Subscribe => ({ type: 'subscribe', site, items: chunk, cursor })),
     ...chunks(fresh, max).map((chunk): Subscribe => ({ type: 'subscribe', site, items: chunk })),
   ]
 }

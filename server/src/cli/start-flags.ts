@@ -24,6 +24,7 @@ export const START_FLAGS: readonly StartFlag[] = [
   { flag: 'kafka-brokers', variable: 'SEQUITUR_KAFKA_BROKERS', value: 'H:P,...', help: 'Kafka mode: the bootstrap brokers (default: embedded mode)' },
   { flag: 'role', variable: 'SEQUITUR_ROLE', value: 'ROLE', help: 'Kafka mode: edge, processor or all (default all)' },
   { flag: 'kafka-partitions', variable: 'SEQUITUR_KAFKA_PARTITIONS', value: 'N', help: 'Kafka mode: partitions of topics it creates (default 2)' },
+  { flag: 'kafka-rows-partitions', variable: 'SEQUITUR_KAFKA_ROWS_PARTITIONS', value: 'N', help: 'Kafka mode: partitions of the rows topic if it creates it (default: --kafka-partitions)' },
   { flag: 'kafka-prefix', variable: 'SEQUITUR_KAFKA_PREFIX', value: 'P', help: 'Kafka mode: prefix of topics, groups, transactional ids (default sequitur)' },
   { flag: 'edge-row-cache', variable: 'SEQUITUR_EDGE_ROW_CACHE', value: 'N', help: 'Kafka mode: rows an edge caches besides the subscribed ones (default 10000; all: every row, no disk copy)' },
   { flag: 'debug-stages', variable: 'SEQUITUR_DEBUG_STAGES', value: '', help: 'Kafka mode: each stage logs every batch through its transaction' },

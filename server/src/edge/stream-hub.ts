@@ -1,7 +1,9 @@
 import {
   ClientMessageSchema,
   dict,
+  formatCursor,
   LIMITS,
+  parseCursor,
   PROTOCOL_VERSION,
   type ServerMessage,
   type Subscribe,
@@ -64,7 +66,7 @@ export class StreamHub {
   /** Opens a connection; its first message is a `hello` with the current version. */
   connect(send: Send, client: StreamClient = {}): StreamConnection {
     const subscriber = new Subscriber(send, client)
-    send({ type: 'hello', protocol: PROTOCOL_VERSION, version: this.#view.version() })
+    send({ type: 'hello', protocol: PROTOCOL_VERSION, version: this.#view.version(), cursor: formatCursor(this.#view.cursor()) })
     return {
       receive: (message) => this.#receive(subscriber, message),
       close: () => {
@@ -86,8 +88,12 @@ export class StreamHub {
     }
   }
 
-  /** Pushes changed rows to their subscribers, one message per connection. */
-  publish({ site, version, rows }: RowChanges): void {
+  /**
+   * Pushes changed rows to their subscribers, one message per connection, with the edge's cursor
+   * after them and the rows partition they came from. Embedded mode's changes name none: one log and
+   * one server, so nothing lags, and a site's new settings re-push rows at the version they had.
+   */
+  publish({ site, version, rows, partition, cursor = [version] }: RowChanges): void {
     // A removed site's rows may still come from the model; its subscribers get nothing more.
     if (!this.#sites.get(site)) return
     const out = new Map<Subscriber, RowMap>()
@@ -100,7 +106,9 @@ export class StreamHub {
         batch[item] = row
       }
     }
-    for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch })
+    const at = formatCursor(cursor)
+    const from = partition === undefined ? {} : { partition }
+    for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch, cursor: at, ...from })
   }
 
   /** Whether any connection holds the row of `item`. */
@@ -142,7 +150,7 @@ export class StreamHub {
     return this.#subscribe(subscriber, message, record.quota.connections)
   }
 
-  #subscribe(subscriber: Subscriber, { site, items, since }: Subscribe, connections: number | null): void {
+  #subscribe(subscriber: Subscriber, { site, items, since, cursor }: Subscribe, connections: number | null): void {
     const fresh = items.filter((item) => !subscriber.keys.has(keyOf(site, item)))
     if (subscriber.keys.size + fresh.length > this.#maxRows) {
       return subscriber.send({
@@ -175,9 +183,9 @@ export class StreamHub {
     // Rows some connection holds stay in the view's memory until the last one lets go.
     if (held.length > 0) this.#view.hold?.(site, held)
     const version = this.#view.version()
-    // A client ahead of this edge (its state was reset) gets every row rather than none.
-    const from = since !== undefined && since <= version ? since : undefined
-    return subscriber.send({ type: 'rows', site, version, rows: this.#view.changedSince(site, items, from) })
+    const at = this.#view.cursor()
+    const rows = this.#view.changedSince(site, items, resumeFrom(at, version, since, cursor))
+    return subscriber.send({ type: 'rows', site, version, rows, cursor: formatCursor(at) })
   }
 
   /** Drops one connection's hold on a row; true when it was the last. */
@@ -202,3 +210,18 @@ class Subscriber {
 }
 
 const keyOf = (site: string, item: string) => `${site}\0${item}`
+
+/**
+ * From where a subscribe's answer holds changes, given the edge's cursor `at`: a cursor's offsets
+ * (rows at or past their partition's entry; a cursor naming more partitions than the topic has is
+ * of another topic: every row); a protocol 1 `since` on one partition as before partitions (a client
+ * ahead of the edge, whose state was reset, gets every row rather than none); on several partitions
+ * a `since` cannot say what a client holds: every row.
+ */
+export function resumeFrom(at: readonly number[], version: number, since: number | undefined, cursor: string | undefined): number | number[] | undefined {
+  if (cursor !== undefined) {
+    const offsets = parseCursor(cursor)
+    return offsets && offsets.length <= Math.max(1, at.length) ? offsets : undefined
+  }
+  return since !== undefined && at.length <= 1 && since <= version ? since : undefined
+}

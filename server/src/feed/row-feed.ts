@@ -3,9 +3,14 @@ import type { RowMap } from '../state'
 /** Rows of one site that changed together, at one version. */
 export interface RowChanges {
   site: string
+  /** The protocol 1 version (on several rows partitions, the sum of `cursor`). */
   version: number
   /** A `dict()`: an item may be called `__proto__`. */
   rows: RowMap
+  /** The rows partition they came from (absent: the embedded mode's one log, pushed without one). */
+  partition?: number
+  /** The edge's cursor once they are applied (absent: `[version]`, the embedded mode's). */
+  cursor?: number[]
 }
 
 /** Carries changed rows from the processor to the edges. */

@@ -10,6 +10,8 @@ export const EVENT_TS_HEADER = 'event-ts'
 /** The topics stage 2 publishes to, and what it reads attributes from. */
 export interface CountTaskOptions {
   rowsTopic: string
+  /** The rows topic's partition of a row (its key's, `JSON.stringify([site, item])`); default the record key's. */
+  rowPartition?: (site: string, item: string) => number
   profilesTopic: string
   trendingTopic: string
   /** Where the answers to validation requests go (keyed by site). */
@@ -60,10 +62,11 @@ export class CountTask implements StageTask {
     for (const { value } of records) readIncrements(value, this.#stage, fresh, answer)
     const { rowsTopic, profilesTopic, trendingTopic } = this.#o
     const changelog: ChangelogRecord[] = []
-    const publish = (topic: string, entry: StateEntry, headers?: Record<string, string>) => {
+    const publish = (topic: string, entry: StateEntry, headers?: Record<string, string>, partition?: number) => {
       const [key, value] = encodeEntry(entry)
-      outputs.push({ topic, key, value, ...(headers ? { headers } : {}) })
+      outputs.push({ topic, key, value, ...(headers ? { headers } : {}), ...(partition === undefined ? {} : { partition }) })
     }
+    const rowPartition = this.#o.rowPartition
     const write = (entry: StateEntry) => {
       const [key, value] = encodeEntry(entry)
       changelog.push({ key, value })
@@ -75,7 +78,10 @@ export class CountTask implements StageTask {
       write({ kind: 'applied', from, offset, k })
     }
     for (const [site, items] of this.#stage.drainRows()) {
-      for (const [item, ts] of items) publish(rowsTopic, { kind: 'row', site, item, row: this.#stage.rowOf(site, item) }, ts > 0 ? { [EVENT_TS_HEADER]: String(ts) } : undefined)
+      for (const [item, ts] of items) {
+        const entry: StateEntry = { kind: 'row', site, item, row: this.#stage.rowOf(site, item) }
+        publish(rowsTopic, entry, ts > 0 ? { [EVENT_TS_HEADER]: String(ts) } : undefined, rowPartition?.(site, item))
+      }
     }
     this.#stage.drainTrending((entry) => publish(trendingTopic, entry))
     this.#stage.drainState(write)

@@ -179,7 +179,7 @@ describe('Kafka mode against a real broker', () => {
     expect(await trending()).toEqual(before)
   }, 120_000)
 
-  it('an edge with no row cache serves rows from its copy, comes back from a SIGKILL at its offset, and a client resuming from its version gets every later change', async () => {
+  it('an edge with no row cache serves rows from its copy, comes back from a SIGKILL at its offset, and a client resuming from its cursor gets every later change', async () => {
     const prefix = `t${randomUUID().slice(0, 8)}`
     await node('processor', prefix)
     const edge = await node('edge', prefix, 0, { SEQUITUR_EDGE_ROW_CACHE: '0' })
@@ -189,7 +189,7 @@ describe('Kafka mode against a real broker', () => {
     const stream = await openStream(edge.url, '')
     await stream.next('hello')
     stream.send({ type: 'subscribe', site: 'demo', items: ITEMS })
-    const { version } = (await stream.next('rows')) as Extract<ServerMessage, { type: 'rows' }>
+    const { cursor } = (await stream.next('rows')) as Extract<ServerMessage, { type: 'rows' }>
     stream.close()
     await edge.kill('SIGKILL')
     const second = sessions(30)
@@ -197,17 +197,17 @@ describe('Kafka mode against a real broker', () => {
     // Posted through another edge while this one is down: it reads them from the topic when back.
     await post((await node('edge', prefix)).url, second)
     await edge.restart()
-    expect(edge.output()).toMatch(/rows: resuming at offset [1-9]\d* of \d+ from the edge's copy/)
+    expect(edge.output()).toMatch(/rows: resuming at offsets [\d.]*[1-9][\d.]* of [\d–, ]+ from the edge's copy/)
     await expect.poll(() => rows(edge.url), { timeout: 60_000, interval: 250 }).toEqual(offline(all))
     const again = await openStream(edge.url, '')
-    again.send({ type: 'subscribe', site: 'demo', items: ITEMS, since: version })
+    again.send({ type: 'subscribe', site: 'demo', items: ITEMS, cursor })
     const resumed = (await again.next('rows')) as Extract<ServerMessage, { type: 'rows' }>
     again.close()
     const before = offline(first)
     const after = offline(all)
     const changed = ITEMS.filter((item) => JSON.stringify(before[item]) !== JSON.stringify(after[item]))
     expect(changed.length).toBeGreaterThan(0)
-    // Every row that changed after `version`, each as it is now.
+    // Every row that changed after `cursor`, each as it is now.
     expect(Object.keys(resumed.rows)).toEqual(expect.arrayContaining(changed))
     for (const [item, row] of Object.entries(resumed.rows)) expect(row).toEqual(after[item])
   }, 180_000)

@@ -29,7 +29,19 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
   const topics = topicsOf(prefix)
   const admin = kafka.admin()
   await admin.connect()
-  await ensureTopics(admin, topics, { partitions: config.kafkaPartitions, windowDays: config.model.windowDays, retentionDays: config.logRetentionDays, log, adminOf: (broker) => createKafka([broker], `${prefix}-${role}-${process.pid}`, log).admin() })
+  await ensureTopics(admin, topics, {
+    partitions: config.kafkaPartitions,
+    rowsPartitions: config.kafkaRowsPartitions,
+    windowDays: config.model.windowDays,
+    retentionDays: config.logRetentionDays,
+    log,
+    adminOf: (broker) => createKafka([broker], `${prefix}-${role}-${process.pid}`, log).admin(),
+  })
+  // An existing rows topic keeps its partitions: stage 2 and the edges follow what it has.
+  const rowsPartitions = await partitionCount(admin, topics.rows)
+  if (rowsPartitions !== config.kafkaRowsPartitions) {
+    log(`kafka: ${topics.rows} has ${rowsPartitions} partition(s), not the ${config.kafkaRowsPartitions} configured: it keeps them (a new prefix makes a new rows topic)`)
+  }
   const stops: Array<() => Promise<void>> = [() => admin.disconnect()]
   const groups: Array<{ group: string; topic: string }> = []
 

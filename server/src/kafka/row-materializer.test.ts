@@ -43,7 +43,7 @@ describe('RowMaterializer', () => {
 
       await send(topics[0]!, [['A', row(10)], ['F', row(6)]])
       const second = await run(topics[0]!)
-      expect(second.logs).toContain(`rows: resuming at offset 5 of 7 from the edge's copy`)
+      expect(second.logs).toContain(`rows: resuming at offsets 5 of 0–7 from the edge's copy`)
       // Only what came after the offset its file reached.
       await expect.poll(() => second.changes.flatMap((c) => Object.keys(c.rows)), { timeout: 20_000 }).toEqual(['A', 'F'])
       expect(second.rows.version()).toBe(7)
@@ -56,9 +56,52 @@ describe('RowMaterializer', () => {
 
       await send(topics[1]!, [['G', row(7)]])
       const third = await run(topics[1]!)
-      expect(third.logs).toContain('rows: the copy reached offset 8, the topic holds 0–1: reading it again from its start')
+      expect(third.logs).toContain('rows: the copy reached offsets 8, the topic holds 0–1: reading it again from its start')
       expect([third.rows.version(), { ...third.rows.rows('demo', ['A', 'G']) }]).toEqual([1, { G: row(7) }])
       await third.stop()
+    } finally {
+      await Promise.all([admin.disconnect(), producer.disconnect()])
+    }
+  }, 120_000)
+
+  it('follows every partition of a partitioned rows topic: each change names its partition and the cursor after it; a restart reads each partition on from its offset', async () => {
+    const kafka = createKafka([broker().brokers], 'row-materializer-test', () => {})
+    const admin = kafka.admin()
+    const producer = kafka.producer()
+    await Promise.all([admin.connect(), producer.connect()])
+    const topic = `rows-${randomUUID()}`
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+    const send = (partition: number, rows: Array<[string, ModelRow | null]>) =>
+      producer.send({ topic, messages: rows.map(([item, r]) => ({ partition, key: encodeEntry({ kind: 'row', site: 'demo', item, row: r })[0], value: encodeEntry({ kind: 'row', site: 'demo', item, row: r })[1] })) })
+    const file = join(mkdtempSync(join(tmpdir(), 'sequitur-materializer-')), 'rows.db')
+    const run = async () => {
+      const changes: RowChanges[] = []
+      const logs: string[] = []
+      const rows = new BoundedRowView({ file, cacheRows: 0 })
+      const materializer = new RowMaterializer({ kafka, topic, rows, onChanges: (c) => changes.push(c), log: (line) => logs.push(line) })
+      await materializer.start(admin)
+      return { rows, changes, logs, stop: async () => (await materializer.stop(), rows.close()) }
+    }
+    try {
+      await send(0, [['A', row(1)], ['B', row(2)]])
+      await send(2, [['C', row(3)]])
+      const first = await run()
+      expect(first.rows.cursor()).toEqual([2, 0, 1])
+      expect(first.rows.version()).toBe(3)
+      expect(first.changes.map((c) => [c.partition, Object.keys(c.rows)]).sort()).toEqual([[0, ['A', 'B']], [2, ['C']]])
+      expect(first.changes.every((c) => c.cursor?.length === 3 && c.version === c.cursor.reduce((a, b) => a + b))).toBe(true)
+      // At or past each partition's entry: B (offset 1 of 0) and C (offset 0 of 2).
+      expect(Object.keys(first.rows.changedSince('demo', ['A', 'B', 'C'], [1, 0, 0])).sort()).toEqual(['B', 'C'])
+      await first.stop()
+
+      await send(1, [['D', row(4)]])
+      await send(2, [['C', row(30)]])
+      const second = await run()
+      expect(second.logs).toContain(`rows: resuming at offsets 2.0.1 of 0–2, 0–1, 0–2 from the edge's copy`)
+      await expect.poll(() => second.rows.cursor(), { timeout: 20_000 }).toEqual([2, 1, 2])
+      expect(second.changes.map((c) => [c.partition, Object.keys(c.rows)]).sort()).toEqual([[1, ['D']], [2, ['C']]])
+      expect({ ...second.rows.changedSince('demo', ['A', 'B', 'C', 'D'], [2, 0, 1]) }).toEqual({ C: row(30), D: row(4) })
+      await second.stop()
     } finally {
       await Promise.all([admin.disconnect(), producer.disconnect()])
     }

@@ -87,6 +87,8 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
     const catalog = new KafkaCatalog(kafka, topics.catalog)
     await catalog.start(admin)
     stops.push(() => catalog.stop())
+    // Each row to its key's partition of the rows topic, as many as that topic has.
+    const rowPartitionOf = keyPartitioner(topics.rows, await partitionCount(admin, topics.rows))
     runner = new StageRunner({
       ...common,
       input: topics.increments,
@@ -100,6 +102,7 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
           partition,
           validationPartsTopic: topics.validationParts,
           rowsTopic: topics.rows,
+          rowPartition: (site, item) => rowPartitionOf(JSON.stringify([site, item])),
           profilesTopic: topics.profiles,
           trendingTopic: topics.trending,
           catalog: (site, id) => catalog.get(site, id),

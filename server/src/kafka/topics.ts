@@ -16,7 +16,10 @@ export interface Topics {
   countsChangelog: string
   /** Snapshots of stage 2's partition stores (a new owner loads one instead of replaying the window), compacted. */
   countsSnapshots: string
-  /** The row feed: every changed row keyed by site and item, compacted; one partition, so its offsets are the row versions. */
+  /**
+   * The row feed: every changed row keyed by site and item, compacted; partitioned by the row's key
+   * (`JSON.stringify([site, item])`), a row's version is its offset + 1 in its partition.
+   */
   rows: string
   /** The catalog: items keyed by site and id, compacted (a tombstone removes an item). */
   catalog: string
@@ -53,6 +56,8 @@ export function topicsOf(prefix: string): Topics {
 /** How the topics are made: partitions, the model's window, the days the events topic keeps events. */
 export interface TopicSettings {
   partitions: number
+  /** Partitions of the rows topic, if it is created (default `partitions`). */
+  rowsPartitions?: number
   windowDays: number
   retentionDays: number
   /** Told how the topics are replicated, when it creates some. */
@@ -68,7 +73,7 @@ export function replicationFor(brokers: number): { replicationFactor: number; mi
 }
 
 /** Creates the topics that do not exist yet (existing ones are left as they are). */
-export async function ensureTopics(admin: Admin, topics: Topics, { partitions, windowDays, retentionDays, log, adminOf }: TopicSettings): Promise<void> {
+export async function ensureTopics(admin: Admin, topics: Topics, { partitions, rowsPartitions = partitions, windowDays, retentionDays, log, adminOf }: TopicSettings): Promise<void> {
   const compacted = [{ name: 'cleanup.policy', value: 'compact' }]
   const listed: ITopicConfig[] = [
     { topic: topics.events, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: String(retentionDays * DAY_MS) }] },
@@ -88,7 +93,7 @@ export async function ensureTopics(admin: Admin, topics: Topics, { partitions, w
       // Small segments: compaction only cleans closed ones, so superseded snapshots go soon.
       configEntries: [...compacted, { name: 'segment.bytes', value: String(SNAPSHOT_SEGMENT_BYTES) }],
     },
-    { topic: topics.rows, numPartitions: 1, configEntries: compacted },
+    { topic: topics.rows, numPartitions: rowsPartitions, configEntries: compacted },
     { topic: topics.catalog, numPartitions: 1, configEntries: compacted },
     { topic: topics.profiles, numPartitions: 1, configEntries: compacted },
     { topic: topics.sites, numPartitions: 1, configEntries: compacted },

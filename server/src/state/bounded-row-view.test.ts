@@ -2,6 +2,7 @@ import type { ModelRow } from '@sequitur/sdk/protocol'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { encodeEntry } from '../model'
 import { BoundedRowView } from './bounded-row-view'
@@ -56,11 +57,47 @@ describe('BoundedRowView', () => {
     expect(() => new BoundedRowView({ file: path })).toThrow(/in use by another edge/)
     view.close()
     const again = new BoundedRowView({ file: path })
-    expect([again.next(), again.version()]).toEqual([9, 8])
+    expect([again.positions(), again.version()]).toEqual([[9], 8])
     expect(again.rows('s', ['A']).A).toEqual({ total: 1, next: [['B', 1]] })
     again.hold('s', ['A'])
     again.wipe()
-    expect([again.next(), again.version(), again.changedSince('s', ['A'])]).toEqual([0, 0, {}])
+    expect([again.positions(), again.version(), again.changedSince('s', ['A'])]).toEqual([[0], 0, {}])
     again.close()
+  })
+
+  it('keeps each partition\'s offset and each row\'s partition; answers a cursor per partition; survives a restart', () => {
+    const path = file()
+    const view = new BoundedRowView({ file: path, cacheRows: 1 })
+    view.partitions(3)
+    view.apply([record('s', 'A', 0, row(1)), record('s', 'B', 1, row(2))], 2, 0)
+    view.apply([record('s', 'C', 0, row(3)), record('s', 'D', 4, row(4))], 5, 2)
+    view.hold('s', ['A'])
+    expect([view.cursor(), view.version()]).toEqual([[2, 0, 5], 7])
+    // At or past each entry: offset 1 of partition 0 (B), offset 4 of partition 2 (D); a missing entry counts from 0.
+    expect({ ...view.changedSince('s', ['A', 'B', 'C', 'D'], [1, 0, 4]) }).toEqual({ B: row(2), D: row(4) })
+    expect(Object.keys(view.changedSince('s', ['A', 'B', 'C', 'D'], [2]))).toEqual(['C', 'D'])
+    // A protocol 1 version is a one-entry cursor (the hub sends it only where the topic has one partition).
+    expect(Object.keys(view.changedSince('s', ['A', 'B', 'C', 'D'], 1))).toEqual(['B', 'C', 'D'])
+    view.close()
+    const again = new BoundedRowView({ file: path, cacheRows: 0 })
+    expect(again.positions()).toEqual([2, 0, 5])
+    expect(Object.keys(again.changedSince('s', ['A', 'B', 'C', 'D'], [2, 0, 1]))).toEqual(['D'])
+    again.close()
+  })
+
+  it('reads a file of an edge from before partitioned rows as partition 0', () => {
+    const path = file()
+    const old = new Database(path)
+    old.exec(`CREATE TABLE rows (key TEXT PRIMARY KEY, version INTEGER NOT NULL, value BLOB);
+      CREATE TABLE position (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL, version INTEGER NOT NULL);
+      INSERT INTO position VALUES (1, 9, 8);`)
+    const r = record('s', 'A', 7, row(1))
+    old.prepare('INSERT INTO rows VALUES (?, ?, ?)').run(r.key, r.version, r.value)
+    old.close()
+    const view = new BoundedRowView({ file: path })
+    expect([view.positions(), view.version()]).toEqual([[9], 8])
+    expect(Object.keys(view.changedSince('s', ['A'], [7]))).toEqual(['A'])
+    expect(Object.keys(view.changedSince('s', ['A'], [8]))).toEqual([])
+    view.close()
   })
 })

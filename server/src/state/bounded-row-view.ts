@@ -3,8 +3,9 @@ import { decodeEntry } from '../model'
 import { EdgeRowFile } from './edge-row-file'
 import { LruCache } from './lru-cache'
 import { rowKey, type MaterializedRows, type RowRecord } from './materialized-rows'
-import { changedRows, liveRows, type HeldRow } from './row-answers'
+import { changedRows, liveRows, type HeldRow, type Since } from './row-answers'
 import type { RowMap } from './row-table'
+import { growTo, viewVersion } from './row-positions'
 
 /** Options of an edge's bounded row view. */
 export interface BoundedRowViewOptions {
@@ -24,62 +25,82 @@ export const DEFAULT_EDGE_ROW_CACHE = 10_000
 interface EncodedHeld {
   version: number
   value: Buffer | null
+  partition: number
 }
 
 /** What the view holds for a row the topic never had: version 0 is older than any `since`. */
-const ABSENT: EncodedHeld = Object.freeze({ version: 0, value: null })
+const ABSENT: EncodedHeld = Object.freeze({ version: 0, value: null, partition: 0 })
 
 /**
  * An edge's rows with memory bounded by what its clients use: every row of the rows topic in a SQLite
  * file (`EdgeRowFile`), in memory only the rows its subscribers hold (`hold`/`release`, from the
  * stream hub) and an LRU cache of recently read ones. Each fetched batch is written to the file with
- * the offset it reaches, and updates the rows in memory, in one synchronous step: a reader sees a
- * batch wholly or not at all, and a restart resumes reading the topic from that offset.
+ * the offset it reaches in its partition, and updates the rows in memory, in one synchronous step: a
+ * reader sees a batch wholly or not at all, and a restart resumes reading each partition from there.
  */
 export class BoundedRowView implements MaterializedRows {
   readonly #file: EdgeRowFile
   /** Rows some subscriber holds, by record key: never evicted. */
   readonly #held = new Map<string, EncodedHeld>()
   readonly #cache: LruCache<string, EncodedHeld>
-  #next: number
-  #version: number
+  #positions: number[]
+  /** The latest row version of each partition. */
+  #versions: number[]
 
   constructor({ file, cacheRows = DEFAULT_EDGE_ROW_CACHE }: BoundedRowViewOptions) {
     this.#file = new EdgeRowFile(file)
     this.#cache = new LruCache(cacheRows)
-    ;({ next: this.#next, version: this.#version } = this.#file.position())
+    const { positions, version } = this.#file.position()
+    this.#positions = growTo(positions, 1)
+    // Only the highest matters for `version()`: kept on partition 0.
+    this.#versions = growTo([version], this.#positions.length)
   }
 
-  next(): number {
-    return this.#next
+  positions(): number[] {
+    return [...this.#positions]
+  }
+
+  partitions(count: number): void {
+    this.#positions = growTo(this.#positions, count)
+    this.#versions = growTo(this.#versions, count)
   }
 
   version(): number {
-    return this.#version
+    return viewVersion(Math.max(...this.#versions), this.#positions)
   }
 
-  apply(rows: readonly RowRecord[], next: number): void {
-    let version = this.#version
+  cursor(): number[] {
+    return this.positions()
+  }
+
+  apply(rows: readonly RowRecord[], next: number, partition = 0): void {
+    this.partitions(partition + 1)
+    let version = this.#versions[partition]!
     for (const r of rows) version = Math.max(version, r.version)
-    this.#file.write(rows, next, version)
+    this.#file.write(
+      rows.map((r) => ({ key: r.key, version: r.version, value: r.value, partition })),
+      partition,
+      next,
+      version,
+    )
     for (const r of rows) {
       const key = r.key
       if (!this.#held.has(key) && !this.#cache.has(key)) continue
       // A copy: the record's value is a slice of a whole fetch response.
-      const held: EncodedHeld = { version: r.version, value: r.value && Buffer.from(r.value) }
+      const held: EncodedHeld = { version: r.version, value: r.value && Buffer.from(r.value), partition }
       if (this.#held.has(key)) this.#held.set(key, held)
       else this.#cache.update(key, held)
     }
-    this.#next = next
-    this.#version = version
+    this.#positions[partition] = next
+    this.#versions[partition] = version
   }
 
   wipe(): void {
     this.#file.wipe()
     this.#held.forEach((_, key) => this.#held.set(key, ABSENT))
     this.#cache.clear()
-    this.#next = 0
-    this.#version = 0
+    this.#positions = [0]
+    this.#versions = [0]
   }
 
   close(): void {
@@ -91,7 +112,7 @@ export class BoundedRowView implements MaterializedRows {
     return liveRows(items, (item) => found.get(item), related)
   }
 
-  changedSince(site: string, items: readonly string[], since?: number): RowMap {
+  changedSince(site: string, items: readonly string[], since?: Since): RowMap {
     const found = this.#lookup(site, items)
     return changedRows(items, (item) => found.get(item), since)
   }
@@ -144,12 +165,12 @@ export class BoundedRowView implements MaterializedRows {
   #load(keys: readonly string[]): Map<string, EncodedHeld> {
     const out = new Map<string, EncodedHeld>()
     for (const key of keys) out.set(key, ABSENT)
-    for (const { key, version, value } of this.#file.get(keys)) out.set(key, { version, value })
+    for (const { key, version, value, partition } of this.#file.get(keys)) out.set(key, { version, value, partition })
     return out
   }
 }
 
-function decoded(key: string, { version, value }: EncodedHeld): HeldRow {
+function decoded(key: string, { version, value, partition }: EncodedHeld): HeldRow {
   const entry = value && decodeEntry(key, value)
-  return { version, row: entry?.kind === 'row' ? entry.row : null }
+  return { version, partition, row: entry?.kind === 'row' ? entry.row : null }
 }

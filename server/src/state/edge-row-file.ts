@@ -3,11 +3,19 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Db } from './sqlite'
 
-/** A row as the rows topic carries it: its record key, the version that wrote it, its encoded value (`null`: emptied). */
+/** A row as the rows topic carries it: its record key, the version that wrote it (offset + 1 in its partition), its encoded value (`null`: emptied). */
 export interface EncodedRow {
   key: string
   version: number
   value: Buffer | null
+  /** Its rows partition. */
+  partition: number
+}
+
+/** Where the file's copy of the rows topic reached: the next offset of each partition, and the latest row version. */
+export interface FilePosition {
+  positions: number[]
+  version: number
 }
 
 /**
@@ -42,31 +50,40 @@ export class EdgeRowFile {
     db.pragma('synchronous = NORMAL')
     // Values are up to a few KB: a rowid table keeps them out of the key's index pages.
     this.#db.exec(`
-      CREATE TABLE IF NOT EXISTS rows (key TEXT PRIMARY KEY, version INTEGER NOT NULL, value BLOB);
-      CREATE TABLE IF NOT EXISTS position (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL, version INTEGER NOT NULL);`)
+      CREATE TABLE IF NOT EXISTS rows (key TEXT PRIMARY KEY, version INTEGER NOT NULL, value BLOB, partition INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS partitions (partition INTEGER PRIMARY KEY, next INTEGER NOT NULL, version INTEGER NOT NULL);`)
+    migrate(this.#db)
     this.#put = this.#db.prepare(
-      'INSERT INTO rows (key, version, value) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value',
+      `INSERT INTO rows (key, version, value, partition) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value, partition = excluded.partition`,
     )
     this.#delete = this.#db.prepare('DELETE FROM rows')
-    this.#get = this.#db.prepare('SELECT key, version, value FROM rows WHERE key IN (SELECT value FROM json_each(?))')
-    this.#position = this.#db.prepare('SELECT next, version FROM position WHERE id = 1')
+    this.#get = this.#db.prepare('SELECT key, version, value, partition FROM rows WHERE key IN (SELECT value FROM json_each(?))')
+    this.#position = this.#db.prepare('SELECT partition, next, version FROM partitions ORDER BY partition')
     this.#setPosition = this.#db.prepare(
-      'INSERT INTO position (id, next, version) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET next = excluded.next, version = excluded.version',
+      'INSERT INTO partitions (partition, next, version) VALUES (?, ?, ?) ON CONFLICT (partition) DO UPDATE SET next = excluded.next, version = excluded.version',
     )
-    this.#write = this.#db.transaction((rows: readonly EncodedRow[], next: number, version: number) => {
-      for (const r of rows) this.#put.run(r.key, r.version, r.value)
-      this.#setPosition.run(next, version)
+    this.#write = this.#db.transaction((rows: readonly EncodedRow[], partition: number, next: number, version: number) => {
+      for (const r of rows) this.#put.run(r.key, r.version, r.value, r.partition)
+      this.#setPosition.run(partition, next, version)
     })
   }
 
-  /** The next topic offset to read and the latest row version held (both 0 when empty). */
-  position(): { next: number; version: number } {
-    return (this.#position.get() as { next: number; version: number } | undefined) ?? { next: 0, version: 0 }
+  /** The next offset of each partition to read (0 for one never read) and the latest row version held. */
+  position(): FilePosition {
+    const positions: number[] = []
+    let version = 0
+    for (const p of this.#position.all() as Array<{ partition: number; next: number; version: number }>) {
+      while (positions.length < p.partition) positions.push(0)
+      positions[p.partition] = p.next
+      version = Math.max(version, p.version)
+    }
+    return { positions, version }
   }
 
-  /** Stores a fetched batch's rows (later ones win) and the position it reaches, in one transaction. */
-  write(rows: readonly EncodedRow[], next: number, version: number): void {
-    this.#write(rows, next, version)
+  /** Stores a fetched batch's rows of `partition` (later ones win) and the offset it reaches there, in one transaction. */
+  write(rows: readonly EncodedRow[], partition: number, next: number, version: number): void {
+    this.#write(rows, partition, next, version)
   }
 
   /** The stored rows of `keys` (a key never written is missing). */
@@ -79,7 +96,7 @@ export class EdgeRowFile {
   wipe(): void {
     this.#db.transaction(() => {
       this.#delete.run()
-      this.#db.exec('DELETE FROM position')
+      this.#db.exec('DELETE FROM partitions')
     })()
   }
 
@@ -87,4 +104,19 @@ export class EdgeRowFile {
   close(): void {
     this.#db.close()
   }
+}
+
+/**
+ * A file of an edge from before partitioned rows: one `position` row (the topic had one partition)
+ * becomes partition 0's, and its rows, written without a partition, are partition 0's.
+ */
+function migrate(db: Db): void {
+  const columns = db.prepare('PRAGMA table_info(rows)').all() as Array<{ name: string }>
+  if (!columns.some((c) => c.name === 'partition')) db.exec('ALTER TABLE rows ADD COLUMN partition INTEGER NOT NULL DEFAULT 0')
+  const old = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'position'`).get()
+  if (!old) return
+  db.transaction(() => {
+    db.exec('INSERT OR IGNORE INTO partitions (partition, next, version) SELECT 0, next, version FROM position WHERE id = 1')
+    db.exec('DROP TABLE position')
+  })()
 }

@@ -1,4 +1,5 @@
 import { dict, dictOf, type ModelRow, type Row } from '@sequitur/sdk/protocol'
+import { newer, type Since } from './row-answers'
 import type { Db } from './sqlite'
 
 /**
@@ -9,12 +10,20 @@ export type RowMap = Record<string, ModelRow | null>
 
 /** The edge's read side of the model. */
 export interface RowView {
-  /** The version of the latest change held. */
+  /** The version of the latest change held (on several rows partitions, the sum of `cursor()`). */
   version(): number
+  /**
+   * The next offset of each rows partition this view has applied: a client holding it has every
+   * change before it. One partition whose entry is `version()` where versions are global (embedded).
+   */
+  cursor(): number[]
   /** The non-empty rows of `items`: next-click counts only, unless `related` is asked for. */
   rows(site: string, items: readonly string[], related?: boolean): Record<string, ModelRow>
-  /** The rows of `items` changed after `since` (empty ones as `null`); every row when `since` is absent. */
-  changedSince(site: string, items: readonly string[], since?: number): RowMap
+  /**
+   * The rows of `items` changed after `since` (a version, or a cursor's offsets: a row at or past its
+   * partition's entry), empty ones as `null`; every row when `since` is absent.
+   */
+  changedSince(site: string, items: readonly string[], since?: Since): RowMap
   /** Keeps the rows of `items` in memory while subscribers hold them (a view that holds every row has neither). */
   hold?(site: string, items: readonly string[]): void
   /** No subscriber holds the rows of `items` any more: they may leave memory. */
@@ -142,10 +151,14 @@ export class RowTable implements RowView {
     return out
   }
 
-  changedSince(site: string, items: readonly string[], since?: number): RowMap {
+  cursor(): number[] {
+    return [this.version()]
+  }
+
+  changedSince(site: string, items: readonly string[], since?: Since): RowMap {
     const out: RowMap = dict()
     for (const s of this.#select(site, items)) {
-      if (since === undefined ? isLive(s) : s.version > since) out[s.item] = isLive(s) ? toRow(s) : null
+      if (since === undefined ? isLive(s) : newer(s.version, 0, since)) out[s.item] = isLive(s) ? toRow(s) : null
     }
     return out
   }

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { ClientMessage, ModelRow } from '../protocol'
+import type { ModelRow } from '../protocol'
 import type { WorkerEvents } from '../shared'
-import { decode, encode } from './codec'
 import { FakeClock } from './fake-clock'
+import { FakeSocket } from './fake-socket'
 import { memoryStorage } from './memory-storage'
-import type { Socket, SocketHandlers } from './ports'
 import { SequiturWorker } from './sequitur-worker'
 import type { Storage } from './storage'
-
-class FakeSocket implements Socket {
-  sent: ClientMessage[] = []
-  constructor(readonly handlers: SocketHandlers) {}
-  send(data: Uint8Array): void {
-    this.sent.push(decode(data) as ClientMessage)
-  }
-  close(): void {}
-  push(message: unknown): void {
-    this.handlers.message(encode(message))
-  }
-}
 
 const events: WorkerEvents = { session: () => {}, settled: () => {}, change: () => {} }
 

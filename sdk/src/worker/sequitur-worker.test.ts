@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Consent } from '../api'
-import type { Batch, ClientMessage } from '../protocol'
+import type { Batch } from '../protocol'
 import type { DraftEvent, WorkerEvents } from '../shared'
-import { decode, encode } from './codec'
+import { decode } from './codec'
 import { FakeClock } from './fake-clock'
+import { FakeSocket } from './fake-socket'
 import { memoryStorage } from './memory-storage'
-import type { HttpAnswer, Socket, SocketHandlers } from './ports'
+import type { HttpAnswer } from './ports'
 import { SequiturWorker } from './sequitur-worker'
 import type { Storage } from './storage'
-
-class FakeSocket implements Socket {
-  sent: ClientMessage[] = []
-  constructor(readonly handlers: SocketHandlers) {}
-  send(data: Uint8Array): void {
-    this.sent.push(decode(data) as ClientMessage)
-  }
-  close(): void {}
-  push(message: unknown): void {
-    this.handlers.message(encode(message))
-  }
-}
 
 const events: WorkerEvents = { session: () => {}, settled: () => {}, change: () => {} }
 let n = 0

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { ClientMessage, RowsMessage } from '../protocol'
+import type { RowsMessage } from '../protocol'
 import { decode, encode } from './codec'
 import { FakeClock } from './fake-clock'
-import type { Socket, SocketHandlers } from './ports'
+import { FakeSocket } from './fake-socket'
 import { StreamClient } from './stream-client'
-
-class FakeSocket implements Socket {
-  sent: ClientMessage[] = []
-  closed = false
-  constructor(readonly handlers: SocketHandlers) {}
-  send(data: Uint8Array): void {
-    this.sent.push(decode(data) as ClientMessage)
-  }
-  close(): void {
-    this.closed = true
-  }
-  push(message: unknown): void {
-    this.handlers.message(encode(message))
-  }
-}
 
 function setup() {
   const clock = new FakeClock()

@@ -9,6 +9,7 @@ import { snapshotDue, type SnapshotPolicy } from './snapshot-policy'
 import { restorePartition } from './restore-partition'
 import { encodeEntry } from '../model'
 import { bundleOf, MARKER_KEY, type ChangelogRecord, type InputRecord, type StageResult, type StageTask } from './stage'
+import { retryUntilRunning } from './retry-until-running'
 
 /** How long a transaction may stay open; a crashed owner's open transaction is aborted after it. */
 const TRANSACTION_TIMEOUT_MS = 10_000
@@ -184,16 +185,16 @@ export class StageRunner {
     })
   }
 
-  async #restart(): Promise<void> {
-    if (this.#stopped) return
-    await this.#consumer?.disconnect().catch(() => {})
-    await Promise.all([...this.#tasks.keys()].map((p) => this.#close(p)))
-    try {
-      await this.#run()
-    } catch (error) {
-      this.#o.log?.(`${this.#o.groupId}: restart failed (${(error as Error).message}); trying again`)
-      setTimeout(() => void this.#restart(), 2000)
-    }
+  #restart(): Promise<void> {
+    const { groupId: name, log } = this.#o
+    return retryUntilRunning(
+      async () => {
+        await this.#consumer?.disconnect().catch(() => {})
+        await Promise.all([...this.#tasks.keys()].map((p) => this.#close(p)))
+        await this.#run()
+      },
+      { stopped: () => this.#stopped, name, ...(log ? { log } : {}) },
+    )
   }
 
   /** Leaves the group and closes every producer. */

@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, Message, Producer } from 'kafkajs'
 import { encodeEntry, type ValidateOptions } from '../model'
+import { retryUntilRunning } from './retry-until-running'
 import { ValidationGather } from './validation-gather'
 import { decodePart } from './validation-parts'
 
@@ -97,15 +98,15 @@ export class Validator {
     })
   }
 
-  async #restart(): Promise<void> {
-    if (this.#stopped) return
-    await this.#consumer?.disconnect().catch(() => {})
-    try {
-      await this.#run()
-    } catch (error) {
-      this.#o.log?.(`${this.#o.groupId}: restart failed (${(error as Error).message}); trying again`)
-      setTimeout(() => void this.#restart(), 2000)
-    }
+  #restart(): Promise<void> {
+    const { groupId: name, log } = this.#o
+    return retryUntilRunning(
+      async () => {
+        await this.#consumer?.disconnect().catch(() => {})
+        await this.#run()
+      },
+      { stopped: () => this.#stopped, name, ...(log ? { log } : {}) },
+    )
   }
 
   /** Leaves the group. */

@@ -1,4 +1,5 @@
 import type { ModelRow } from '@sequitur/sdk/protocol'
+import type { Admin, Kafka } from 'kafkajs'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,6 +15,16 @@ import { useLocalBroker } from '../../dev/test-broker'
 const broker = useLocalBroker()
 const row = (total: number): ModelRow => ({ total, next: [['B', total]] })
 
+/** A materializer of `topic` into the edge file `file`, started: what it stored, pushed and logged. */
+async function materialize(kafka: Kafka, admin: Admin, topic: string, file: string) {
+  const changes: RowChanges[] = []
+  const logs: string[] = []
+  const rows = new BoundedRowView({ file, cacheRows: 0 })
+  const materializer = new RowMaterializer({ kafka, topic, rows, onChanges: (c) => changes.push(c), log: (line) => logs.push(line) })
+  await materializer.start(admin)
+  return { rows, changes, logs, stop: async () => (await materializer.stop(), rows.close()) }
+}
+
 describe('RowMaterializer', () => {
   it('keeps the rows topic in a file of the edge; a restarted edge reads on from the offset it reached, and a file ahead of its topic is read again', async () => {
     const kafka = createKafka([broker().brokers], 'row-materializer-test', () => {})
@@ -25,14 +36,7 @@ describe('RowMaterializer', () => {
     const send = (topic: string, rows: Array<[string, ModelRow | null]>) =>
       producer.send({ topic, messages: rows.map(([item, r]) => ({ key: encodeEntry({ kind: 'row', site: 'demo', item, row: r })[0], value: encodeEntry({ kind: 'row', site: 'demo', item, row: r })[1] })) })
     const file = join(mkdtempSync(join(tmpdir(), 'sequitur-materializer-')), 'rows.db')
-    const run = async (topic: string) => {
-      const changes: RowChanges[] = []
-      const logs: string[] = []
-      const rows = new BoundedRowView({ file, cacheRows: 0 })
-      const materializer = new RowMaterializer({ kafka, topic, rows, onChanges: (c) => changes.push(c), log: (line) => logs.push(line) })
-      await materializer.start(admin)
-      return { rows, changes, logs, stop: async () => (await materializer.stop(), rows.close()) }
-    }
+    const run = (topic: string) => materialize(kafka, admin, topic, file)
     try {
       await send(topics[0]!, [['A', row(1)], ['B', row(2)], ['__proto__', row(3)], ['E', row(4)], ['E', null]])
       const first = await run(topics[0]!)
@@ -74,14 +78,7 @@ describe('RowMaterializer', () => {
     const send = (partition: number, rows: Array<[string, ModelRow | null]>) =>
       producer.send({ topic, messages: rows.map(([item, r]) => ({ partition, key: encodeEntry({ kind: 'row', site: 'demo', item, row: r })[0], value: encodeEntry({ kind: 'row', site: 'demo', item, row: r })[1] })) })
     const file = join(mkdtempSync(join(tmpdir(), 'sequitur-materializer-')), 'rows.db')
-    const run = async () => {
-      const changes: RowChanges[] = []
-      const logs: string[] = []
-      const rows = new BoundedRowView({ file, cacheRows: 0 })
-      const materializer = new RowMaterializer({ kafka, topic, rows, onChanges: (c) => changes.push(c), log: (line) => logs.push(line) })
-      await materializer.start(admin)
-      return { rows, changes, logs, stop: async () => (await materializer.stop(), rows.close()) }
-    }
+    const run = () => materialize(kafka, admin, topic, file)
     try {
       await send(0, [['A', row(1)], ['B', row(2)]])
       await send(2, [['C', row(3)]])

@@ -59,11 +59,13 @@ export class RowMaterializer {
     let resolve!: () => void
     const caughtUp = new Promise<void>((r) => (resolve = r))
     // Control records (transaction markers) sit past the last row: within 2 of the start's end is caught up.
-    const done = () =>
-      ends.every(({ partition, high }) => {
-        const next = rows.positions()[partition] ?? 0
+    const done = () => {
+      const positions = rows.positions()
+      return ends.every(({ partition, high }) => {
+        const next = positions[partition] ?? 0
         return Number(high) === 0 || (next > 0 && next + 1 >= Number(high))
       })
+    }
     if (done()) resolve()
     await this.#follow(() => done() && resolve())
     // Serve while catching up rather than hang if the topic ends in aborted transactions.

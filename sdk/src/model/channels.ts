@@ -20,30 +20,53 @@ export interface ChannelParams {
   repeatPrior: number
 }
 
-/** One of the session's recent items and the shares its row gives to candidates. */
+/** One of the session's recent items and where its candidates are in `PreparedSession.index`. */
 export interface ContextRow {
   from: string
   row: ModelRow | undefined
-  /** Index in `PreparedSession.items` of each candidate the row names. */
-  index: Int32Array
-  /** The candidate's share of the row's total (related weight, else next clicks). */
-  share: Float64Array
+  /** How many items the row names (before `prepareSession`'s candidates keep some): a row naming none takes no weight. */
+  named: number
+  /** The row's candidates are `index[start]` … `index[end − 1]` (and so for `share` and `entry`). */
+  start: number
+  end: number
 }
 
 /** A session's scoring inputs, prepared once and then scored under any parameters. */
 export interface PreparedSession {
   /** Every item the channels can score: the session's own items and what the context rows name. */
   items: string[]
+  /** The index of each item in `items`. */
+  slots: ReadonlyMap<string, number>
   /** The session's most recent distinct items, most recent first, with their rows. */
   context: ContextRow[]
+  /** Index in `items` of each candidate the context rows name, row after row. */
+  index: number[]
+  /** The candidate's share of its row's total (related weight, else next clicks). */
+  share: number[]
+  /** Where in its row's list (related items, else next) each candidate is. */
+  entry: number[]
   /** Index in `items` of each click of the session, most recent first. */
-  clicks: Int32Array
+  clicks: number[]
   /** Steps of the session so far that returned to an item it had already clicked. */
   returns: number
+  /** With `prepareSession`'s `candidates`: the index in `items` of each of them. */
+  candidates?: number[]
 }
 
-/** Reads the rows of the session's last `maxDepth` distinct items once. */
-export function prepareSession(trail: readonly string[], rows: RowLookup, maxDepth: number): PreparedSession {
+type Blend = { total: number; items: ReadonlyArray<readonly [string, number]> }
+
+/** What the explore channel reads of a row: its related items, else its next clicks. */
+function blendOf(row: ModelRow | undefined): Blend | undefined {
+  const blend = row?.related ?? (row ? { total: row.total, items: row.next } : undefined)
+  return blend && blend.total > 0 ? blend : undefined
+}
+
+/**
+ * Reads the rows of the session's last `maxDepth` distinct items once. With `candidates`, `items`
+ * starts with them (in their order, without repeats) and the rows keep only what they say about them:
+ * a ranking of a page's list needs nothing else, and the candidates' scores do not change.
+ */
+export function prepareSession(trail: readonly string[], rows: RowLookup, maxDepth: number, candidates?: readonly string[]): PreparedSession {
   const items: string[] = []
   const slots = new Map<string, number>()
   const slot = (item: string) => {
@@ -51,31 +74,56 @@ export function prepareSession(trail: readonly string[], rows: RowLookup, maxDep
     if (i === undefined) slots.set(item, (i = items.push(item) - 1))
     return i
   }
-  let returns = 0
-  for (const item of trail) {
-    if (slots.has(item)) returns++
-    else slot(item)
-  }
-  const clicks = new Int32Array(trail.length)
-  for (let i = trail.length - 1, j = 0; i >= 0; i--, j++) clicks[j] = slot(trail[i]!)
+  const candidateSlots: number[] | undefined = candidates && new Array(candidates.length)
+  for (let k = 0; candidates && k < candidates.length; k++) candidateSlots![k] = slot(candidates[k]!)
+  const kept = candidates ? items.length : Infinity
+  for (const item of trail) slot(item)
+  const clicks: number[] = new Array(trail.length)
+  for (let i = trail.length - 1, j = 0; i >= 0; i--, j++) clicks[j] = slots.get(trail[i]!)!
+  // The session's distinct items, most recent first: the context, and the count of returns.
+  const seen: number[] = new Array(items.length).fill(0)
   const context: ContextRow[] = []
-  const seen = new Set<string>()
-  for (let i = trail.length - 1; i >= 0 && context.length < maxDepth; i--) {
-    const from = trail[i]!
-    if (seen.has(from)) continue
-    seen.add(from)
+  const blends: Array<Blend | undefined> = []
+  let size = 0
+  for (let j = 0; j < clicks.length; j++) {
+    if (seen[clicks[j]!]) continue
+    seen[clicks[j]!] = 1
+    if (context.length === maxDepth) continue
+    const from = items[clicks[j]!]!
     const row = rows(from)
-    const blend = row?.related ?? (row ? { total: row.total, items: row.next } : undefined)
-    const entries = blend && blend.total > 0 ? blend.items : []
-    const index = new Int32Array(entries.length)
-    const share = new Float64Array(entries.length)
-    entries.forEach(([item, value], j) => {
-      index[j] = slot(item)
-      share[j] = value / blend!.total
-    })
-    context.push({ from, row, index, share })
+    const blend = blendOf(row)
+    size += blend?.items.length ?? 0
+    blends.push(blend)
+    context.push({ from, row, named: blend?.items.length ?? 0, start: 0, end: 0 })
   }
-  return { items, context, clicks, returns }
+  let distinct = 0
+  for (let i = 0; i < seen.length; i++) distinct += seen[i]!
+  const index: number[] = new Array(size)
+  const share: number[] = new Array(size)
+  const entry: number[] = new Array(size)
+  let n = 0
+  context.forEach((c, d) => {
+    const blend = blends[d]
+    c.start = n
+    for (let e = 0; blend && e < blend.items.length; e++) {
+      const pair = blend.items[e]!
+      const i = candidates ? slots.get(pair[0]) : slot(pair[0])
+      if (i === undefined || i >= kept) continue
+      index[n] = i
+      share[n] = pair[1] / blend.total
+      entry[n++] = e
+    }
+    c.end = n
+  })
+  index.length = share.length = entry.length = n
+  return { items, slots, context, index, share, entry, clicks, returns: trail.length - distinct, ...(candidateSlots && { candidates: candidateSlots }) }
+}
+
+/** The weight of the repeat channel in this session: the site's `repeat` moved toward the session's own share of returns. */
+export function repeatWeight(session: PreparedSession, params: ChannelParams): number {
+  const steps = session.clicks.length - 1
+  // A site weight of 0 turns the channel off; otherwise the session's own returns move it.
+  return params.repeat > 0 && steps > 0 ? (session.returns + params.repeatPrior * params.repeat) / (steps + params.repeatPrior) : params.repeat
 }
 
 /**
@@ -87,22 +135,27 @@ export function prepareSession(trail: readonly string[], rows: RowLookup, maxDep
  * Adds into `out` (one slot per `items`); RepeatNet's repeat/explore mixture at the cost of a sum.
  */
 export function channelScores(session: PreparedSession, params: ChannelParams, out = new Float64Array(session.items.length)): Float64Array {
-  const { depth, decay, repeatDecay, repeatPrior } = params
-  const steps = session.clicks.length - 1
-  // A site weight of 0 turns the channel off; otherwise the session's own returns move it.
-  const repeat = params.repeat > 0 && steps > 0 ? (session.returns + repeatPrior * params.repeat) / (steps + repeatPrior) : params.repeat
+  const { depth, decay } = params
+  const repeat = repeatWeight(session, params)
   let present = 0
   let weight = 1
   const used = Math.min(depth, session.context.length)
-  for (let d = 0; d < used; d++, weight *= decay) if (session.context[d]!.index.length > 0) present += weight
+  for (let d = 0; d < used; d++, weight *= decay) if (session.context[d]!.named > 0) present += weight
   if (present > 0 && repeat < 1) {
     weight = (1 - repeat) / present
+    const { index, share } = session
     for (let d = 0; d < used; d++, weight *= decay) {
-      const { index, share } = session.context[d]!
-      for (let j = 0; j < index.length; j++) out[index[j]!]! += weight * share[j]!
+      const { start, end } = session.context[d]!
+      for (let j = start; j < end; j++) out[index[j]!]! += weight * share[j]!
     }
   }
+  return repeatScores(session, params, repeat, out)
+}
+
+/** Adds the repeat channel's part of each item's score (`r` · its share of the session's clicks) into `out`. */
+export function repeatScores(session: PreparedSession, params: ChannelParams, repeat = repeatWeight(session, params), out = new Float64Array(session.items.length)): Float64Array {
   const { clicks } = session
+  const { repeatDecay } = params
   if (repeat > 0 && clicks.length > 0) {
     // Σ repeatDecay^i over the clicks, so the channel's shares sum to 1.
     const total = repeatDecay === 1 ? clicks.length : (1 - repeatDecay ** clicks.length) / (1 - repeatDecay)

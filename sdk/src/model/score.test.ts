@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelRow } from '../protocol'
-import { candidatesOf, contextOf, rank, recommend } from './score'
+import { channelScores, prepareSession } from './channels'
+import { candidatesOf, contextOf, rank, recommend, SCORE_DEFAULTS } from './score'
 
 const rows = new Map<string, ModelRow>([
   ['P1', { total: 10, next: [['P7', 6], ['P3', 4]] }],
@@ -54,6 +55,42 @@ describe('rank', () => {
     const tie = (item: string) => (item === 'A' ? { total: 2, next: [['Y', 1], ['X', 1]] as Array<[string, number]> } : undefined)
     expect(rank(['A'], tie, ['X', 'Y']).map((r) => r.item)).toEqual(['X', 'Y'])
     expect(rank(['A'], tie, ['Y', 'X']).map((r) => r.item)).toEqual(['Y', 'X'])
+  })
+})
+
+describe('rank scores only the candidates', () => {
+  const many = new Map<string, ModelRow>([
+    ['A', { total: 3, next: [['B', 2], ['C', 1]], related: { total: 90, items: [['C', 40], ['B', 30], ['D', 15], ['A', 5]] } }],
+    ['B', { total: 5, next: [['D', 5]], related: { total: 50, items: [['D', 30], ['A', 12], ['E', 8]] } }],
+    ['C', { total: 2, next: [['E', 2]] }],
+  ])
+  const lookup = (item: string) => many.get(item)
+  const trail = ['C', 'A', 'B', 'A']
+
+  it('gives each candidate exactly the score of the whole session’s scoring', () => {
+    const whole = prepareSession(trail, lookup, SCORE_DEFAULTS.depth)
+    const values = channelScores(whole, SCORE_DEFAULTS)
+    for (const candidates of [['E', 'D', 'X'], ['A', 'B', 'C', 'D', 'E'], ['D']]) {
+      const ranked = rank(trail, lookup, candidates)
+      for (const { item, score } of ranked) expect(score).toBe(whole.slots.get(item) === undefined ? 0 : values[whole.slots.get(item)!])
+    }
+  })
+
+  it('explains each candidate by every row that names it, next clicks first where the row has them', () => {
+    const [d] = rank(trail, lookup, ['D'])
+    expect(d!.reasons).toEqual([
+      { from: 'A', via: 'related', count: 15, total: 90, weight: 1 },
+      { from: 'B', via: 'next', count: 5, total: 5, weight: 0.4 },
+    ])
+  })
+
+  it('ranks a candidate listed twice twice, with the same score and its own reasons', () => {
+    const attributes = (item: string) => ({ category: item === 'E' ? 'x' : 'y', price: 1 })
+    const ranked = rank(trail, lookup, ['E', 'D', 'E'], { attributes })
+    expect(ranked.map((r) => r.item)).toEqual(['D', 'E', 'E'])
+    expect(ranked[1]!.score).toBe(ranked[2]!.score)
+    expect(ranked[1]!.reasons).not.toBe(ranked[2]!.reasons)
+    expect(ranked[1]!.reasons).toEqual(ranked[2]!.reasons)
   })
 })
 

@@ -1,5 +1,5 @@
 import type { RankFeatures } from './features'
-import { channelScores, prepareSession, type ChannelParams, type RowLookup } from './channels'
+import { channelScores, prepareSession, repeatScores, type ChannelParams, type PreparedSession, type RowLookup } from './channels'
 import { affinity, sessionProfile, type AttributeLookup } from './session-profile'
 
 export type { RowLookup } from './channels'
@@ -63,54 +63,61 @@ export function contextOf(trail: readonly string[], depth: number): string[] {
   return context
 }
 
-/** Scores every item the session's channels name (`channelScores`), with the reasons behind each score. */
-function collect(trail: readonly string[], rows: RowLookup, options: ScoreOptions): Map<string, Ranked> {
-  const params = { ...SCORE_DEFAULTS, ...options }
-  const session = prepareSession(trail, rows, params.depth)
-  const values = channelScores(session, params)
-  const scores = new Map<string, Ranked>()
-  session.items.forEach((item, i) => scores.set(item, { item, score: values[i]!, reasons: [] }))
+/**
+ * The reasons behind each item's score in `session` (by index in its items): the explore channel's
+ * rows (exact next clicks where the row has them), then the repeat channel's part.
+ */
+function reasonsOf(session: PreparedSession, params: ChannelParams): Array<Reason[] | undefined> {
+  const reasons: Array<Reason[] | undefined> = new Array(session.items.length)
+  const add = (i: number, reason: Reason) => (reasons[i] ??= []).push(reason)
+  const { items, slots, index, entry } = session
+  // Which of the row's next clicks name an item, found through `slots` (no map per row): `stamp` holds the row's number.
+  const stamp: number[] = new Array(items.length).fill(0)
+  const nextCount: number[] = new Array(items.length).fill(0)
   let weight = 1
-  for (const { from, row, index } of session.context) {
-    const next = new Map(row?.next)
-    const related = new Map(row?.related?.items)
-    for (const i of index) {
-      const item = session.items[i]!
-      const count = next.get(item)
-      scores.get(item)!.reasons.push(
-        count === undefined
-          ? { from, via: 'related', count: related.get(item)!, total: row!.related!.total, weight }
-          : { from, via: 'next', count, total: row!.total, weight },
-      )
+  session.context.forEach(({ from, row, start, end }, d) => {
+    if (end > start) {
+      const related = row!.related
+      const next = related ? row!.next : []
+      for (let e = 0; e < next.length; e++) {
+        const i = slots.get(next[e]![0])
+        if (i !== undefined) (stamp[i] = d + 1), (nextCount[i] = next[e]![1])
+      }
+      for (let j = start; j < end; j++) {
+        const i = index[j]!
+        add(
+          i,
+          !related
+            ? { from, via: 'next', count: row!.next[entry[j]!]![1], total: row!.total, weight }
+            : stamp[i] === d + 1
+              ? { from, via: 'next', count: nextCount[i]!, total: row!.total, weight }
+              : { from, via: 'related', count: related.items[entry[j]!]![1], total: related.total, weight },
+        )
+      }
     }
     weight *= params.decay
-  }
+  })
   if (params.repeat > 0) {
-    const repeatScores = channelScores(session, { ...params, repeat: 1 })
-    for (const i of new Set(session.clicks)) {
-      const item = session.items[i]!
-      scores.get(item)!.reasons.push({ from: item, via: 'repeat', count: 0, total: 0, weight: params.repeat * repeatScores[i]! })
+    const repeat = repeatScores(session, params)
+    for (let i = 0; i < repeat.length; i++) {
+      if (repeat[i]! > 0) add(i, { from: session.items[i]!, via: 'repeat', count: 0, total: 0, weight: repeat[i]! })
     }
   }
-  return scores
+  return reasons
 }
 
 /** Adds the session profile's affinity to each candidate whose attributes are known. */
-function addProfile(trail: readonly string[], candidates: readonly string[], scores: Map<string, Ranked>, options: ScoreOptions): void {
+function addProfile(trail: readonly string[], candidates: readonly string[], add: (k: number, bonus: number, reason: Reason) => void, options: ScoreOptions): void {
   const { attributes } = options
   const weight = options.profileWeight ?? SCORE_DEFAULTS.profileWeight
   if (!attributes || weight <= 0) return
   const profile = sessionProfile(trail, attributes)
   if (profile.items === 0) return
-  for (const item of candidates) {
+  candidates.forEach((item, k) => {
     const attrs = attributes(item)
     const bonus = attrs ? weight * affinity(profile, attrs) : 0
-    if (bonus <= 0) continue
-    let ranked = scores.get(item)
-    if (!ranked) scores.set(item, (ranked = { item, score: 0, reasons: [] }))
-    ranked.score += bonus
-    ranked.reasons.push({ from: attrs?.category ?? item, via: 'profile', count: 0, total: profile.items, weight: bonus })
-  }
+    if (bonus > 0) add(k, bonus, { from: attrs?.category ?? item, via: 'profile', count: 0, total: profile.items, weight: bonus })
+  })
 }
 
 /**
@@ -123,19 +130,43 @@ export function rank(
   candidates: readonly string[],
   options: ScoreOptions = {},
 ): Ranked[] {
-  const scores = collect(trail, rows, options)
-  addProfile(trail, candidates, scores, options)
+  const params = { ...SCORE_DEFAULTS, ...options }
+  // Only the candidates are scored: the rows keep what they say about them.
+  const session = prepareSession(trail, rows, params.depth, candidates)
+  const values = channelScores(session, params)
+  const reasons = reasonsOf(session, params)
+  const n = candidates.length
+  const scores: number[] = new Array(n).fill(0)
+  const own: Reason[][] = new Array(n)
+  const taken: number[] = new Array(session.items.length).fill(0)
   // Cold: no row says anything about any candidate (the session's own repeats and profile do not count).
-  const cold = options.fallback && !candidates.some((item) => scores.get(item)?.reasons.some((r) => r.via === 'next' || r.via === 'related'))
-  const ranked = candidates.map((item, index) => {
-    const own = scores.get(item) ?? { item, score: 0, reasons: [] }
-    const value = cold ? options.fallback!(item) : undefined
-    if (value === undefined || value <= 0) return { index, ranked: own }
-    const reason: Reason = { from: item, via: 'trending', count: 0, total: 0, weight: value }
-    return { index, ranked: { item, score: own.score + value, reasons: [...own.reasons, reason] } }
-  })
-  ranked.sort((a, b) => b.ranked.score - a.ranked.score || a.index - b.index)
-  return ranked.map(({ ranked }) => ranked)
+  const cold = options.fallback !== undefined && session.index.length === 0
+  for (let k = 0; k < n; k++) {
+    const i = session.candidates![k]!
+    scores[k] = values[i]!
+    // A candidate listed twice gets its own copy of the reasons (the profile adds to each).
+    own[k] = reasons[i] ? (taken[i] ? [...reasons[i]!] : reasons[i]!) : []
+    taken[i] = 1
+  }
+  addProfile(trail, candidates, (k, bonus, reason) => ((scores[k]! += bonus), own[k]!.push(reason)), options)
+  if (cold) {
+    for (let k = 0; k < n; k++) {
+      const value = options.fallback!(candidates[k]!)
+      if (value === undefined || value <= 0) continue
+      scores[k]! += value
+      own[k]!.push({ from: candidates[k]!, via: 'trending', count: 0, total: 0, weight: value })
+    }
+  }
+  // Scores are never negative: only those above 0 need sorting, the rest keep the page's order after them.
+  const order: number[] = []
+  const rest: number[] = []
+  for (let k = 0; k < n; k++) (scores[k]! > 0 ? order : rest).push(k)
+  order.sort((a, b) => scores[b]! - scores[a]! || a - b)
+  const ranked: Ranked[] = new Array(n)
+  let at = 0
+  for (const k of order) ranked[at++] = { item: candidates[k]!, score: scores[k]!, reasons: own[k]! }
+  for (const k of rest) ranked[at++] = { item: candidates[k]!, score: scores[k]!, reasons: own[k]! }
+  return ranked
 }
 
 /**
@@ -148,8 +179,12 @@ export function recommend(
   k: number,
   options: ScoreOptions = {},
 ): Ranked[] {
+  const params = { ...SCORE_DEFAULTS, ...options }
+  const session = prepareSession(trail, rows, params.depth)
+  const values = channelScores(session, params)
+  const reasons = reasonsOf(session, params)
   const current = trail[trail.length - 1]
-  const scores = [...collect(trail, rows, options).values()].filter((r) => r.item !== current)
+  const scores = session.items.map((item, i) => ({ item, score: values[i]!, reasons: reasons[i] ?? [] })).filter((r) => r.item !== current)
   scores.sort((a, b) => b.score - a.score || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0))
   return scores.slice(0, Math.max(0, k))
 }

@@ -78,7 +78,7 @@ test.describe('@sequitur/react', () => {
     expect(await shelfOrder(page)).toEqual(given)
     await page.locator(`#shelf > li[data-item="${x}"] button`).click()
     await expect.poll(() => page.evaluate(() => window.sequitur!.trail())).toEqual([x])
-    await expect.poll(() => streamCursor(page)).toMatch(/^\d+(\.\d+)*$/)
+    await expect.poll(() => streamCursor(page)).toMatch(/^[\w-]+:\d+(\.\d+)*$/)
     expect(await shelfOrder(page)).toEqual(given)
 
     // Visitor A, in a browser context of its own (its own session), goes from x to y again and again.

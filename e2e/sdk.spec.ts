@@ -183,7 +183,7 @@ test.describe('sdk', () => {
     )
     // A real click: auto-capture tracks it, and the worker subscribes to the row of `seen`.
     await page.locator(`[data-sq-item="${seen}"] button`).click()
-    await expect.poll(async () => (await readStore<{ cursor?: string }>(page, 'meta'))[0]?.cursor).toMatch(/^\d+(\.\d+)*$/)
+    await expect.poll(async () => (await readStore<{ cursor?: string }>(page, 'meta'))[0]?.cursor).toMatch(/^[\w-]+:\d+(\.\d+)*$/)
     expect(await page.evaluate(() => window.sequitur!.recommend(3))).toEqual([])
 
     await otherVisitor([seen, next])

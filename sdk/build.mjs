@@ -22,7 +22,7 @@ const bundles = [
 // A stale file of an earlier layout must not be packed.
 rmSync(dist, { recursive: true, force: true })
 
-// The library: one file per entry point plus shared chunks; idb, msgpackr and valibot stay imports, so
+// The library: one file per entry point plus shared chunks; idb and valibot stay imports, so
 // the consumer's bundler dedupes them.
 await build({
   entryPoints: ['src/index.ts', 'src/protocol/index.ts', 'src/model/index.ts'].map((entry) => join(root, entry)),

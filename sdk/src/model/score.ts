@@ -158,15 +158,9 @@ export function rank(
     }
   }
   // Scores are never negative: only those above 0 need sorting, the rest keep the page's order after them.
-  const order: number[] = []
-  const rest: number[] = []
-  for (let k = 0; k < n; k++) (scores[k]! > 0 ? order : rest).push(k)
-  order.sort((a, b) => scores[b]! - scores[a]! || a - b)
-  const ranked: Ranked[] = new Array(n)
-  let at = 0
-  for (const k of order) ranked[at++] = { item: candidates[k]!, score: scores[k]!, reasons: own[k]! }
-  for (const k of rest) ranked[at++] = { item: candidates[k]!, score: scores[k]!, reasons: own[k]! }
-  return ranked
+  const order = [...own.keys()].filter((k) => scores[k]! > 0).sort((a, b) => scores[b]! - scores[a]! || a - b)
+  for (let k = 0; k < n; k++) if (!(scores[k]! > 0)) order.push(k)
+  return order.map((k) => ({ item: candidates[k]!, score: scores[k]!, reasons: own[k]! }))
 }
 
 /**

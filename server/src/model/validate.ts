@@ -23,7 +23,7 @@ export interface Validation extends Figures {
 export type Grid = { readonly [K in keyof ChannelParams]: readonly number[] }
 
 /** The parameters searched together (context depth and decay trade off), then one at a time. */
-const AXES: ReadonlyArray<ReadonlyArray<keyof ChannelParams>> = [['depth', 'decay'], ['repeat'], ['repeatDecay'], ['repeatPrior']]
+export const AXES: Array<Array<keyof ChannelParams>> = [['depth', 'decay', 'next'], ['repeat'], ['repeatDecay'], ['repeatPrior'], ['alpha' as 'next'], ['kappa' as 'next']]
 
 /** The candidate settings: the repeat weight spans sites from a few percent of repeats to half. */
 export const VALIDATION_GRID: Grid = {
@@ -32,7 +32,10 @@ export const VALIDATION_GRID: Grid = {
   decay: [0.1, 0.2, 0.3, 0.4, 0.6, 0.8],
   repeatDecay: [0.3, 0.5, 0.7, 0.9],
   repeatPrior: [1, 2, 5, 10],
-}
+  next: [0],
+  alpha: [1],
+  kappa: [0],
+} as Grid
 
 /** Options of `validate`. */
 export interface ValidateOptions {
@@ -46,12 +49,14 @@ export interface ValidateOptions {
   start?: ChannelParams
   /** Rounds of the search over all parameters. */
   rounds?: number
+  /** How many standard errors of an MRR difference count as a tie (see `withinNoise`); 0: only equal MRR. */
+  ties?: number
 }
 
 /** The defaults of `ValidateOptions`. */
-export const VALIDATE_DEFAULTS = { k: 20, maxSessions: 3000, seed: 1, rounds: 2 }
+export const VALIDATE_DEFAULTS = { k: 20, maxSessions: 3000, seed: 1, rounds: 2, ties: 1 }
 
-interface Case {
+export interface Case {
   session: PreparedSession
   /** Index of the label in `session.items`, or -1 when no channel can name it (a miss under any setting). */
   label: number
@@ -64,10 +69,10 @@ interface Case {
  * caller guarantees `rows` never saw the day it is scored on.
  */
 export function validate(rows: RowLookup, sessions: ReadonlyArray<readonly string[]>, options: ValidateOptions = {}): Validation {
-  const { k, maxSessions, seed, rounds } = { ...VALIDATE_DEFAULTS, ...options }
+  const { k, maxSessions, seed, rounds, ties } = { ...VALIDATE_DEFAULTS, ...options }
   const grid = options.grid ?? VALIDATION_GRID
-  const { depth, decay, repeat, repeatDecay, repeatPrior } = options.start ?? SCORE_DEFAULTS
-  const start: ChannelParams = { depth, decay, repeat, repeatDecay, repeatPrior }
+  const { depth, decay, repeat, repeatDecay, repeatPrior, next } = { ...SCORE_DEFAULTS, ...options.start }
+  const start: ChannelParams = { depth, decay, repeat, repeatDecay, repeatPrior, next, ...(options.start as object) }
   const sample = sampleOf(sessions.filter((s) => s.length > 1), maxSessions, seed)
   const maxDepth = Math.max(start.depth, ...grid.depth)
   const cache = new Map<string, ReturnType<RowLookup>>()
@@ -75,14 +80,15 @@ export function validate(rows: RowLookup, sessions: ReadonlyArray<readonly strin
     if (!cache.has(item)) cache.set(item, rows(item))
     return cache.get(item)
   }
-  const cases: Case[] = []
-  for (const trail of sample) {
-    for (let i = 1; i < trail.length; i++) {
-      const session = prepareSession(trail.slice(0, i), row, maxDepth)
-      cases.push({ session, label: session.items.indexOf(trail[i]!) })
-    }
+  const cases = casesOf(sample, row, maxDepth)
+  // Every setting scored, with the label's rank in each case (0: past k), for the noise of a difference.
+  const scored: Array<{ params: ChannelParams; figures: Figures; ranks: Uint16Array }> = []
+  const score = (params: ChannelParams) => {
+    const ranks = new Uint16Array(cases.length)
+    const figures = figuresOf(cases, params, k, ranks)
+    scored.push({ params, figures, ranks })
+    return figures
   }
-  const score = (params: ChannelParams) => figuresOf(cases, params, k)
   const defaults = score(start)
   let best = { params: start, ...defaults }
   for (let round = 0, moved = true; round < rounds && moved; round++) {
@@ -100,15 +106,56 @@ export function validate(rows: RowLookup, sessions: ReadonlyArray<readonly strin
       }
     }
   }
-  return { ...best, cases: cases.length, sessions: sample.length, daySessions: sessions.length, defaults }
+  const chosen = withinNoise(scored, best.params, ties)
+  return { params: chosen.params, ...chosen.figures, cases: cases.length, sessions: sample.length, daySessions: sessions.length, defaults }
+}
+
+/**
+ * The selection rule: the setting of the best MRR@k, unless another setting's MRR@k is within
+ * `ties` standard errors of it and its HR@k is higher; then the highest HR@k of those (first scored
+ * on equal HR). The standard error is that of the paired difference of the two settings' MRR over
+ * the same cases: with d_i the difference of the label's reciprocal ranks in case i (0 past k) and d̄
+ * their mean (the MRR difference), SE = √(Σ (d_i − d̄)² / (n (n − 1))). A difference within it is
+ * noise of the sample, and HR@k decides.
+ */
+export function withinNoise<T extends { params: ChannelParams; figures: Figures; ranks: Uint16Array }>(scored: readonly T[], best: ChannelParams, ties: number): T {
+  const top = scored.find((s) => s.params === best)!
+  let chosen = top
+  const n = top.ranks.length
+  for (const s of scored) {
+    if (s.figures.hr <= chosen.figures.hr) continue
+    const mean = top.figures.mrr - s.figures.mrr
+    let squares = 0
+    for (let i = 0; i < n; i++) {
+      const d = rr(top.ranks[i]!) - rr(s.ranks[i]!) - mean
+      squares += d * d
+    }
+    if (n > 1 && mean <= ties * Math.sqrt(squares / (n * (n - 1)))) chosen = s
+  }
+  return chosen
+}
+
+const rr = (rank: number) => (rank ? 1 / rank : 0)
+
+/** Every position of every trail but the first, prepared once for any parameters up to `maxDepth`. */
+export function casesOf(trails: ReadonlyArray<readonly string[]>, row: RowLookup, maxDepth: number): Case[] {
+  const cases: Case[] = []
+  for (const trail of trails) {
+    for (let i = 1; i < trail.length; i++) {
+      const session = prepareSession(trail.slice(0, i), row, maxDepth)
+      cases.push({ session, label: session.items.indexOf(trail[i]!) })
+    }
+  }
+  return cases
 }
 
 /** HR@k and MRR@k of one setting; the label ranks after every item of an equal score. */
-function figuresOf(cases: readonly Case[], params: ChannelParams, k: number): Figures {
+export function figuresOf(cases: readonly Case[], params: ChannelParams, k: number, ranks?: Uint16Array): Figures {
   let hits = 0
   let rr = 0
   let buffer = new Float64Array(1024)
-  for (const { session, label } of cases) {
+  for (let c = 0; c < cases.length; c++) {
+    const { session, label } = cases[c]!
     if (label < 0) continue
     // One buffer for every case: the search scores each case dozens of times.
     const n = session.items.length
@@ -121,6 +168,7 @@ function figuresOf(cases: readonly Case[], params: ChannelParams, k: number): Fi
     let rank = 1
     for (let i = 0; i < scores.length && rank <= k; i++) if (i !== label && scores[i]! >= own) rank++
     if (rank <= k) {
+      if (ranks) ranks[c] = rank
       hits++
       rr += 1 / rank
     }
@@ -134,7 +182,7 @@ function product(lists: ReadonlyArray<readonly number[]>): number[][] {
   return lists.reduce<number[][]>((out, list) => out.flatMap((prefix) => list.map((v) => [...prefix, v])), [[]])
 }
 
-function sampleOf<T>(items: readonly T[], max: number, seed: number): readonly T[] {
+export function sampleOf<T>(items: readonly T[], max: number, seed: number): readonly T[] {
   if (items.length <= max) return items
   // A partial Fisher–Yates shuffle, then back in day order.
   const random = mulberry32(seed)

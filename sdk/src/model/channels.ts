@@ -18,15 +18,6 @@ export interface ChannelParams {
    * session's repeat weight is (its returns so far + repeatPrior · repeat) / (its steps so far + repeatPrior).
    */
   repeatPrior: number
-  /**
-   * Weight of the next-click channel (0–1) within what the repeat channel leaves: the last item's
-   * exact next clicks, each its share of the row's `total`. 0 turns it off; the explore channel gets the rest.
-   */
-  next: number
-  /** EXPERIMENT: row reliability κ (0 off): a context row weighs total / (total + κ). */
-  kappa?: number
-  /** EXPERIMENT: share exponent α (1 off). */
-  alpha?: number
 }
 
 /** One of the session's recent items and where its candidates are in `PreparedSession.index`. */
@@ -58,10 +49,6 @@ export interface PreparedSession {
   clicks: number[]
   /** Steps of the session so far that returned to an item it had already clicked. */
   returns: number
-  /** The next-click channel's candidates are `index[nextStart]` … `index[index.length − 1]` (shares of the last item's `total`). */
-  nextStart: number
-  /** How many next clicks the last item's row names (before the candidates keep some): none, and the channel is absent. */
-  nextNamed: number
   /** With `prepareSession`'s `candidates`: the index in `items` of each of them. */
   candidates?: number[]
 }
@@ -109,10 +96,6 @@ export function prepareSession(trail: readonly string[], rows: RowLookup, maxDep
     blends.push(blend)
     context.push({ from, row, named: blend?.items.length ?? 0, start: 0, end: 0 })
   }
-  // The next-click channel reads the last item's exact next clicks.
-  const last = context[0]?.row
-  const next = last && last.total > 0 ? last.next : []
-  size += next.length
   let distinct = 0
   for (let i = 0; i < seen.length; i++) distinct += seen[i]!
   const index: number[] = new Array(size)
@@ -132,16 +115,8 @@ export function prepareSession(trail: readonly string[], rows: RowLookup, maxDep
     }
     c.end = n
   })
-  const nextStart = n
-  for (let e = 0; e < next.length; e++) {
-    const i = candidates ? slots.get(next[e]![0]) : slot(next[e]![0])
-    if (i === undefined || i >= kept) continue
-    index[n] = i
-    share[n] = next[e]![1] / last!.total
-    entry[n++] = e
-  }
   index.length = share.length = entry.length = n
-  return { items, slots, context, index, share, entry, clicks, returns: trail.length - distinct, nextStart, nextNamed: next.length, ...(candidateSlots && { candidates: candidateSlots }) }
+  return { items, slots, context, index, share, entry, clicks, returns: trail.length - distinct, ...(candidateSlots && { candidates: candidateSlots }) }
 }
 
 /** The weight of the repeat channel in this session: the site's `repeat` moved toward the session's own share of returns. */
@@ -152,14 +127,12 @@ export function repeatWeight(session: PreparedSession, params: ChannelParams): n
 }
 
 /**
- * The three channels mixed: explore — each recent item's row shares, weighted by recency
- * (`decay` per step) and normalized by the weights of the rows present — next — the last item's
- * exact next clicks, shares of its `total` — and repeat — the session's own clicks, each weighing
- * `repeatDecay` per click back, normalized to sum 1 (so an item clicked often and lately scores
- * most) — as `(1 − r) · ((1 − ν) · explore + ν · next) + r · repeatShare`, where ν is `next` (all of
- * it goes to explore when the last item has no next clicks, and to next when no row has related items
- * to explore) and r is the site's `repeat` weight moved toward the session's own share of returns
- * (`repeatPrior`). Adds into `out` (one slot per `items`); RepeatNet's repeat/explore mixture at the cost of a sum.
+ * The two channels mixed: explore — each recent item's row shares, weighted by recency
+ * (`decay` per step) and normalized by the weights of the rows present — and repeat — the
+ * session's own clicks, each weighing `repeatDecay` per click back, normalized to sum 1 (so an
+ * item clicked often and lately scores most) — as `(1 − r) · explore + r · repeatShare`, where r is
+ * the site's `repeat` weight moved toward the session's own share of returns (`repeatPrior`).
+ * Adds into `out` (one slot per `items`); RepeatNet's repeat/explore mixture at the cost of a sum.
  */
 export function channelScores(session: PreparedSession, params: ChannelParams, out = new Float64Array(session.items.length)): Float64Array {
   const { depth, decay } = params
@@ -167,24 +140,15 @@ export function channelScores(session: PreparedSession, params: ChannelParams, o
   let present = 0
   let weight = 1
   const used = Math.min(depth, session.context.length)
-  const kappa = params.kappa ?? 0
-  const alpha = params.alpha ?? 1
-  const rel = (d: number) => (kappa > 0 ? session.context[d]!.row!.total / (session.context[d]!.row!.total + kappa) : 1)
-  for (let d = 0; d < used; d++, weight *= decay) if (session.context[d]!.named > 0) present += weight * rel(d)
-  const { index, share, nextStart } = session
-  let next = session.nextNamed > 0 ? (present > 0 ? params.next : 1) : 0
+  for (let d = 0; d < used; d++, weight *= decay) if (session.context[d]!.named > 0) present += weight
   if (present > 0 && repeat < 1) {
-    weight = ((1 - repeat) * (1 - next)) / present
+    weight = (1 - repeat) / present
+    const { index, share } = session
     for (let d = 0; d < used; d++, weight *= decay) {
-      const { start, end, named } = session.context[d]!
-      if (!named) continue
-      const w = weight * rel(d)
-      if (alpha === 1) for (let j = start; j < end; j++) out[index[j]!]! += w * share[j]!
-      else for (let j = start; j < end; j++) out[index[j]!]! += w * share[j]! ** alpha
+      const { start, end } = session.context[d]!
+      for (let j = start; j < end; j++) out[index[j]!]! += weight * share[j]!
     }
   }
-  next *= 1 - repeat
-  for (let j = nextStart; next > 0 && j < index.length; j++) out[index[j]!]! += next * share[j]!
   return repeatScores(session, params, repeat, out)
 }
 

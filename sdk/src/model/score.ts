@@ -24,7 +24,6 @@ export const SCORE_DEFAULTS: Required<Omit<ScoreOptions, 'fallback' | 'attribute
   repeat: 0.05,
   repeatDecay: 0.5,
   repeatPrior: 2,
-  next: 0,
   profileWeight: 0.05,
 }
 

@@ -23,7 +23,7 @@ export interface Validation extends Figures {
 export type Grid = { readonly [K in keyof ChannelParams]: readonly number[] }
 
 /** The parameters searched together (context depth and decay trade off), then one at a time. */
-export const AXES: Array<Array<keyof ChannelParams>> = [['depth', 'decay', 'next'], ['repeat'], ['repeatDecay'], ['repeatPrior'], ['alpha' as 'next'], ['kappa' as 'next']]
+const AXES: ReadonlyArray<ReadonlyArray<keyof ChannelParams>> = [['depth', 'decay'], ['repeat'], ['repeatDecay'], ['repeatPrior']]
 
 /** The candidate settings: the repeat weight spans sites from a few percent of repeats to half. */
 export const VALIDATION_GRID: Grid = {
@@ -32,10 +32,7 @@ export const VALIDATION_GRID: Grid = {
   decay: [0.1, 0.2, 0.3, 0.4, 0.6, 0.8],
   repeatDecay: [0.3, 0.5, 0.7, 0.9],
   repeatPrior: [1, 2, 5, 10],
-  next: [0],
-  alpha: [1],
-  kappa: [0],
-} as Grid
+}
 
 /** Options of `validate`. */
 export interface ValidateOptions {
@@ -64,15 +61,17 @@ export interface Case {
 
 /**
  * Self-validation: scores the latest day's `sessions` (item trails) against `rows`, the model as it
- * was before that day, and chooses the channel parameters with the best MRR@k (ties: HR@k). The search
- * tries each axis's grid values in turn (`AXES`), keeping the best, for up to `rounds` rounds (fewer when a round moves nothing). Pure: the
+ * was before that day, and chooses the channel parameters with the best MRR@k, where a difference of
+ * MRR@k within `ties` standard errors counts as a tie that HR@k decides (`withinNoise`). The search
+ * tries each axis's grid values in turn (`AXES`), keeping the best MRR@k, for up to `rounds` rounds
+ * (fewer when a round moves nothing); the rule then chooses among every setting it scored. Pure: the
  * caller guarantees `rows` never saw the day it is scored on.
  */
 export function validate(rows: RowLookup, sessions: ReadonlyArray<readonly string[]>, options: ValidateOptions = {}): Validation {
   const { k, maxSessions, seed, rounds, ties } = { ...VALIDATE_DEFAULTS, ...options }
   const grid = options.grid ?? VALIDATION_GRID
-  const { depth, decay, repeat, repeatDecay, repeatPrior, next } = { ...SCORE_DEFAULTS, ...options.start }
-  const start: ChannelParams = { depth, decay, repeat, repeatDecay, repeatPrior, next, ...(options.start as object) }
+  const { depth, decay, repeat, repeatDecay, repeatPrior } = options.start ?? SCORE_DEFAULTS
+  const start: ChannelParams = { depth, decay, repeat, repeatDecay, repeatPrior }
   const sample = sampleOf(sessions.filter((s) => s.length > 1), maxSessions, seed)
   const maxDepth = Math.max(start.depth, ...grid.depth)
   const cache = new Map<string, ReturnType<RowLookup>>()
@@ -111,12 +110,14 @@ export function validate(rows: RowLookup, sessions: ReadonlyArray<readonly strin
 }
 
 /**
- * The selection rule: the setting of the best MRR@k, unless another setting's MRR@k is within
- * `ties` standard errors of it and its HR@k is higher; then the highest HR@k of those (first scored
- * on equal HR). The standard error is that of the paired difference of the two settings' MRR over
- * the same cases: with d_i the difference of the label's reciprocal ranks in case i (0 past k) and d̄
- * their mean (the MRR difference), SE = √(Σ (d_i − d̄)² / (n (n − 1))). A difference within it is
- * noise of the sample, and HR@k decides.
+ * The selection rule. `best` is the setting of the best MRR@k among those `scored` (every setting the
+ * search scored, with the label's rank in each case, 0 past k). Another setting s ties with it when
+ * MRR(best) − MRR(s) ≤ `ties` · SE, SE the standard error of that paired difference over the same n
+ * cases: with d_i = 1/rank_best(i) − 1/rank_s(i) (1/rank 0 past k) and d̄ their mean (the MRR
+ * difference), SE = √(Σ (d_i − d̄)² / (n (n − 1))). Of `best` and the settings tied with it, the one
+ * with the highest HR@k is chosen (on equal HR@k the first scored, so `best` before any other). With
+ * `ties` 1 this is the one-standard-error rule: a lead in MRR@k smaller than its own sampling noise does
+ * not outweigh a higher HR@k. The ranks are kept as 16-bit integers: k ≤ 65,535.
  */
 export function withinNoise<T extends { params: ChannelParams; figures: Figures; ranks: Uint16Array }>(scored: readonly T[], best: ChannelParams, ties: number): T {
   const top = scored.find((s) => s.params === best)!
@@ -127,7 +128,7 @@ export function withinNoise<T extends { params: ChannelParams; figures: Figures;
     const mean = top.figures.mrr - s.figures.mrr
     let squares = 0
     for (let i = 0; i < n; i++) {
-      const d = rr(top.ranks[i]!) - rr(s.ranks[i]!) - mean
+      const d = reciprocal(top.ranks[i]!) - reciprocal(s.ranks[i]!) - mean
       squares += d * d
     }
     if (n > 1 && mean <= ties * Math.sqrt(squares / (n * (n - 1)))) chosen = s
@@ -135,7 +136,7 @@ export function withinNoise<T extends { params: ChannelParams; figures: Figures;
   return chosen
 }
 
-const rr = (rank: number) => (rank ? 1 / rank : 0)
+const reciprocal = (rank: number) => (rank ? 1 / rank : 0)
 
 /** Every position of every trail but the first, prepared once for any parameters up to `maxDepth`. */
 export function casesOf(trails: ReadonlyArray<readonly string[]>, row: RowLookup, maxDepth: number): Case[] {

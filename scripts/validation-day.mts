@@ -29,7 +29,7 @@ const rows = (item: string) => {
 }
 console.error(`${which}: model before the day in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 const pct = (x: number) => (100 * x).toFixed(2)
-for (const e of JSON.parse(readFileSync(file!, "utf8")).filter((e: { sweep?: unknown }) => !e.sweep)) {
+for (const e of JSON.parse(readFileSync(file!, "utf8")).filter((e: { sweep?: unknown; pair?: unknown }) => !e.sweep && !e.pair)) {
   const t = performance.now()
   const v = validate(rows, day.map((s) => s.items), { ...e.options, start: { ...SCORE_DEFAULTS, ...e.start }, grid: { ...VALIDATION_GRID, ...e.grid } })
   console.log(
@@ -59,5 +59,24 @@ if (process.env.COVER) {
     const cases = casesOf(sample, rows, depth)
     const covered = cases.filter((c) => c.label >= 0).length
     console.log(`${which} depth ${depth}: label among candidates ${pct(covered / cases.length)} of ${cases.length}; mean candidates ${(cases.reduce((n, c) => n + c.session.items.length, 0) / cases.length).toFixed(0)}`)
+  }
+}
+
+// Pairs: { "pair": [settingA, settingB] } prints both settings' figures and the standard error of their paired MRR and HR differences.
+const pairs = JSON.parse(readFileSync(file!, 'utf8')).filter((e: { pair?: unknown }) => e.pair)
+if (pairs.length) {
+  const sample = sampleOf(day.map((s) => s.items).filter((s) => s.length > 1), VALIDATE_DEFAULTS.maxSessions, VALIDATE_DEFAULTS.seed)
+  const cases = casesOf(sample, rows, 10)
+  for (const e of pairs) {
+    const [a, b] = e.pair.map((p: object) => {
+      const ranks = new Uint16Array(cases.length)
+      return { f: figuresOf(cases, { ...SCORE_DEFAULTS, ...p }, 20, ranks), ranks }
+    })
+    const se = (g: (r: number) => number) => {
+      const d = Array.from(a.ranks, (r, i) => g(r) - g(b.ranks[i]!))
+      const m = d.reduce((x, y) => x + y, 0) / d.length
+      return Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / (d.length * (d.length - 1)))
+    }
+    console.log(`${which} ${e.name}: A ${pct(a.f.hr)} / ${pct(a.f.mrr)}, B ${pct(b.f.hr)} / ${pct(b.f.mrr)}; SE of the difference: HR ${pct(se((r) => (r ? 1 : 0)))}, MRR ${pct(se((r) => (r ? 1 / r : 0)))}`)
   }
 }

@@ -119,6 +119,11 @@ export function prepareSession(trail: readonly string[], rows: RowLookup, maxDep
   return { items, slots, context, index, share, entry, clicks, returns: trail.length - distinct, ...(candidateSlots && { candidates: candidateSlots }) }
 }
 
+/** One score per item of a session (a caller scoring many sessions passes one buffer). */
+export type Scores = Float64Array | number[]
+
+const zeros = (n: number): number[] => new Array<number>(n).fill(0)
+
 /** The weight of the repeat channel in this session: the site's `repeat` moved toward the session's own share of returns. */
 export function repeatWeight(session: PreparedSession, params: ChannelParams): number {
   const steps = session.clicks.length - 1
@@ -134,7 +139,7 @@ export function repeatWeight(session: PreparedSession, params: ChannelParams): n
  * the site's `repeat` weight moved toward the session's own share of returns (`repeatPrior`).
  * Adds into `out` (one slot per `items`); RepeatNet's repeat/explore mixture at the cost of a sum.
  */
-export function channelScores(session: PreparedSession, params: ChannelParams, out = new Float64Array(session.items.length)): Float64Array {
+export function channelScores<T extends Scores>(session: PreparedSession, params: ChannelParams, out: T = zeros(session.items.length) as T): T {
   const { depth, decay } = params
   const repeat = repeatWeight(session, params)
   let present = 0
@@ -153,7 +158,7 @@ export function channelScores(session: PreparedSession, params: ChannelParams, o
 }
 
 /** Adds the repeat channel's part of each item's score (`r` · its share of the session's clicks) into `out`. */
-export function repeatScores(session: PreparedSession, params: ChannelParams, repeat = repeatWeight(session, params), out = new Float64Array(session.items.length)): Float64Array {
+export function repeatScores<T extends Scores>(session: PreparedSession, params: ChannelParams, repeat = repeatWeight(session, params), out: T = zeros(session.items.length) as T): T {
   const { clicks } = session
   const { repeatDecay } = params
   if (repeat > 0 && clicks.length > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatCursor, MAX_CURSOR_LENGTH, mergeCursors, parseCursor } from './cursor'
+import { advancePosition, formatCursor, formatPosition, MAX_CURSOR_LENGTH, mergeCursors, parseCursor, parsePosition, positionOf } from './cursor'
 
 describe('stream cursor', () => {
   it('parses and formats the next offset of each partition', () => {
@@ -25,5 +25,27 @@ describe('stream cursor', () => {
     expect(mergeCursors([3, 0, 9], [4, 2, 1])).toEqual([4, 2, 9])
     expect(mergeCursors([5], [1, 2, 3])).toEqual([5, 2, 3])
     expect(mergeCursors([], [])).toEqual([])
+  })
+
+  it('keeps a position per rows log: merged on the same epoch, replaced from another', () => {
+    expect(positionOf('4.1', 'k7')).toEqual({ offsets: [4, 1], epoch: 'k7' })
+    expect(positionOf('4.1', undefined)).toEqual({ offsets: [4, 1] })
+    expect(positionOf('4.1', 'a:b')).toBeUndefined()
+    expect(positionOf('4.x', 'k7')).toBeUndefined()
+    expect(positionOf(undefined, 'k7')).toBeUndefined()
+    const held = { offsets: [4, 9], epoch: 'k7' }
+    expect(advancePosition(held, { offsets: [6, 2], epoch: 'k7' })).toEqual({ offsets: [6, 9], epoch: 'k7' })
+    // Another log's offsets are not comparable: the new one replaces what was held.
+    expect(advancePosition(held, { offsets: [1, 0], epoch: 'q2' })).toEqual({ offsets: [1, 0], epoch: 'q2' })
+    expect(advancePosition({ offsets: [8] }, { offsets: [1], epoch: 'q2' })).toEqual({ offsets: [1], epoch: 'q2' })
+    expect(advancePosition(undefined, { offsets: [1] })).toEqual({ offsets: [1] })
+  })
+
+  it('stores a position as one string, and reads a stored cursor of no epoch', () => {
+    expect(formatPosition({ offsets: [6, 9], epoch: 'k7' })).toBe('k7:6.9')
+    expect(parsePosition('k7:6.9')).toEqual({ offsets: [6, 9], epoch: 'k7' })
+    expect(parsePosition('6.9')).toEqual({ offsets: [6, 9] })
+    expect(parsePosition(formatPosition({ offsets: [3] }))).toEqual({ offsets: [3] })
+    for (const bad of ['', ':', 'k7:', ':6', 'a:b:6', 'k 7:6']) expect(parsePosition(bad), bad).toBeUndefined()
   })
 })

@@ -25,3 +25,36 @@ export const formatCursor = (offsets: readonly number[]): string => offsets.join
 export function mergeCursors(a: readonly number[], b: readonly number[]): number[] {
   return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => Math.max(a[i] ?? 0, b[i] ?? 0))
 }
+
+/** An epoch: names one rows log (embedded mode's state file, or a Kafka cluster's rows topic). */
+export const EPOCH_SHAPE = /^[0-9A-Za-z_-]{1,64}$/
+
+/**
+ * What a client holds of the stream: a cursor's offsets and the epoch of the rows log they are
+ * offsets of (none from an edge of the first protocol 2 release).
+ */
+export interface StreamPosition {
+  offsets: number[]
+  epoch?: string
+}
+
+/** The position a message's `cursor` and `epoch` name, or `undefined` when either is malformed. */
+export function positionOf(cursor: string | undefined, epoch: string | undefined): StreamPosition | undefined {
+  const offsets = cursor === undefined ? undefined : parseCursor(cursor)
+  if (!offsets || (epoch !== undefined && !EPOCH_SHAPE.test(epoch))) return undefined
+  return epoch === undefined ? { offsets } : { offsets, epoch }
+}
+
+/** The position held after `got`: merged with `held` on the same log; `got` alone from another log. */
+export function advancePosition(held: StreamPosition | undefined, got: StreamPosition): StreamPosition {
+  return held && held.epoch === got.epoch ? { ...got, offsets: mergeCursors(held.offsets, got.offsets) } : got
+}
+
+/** A position as one string (`epoch:cursor`, or the cursor alone), as a client may store it. */
+export const formatPosition = ({ offsets, epoch }: StreamPosition): string => (epoch === undefined ? '' : `${epoch}:`) + formatCursor(offsets)
+
+/** The position of `formatPosition`'s string; a stored cursor without an epoch reads as one of no epoch. */
+export function parsePosition(stored: string): StreamPosition | undefined {
+  const at = stored.lastIndexOf(':')
+  return at < 0 ? positionOf(stored, undefined) : positionOf(stored.slice(at + 1), stored.slice(0, at))
+}

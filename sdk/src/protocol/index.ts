@@ -12,7 +12,19 @@ export { BatchSchema } from './batch'
 export type { Batch, Accepted, ErrorBody, FieldIssue } from './batch'
 export { compareNext } from './rows'
 export type { Row, ModelRow, Related, RowsAnswer, ItemAttributes } from './rows'
-export { formatCursor, mergeCursors, parseCursor, MAX_CURSOR_LENGTH, MAX_CURSOR_PARTITIONS } from './cursor'
+export {
+  advancePosition,
+  EPOCH_SHAPE,
+  formatCursor,
+  formatPosition,
+  mergeCursors,
+  parseCursor,
+  parsePosition,
+  positionOf,
+  MAX_CURSOR_LENGTH,
+  MAX_CURSOR_PARTITIONS,
+} from './cursor'
+export type { StreamPosition } from './cursor'
 export { ClientMessageSchema, SubscribeSchema, UnsubscribeSchema } from './stream'
 export type {
   ClientMessage,

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { IdSchema } from './event'
-import { MAX_CURSOR_LENGTH, MAX_CURSOR_PARTITIONS, parseCursor } from './cursor'
+import { EPOCH_SHAPE, MAX_CURSOR_LENGTH, MAX_CURSOR_PARTITIONS, parseCursor } from './cursor'
 import { LIMITS } from './limits'
 import type { ModelRow } from './rows'
 
@@ -16,11 +16,16 @@ const cursor = v.pipe(
   v.check((s) => parseCursor(s) !== undefined, `must be at most ${MAX_CURSOR_PARTITIONS} offsets (digits) separated by dots`),
 )
 
+/** The rows log a cursor belongs to, as the edge's `hello` and `rows` name it. */
+const epoch = v.pipe(v.string('must be a string'), v.regex(EPOCH_SHAPE, 'must be 1 to 64 letters, digits, _ or -'))
+
 /**
  * Client → server: start receiving the rows of these items. The server answers with one `rows`
  * message holding every row changed at or after `cursor` (protocol 2), or after `since` (protocol
  * 1; on a rows topic of several partitions it answers every current row), or all current rows when
- * neither is given; then it pushes each later change. `cursor` wins when both are given.
+ * neither is given; then it pushes each later change. `cursor` wins when both are given. Send the
+ * `epoch` the cursor came with: an edge of another rows log (a new topic, a new state file) answers
+ * every current row instead, since the cursor's offsets mean nothing there.
  */
 export const SubscribeSchema = v.object({
   type: v.literal('subscribe'),
@@ -28,6 +33,7 @@ export const SubscribeSchema = v.object({
   items,
   since: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   cursor: v.optional(cursor),
+  epoch: v.optional(epoch),
 })
 
 /** Client → server: stop receiving the rows of these items. */
@@ -57,6 +63,8 @@ export interface HelloMessage {
   version: number
   /** The edge's cursor at connection time (protocol 2). */
   cursor?: string
+  /** The rows log the edge's cursors are offsets of: a cursor is only resumed on the log of its epoch. */
+  epoch?: string
 }
 
 /**
@@ -75,6 +83,8 @@ export interface RowsMessage {
   rows: Record<string, ModelRow | null>
   /** The edge's cursor after this change (protocol 2). */
   cursor?: string
+  /** The rows log of `cursor` (as in `hello`); a cursor of another epoch is replaced, not merged. */
+  epoch?: string
   /** The rows partition a pushed change comes from (absent on the answer to a subscribe, and in embedded mode). */
   partition?: number
 }

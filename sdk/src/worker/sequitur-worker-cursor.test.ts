@@ -38,11 +38,12 @@ async function setup(storage: Storage = memoryStorage()) {
 }
 
 /** A `rows` message for P1 whose likeliest next item is `next`. */
-const rows = (next: string, cursor: string, partition?: number) => ({
+const rows = (next: string, cursor: string, partition?: number, epoch?: string) => ({
   type: 'rows',
   site: 'demo',
   version: 0,
   cursor,
+  ...(epoch === undefined ? {} : { epoch }),
   ...(partition === undefined ? {} : { partition }),
   rows: { P1: { total: 5, next: [[next, 5]] } satisfies ModelRow },
 })
@@ -79,6 +80,28 @@ describe('SequiturWorker stream cursor', () => {
     socket().push(rows('P8', '6.4.2', 0))
     expect(first()).toBe('P8')
     expect(await stored()).toBe('6.4.8')
+  })
+
+  it('keeps the epoch with its cursor: resumes with both, and takes another rows log\'s cursor as is', async () => {
+    const { clock, sockets, socket, first, stored } = await setup()
+    socket().push(rows('P9', '5.0.8', undefined, 'k7'))
+    expect(await stored()).toBe('k7:5.0.8')
+    socket().push(rows('P2', '5.0.8', 2, 'k7'))
+    expect(first()).toBe('P9')
+    socket().handlers.close()
+    await clock.advance(60_000)
+    socket().handlers.open()
+    expect(sockets).toHaveLength(2)
+    expect(socket().sent).toEqual([{ type: 'subscribe', site: 'demo', items: ['P1'], cursor: '5.0.8', epoch: 'k7' }])
+    // The edge serves another rows topic (a new prefix): its answer is every row, its cursor lower;
+    // it replaces the held one instead of merging with offsets of another log.
+    socket().push(rows('P8', '2.1.0', undefined, 'q2'))
+    expect(first()).toBe('P8')
+    expect(await stored()).toBe('q2:2.1.0')
+    // Its pushes count against its own offsets: 3 is past 2 in partition 0.
+    socket().push(rows('P2', '3.1.0', 0, 'q2'))
+    expect(first()).toBe('P2')
+    expect(await stored()).toBe('q2:3.1.0')
   })
 
   it('takes a session stored with a protocol 1 version as holding no cursor: it asks for full rows', async () => {

@@ -1,6 +1,6 @@
 import { contextOf, paramsOf, rank, recommend, sessionFeatures, sessionProfile, type ChannelParams, type Ranked, type SessionProfile } from '../model'
 import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
-import { formatCursor, mergeCursors, parseCursor } from '../protocol/cursor'
+import { advancePosition, formatCursor, formatPosition, parsePosition, positionOf, type StreamPosition } from '../protocol/cursor'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
 import { broadcast, fetchJson, webLock } from './adapters'
 import { clockOffset } from './clock-offset'
@@ -74,8 +74,8 @@ export class SequiturWorker implements WorkerApi {
   #trending = new Map<string, number>()
   /** The site's scorer parameters, as its self-validation chose them (`GET /v1/model`); the defaults until then. */
   #params: Partial<ChannelParams> = {}
-  /** The stream cursor held: the element-wise maximum of those received. */
-  #cursor: number[] | undefined
+  /** The stream position held: the element-wise maximum of the cursors received from its rows log. */
+  #position: StreamPosition | undefined
   #tail: Promise<unknown> = Promise.resolve()
   #consent: Consent = 'granted'
   /** Tells the other tabs of the site that the trail changed. */
@@ -205,7 +205,7 @@ export class SequiturWorker implements WorkerApi {
     this.#session = { session: stored.meta.session, lastActivity: stored.meta.lastActivity }
     this.#trail = stored.trail
     this.#times = stored.times
-    this.#cursor = stored.meta.cursor === undefined ? undefined : parseCursor(stored.meta.cursor)
+    this.#position = stored.meta.cursor === undefined ? undefined : parsePosition(stored.meta.cursor)
     this.#rows.load(stored.rows)
     const outbox = new Outbox({
       url: `${config.endpoint}/v1/events`,
@@ -232,7 +232,10 @@ export class SequiturWorker implements WorkerApi {
       decode,
       log,
       held: (item) => this.#rows.has(item),
-      cursor: () => this.#cursor && formatCursor(this.#cursor),
+      resume: () => {
+        const held = this.#position
+        return held && { cursor: formatCursor(held.offsets), ...(held.epoch !== undefined && { epoch: held.epoch }) }
+      },
       onRows: (message) => this.#applyRows(message),
     })
     this.#parts = { db, config, events, outbox, stream, touch }
@@ -299,20 +302,22 @@ export class SequiturWorker implements WorkerApi {
   #applyRows(message: RowsMessage): void {
     const { db, config, events } = this.#parts!
     if (message.site !== config.site) return
-    const got = message.cursor === undefined ? undefined : parseCursor(message.cursor)
-    const held = this.#cursor
+    const got = positionOf(message.cursor, message.epoch)
+    const held = this.#position
     const p = message.partition
     // A pushed change is news only past the held cursor in its partition: an edge that lags (after
-    // a reconnect to another edge) pushes changes the worker already holds. An answer always applies.
-    if (got && held && p !== undefined && !((got[p] ?? 0) > (held[p] ?? 0))) return
+    // a reconnect to another edge) pushes changes the worker already holds. An answer always applies,
+    // and so does anything from another rows log (epoch).
+    if (got && held && got.epoch === held.epoch && p !== undefined && !((got.offsets[p] ?? 0) > (held.offsets[p] ?? 0))) return
     const { put, removed } = this.#rows.apply(
       message.rows,
       (item) => this.#wanted.includes(item),
       (item, row) => this.#log(`ignoring a malformed row for ${item}`, row),
     )
-    const merged = got && formatCursor(mergeCursors(held ?? [], got))
-    const advanced = merged !== undefined && merged !== (held && formatCursor(held))
-    if (advanced) this.#cursor = parseCursor(merged)
+    const next = got && advancePosition(held, got)
+    const merged = next && formatPosition(next)
+    const advanced = merged !== undefined && merged !== (held && formatPosition(held))
+    if (advanced) this.#position = next
     if (put.length > 0 || removed.length > 0 || advanced) {
       this.#persist(() => db.saveRows(put, removed, advanced ? merged : undefined))
     }

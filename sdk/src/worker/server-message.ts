@@ -14,6 +14,7 @@ export function isServerMessage(value: unknown): value is ServerMessage {
         typeof value.version === 'number' &&
         isObject(value.rows) &&
         (value.cursor === undefined || typeof value.cursor === 'string') &&
+        (value.epoch === undefined || typeof value.epoch === 'string') &&
         (value.partition === undefined || typeof value.partition === 'number')
       )
     case 'error':

@@ -24,7 +24,7 @@ function setup() {
       return socket
     },
     held: (item) => held.has(item),
-    cursor: () => cursor,
+    resume: () => (cursor === undefined ? undefined : { cursor }),
     onRows: (message) => {
       received.push(message)
       cursor = message.cursor ?? cursor

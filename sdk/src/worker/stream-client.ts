@@ -3,7 +3,7 @@ import type { Log } from '../shared'
 import { backoffDelay, type BackoffOptions } from './backoff'
 import type { Clock, OpenSocket, Socket } from './ports'
 import { isServerMessage } from './server-message'
-import { diffItems, subscribeMessages, unsubscribeMessages } from './subscriptions'
+import { diffItems, subscribeMessages, unsubscribeMessages, type Resume } from './subscriptions'
 
 /** Options of `new StreamClient()`. */
 export interface StreamClientOptions {
@@ -19,10 +19,10 @@ export interface StreamClientOptions {
   encode: (value: unknown) => Uint8Array<ArrayBuffer>
   /** Decodes server frames (MessagePack); may throw on garbage. */
   decode: (data: Uint8Array) => unknown
-  /** Whether the row of `item` is held and current up to `cursor()`. */
+  /** Whether the row of `item` is held and current up to `resume()`. */
   held: (item: string) => boolean
-  /** The stream cursor held (opaque), if any. */
-  cursor: () => string | undefined
+  /** The stream cursor held (opaque) and its epoch, if any. */
+  resume: () => Resume | undefined
   /** Receives every `rows` message. */
   onRows: (message: RowsMessage) => void
   /** Where failures are reported. */
@@ -48,12 +48,12 @@ export class StreamClient {
 
   /** Sets the items whose rows the session needs; connects on the first one. */
   want(items: readonly string[]): void {
-    const { site, held, cursor } = this.#options
+    const { site, held, resume } = this.#options
     const { added, removed } = diffItems(this.#wanted, items)
     this.#wanted = new Set(items)
     if (this.#open) {
       this.#send(unsubscribeMessages(site, removed))
-      this.#send(subscribeMessages(site, added, held, cursor()))
+      this.#send(subscribeMessages(site, added, held, resume()))
     } else if (!this.#socket && !this.#cancel && this.#wanted.size > 0) this.#connect()
   }
 
@@ -73,9 +73,9 @@ export class StreamClient {
       this.#socket = openSocket(url, {
         open: () => {
           if (!current()) return
-          const { site, held, cursor } = this.#options
+          const { site, held, resume } = this.#options
           this.#open = true
-          this.#send(subscribeMessages(site, [...this.#wanted], held, cursor()))
+          this.#send(subscribeMessages(site, [...this.#wanted], held, resume()))
         },
         message: (data) => current() && this.#receive(data),
         close: () => current() && this.#reconnect(),

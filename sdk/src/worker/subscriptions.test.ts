@@ -12,10 +12,12 @@ describe('subscribeMessages', () => {
   const held = (item: string) => item === 'a' || item === 'c'
 
   it('resumes held items from the cursor and asks for the full row of the others', () => {
-    expect(subscribeMessages('demo', ['a', 'b', 'c', 'd'], held, '42.0.7')).toEqual([
-      { type: 'subscribe', site: 'demo', items: ['a', 'c'], cursor: '42.0.7' },
+    expect(subscribeMessages('demo', ['a', 'b', 'c', 'd'], held, { cursor: '42.0.7', epoch: 'k3' })).toEqual([
+      { type: 'subscribe', site: 'demo', items: ['a', 'c'], cursor: '42.0.7', epoch: 'k3' },
       { type: 'subscribe', site: 'demo', items: ['b', 'd'] },
     ])
+    // A cursor from an edge that named no epoch goes without one.
+    expect(subscribeMessages('demo', ['a'], held, { cursor: '42' })).toEqual([{ type: 'subscribe', site: 'demo', items: ['a'], cursor: '42' }])
   })
 
   it('asks for full rows when no cursor was ever received', () => {
@@ -23,13 +25,13 @@ describe('subscribeMessages', () => {
   })
 
   it('sends no empty message', () => {
-    expect(subscribeMessages('demo', ['b'], held, '3')).toEqual([{ type: 'subscribe', site: 'demo', items: ['b'] }])
-    expect(subscribeMessages('demo', [], held, '3')).toEqual([])
+    expect(subscribeMessages('demo', ['b'], held, { cursor: '3' })).toEqual([{ type: 'subscribe', site: 'demo', items: ['b'] }])
+    expect(subscribeMessages('demo', [], held, { cursor: '3' })).toEqual([])
   })
 
   it('splits long lists', () => {
     const items = Array.from({ length: 5 }, (_, i) => `x${i}`)
-    expect(subscribeMessages('demo', items, () => false, '1', 2).map((m) => m.items)).toEqual([['x0', 'x1'], ['x2', 'x3'], ['x4']])
+    expect(subscribeMessages('demo', items, () => false, { cursor: '1' }, 2).map((m) => m.items)).toEqual([['x0', 'x1'], ['x2', 'x3'], ['x4']])
   })
 })
 

@@ -1,5 +1,11 @@
 import { LIMITS, type ClientMessage, type Subscribe } from '../protocol'
 
+/** What a resubscribe resumes from: the cursor held and the epoch of the rows log it came from. */
+export interface Resume {
+  cursor: string
+  epoch?: string
+}
+
 /** Items to start and stop receiving when the wanted set goes from `before` to `after`. */
 export function diffItems(before: Iterable<string>, after: Iterable<string>): { added: string[]; removed: string[] } {
   const old = new Set(before)
@@ -14,21 +20,21 @@ function chunks(items: readonly string[], size: number): string[][] {
 }
 
 /**
- * Subscribe messages for `items`. Items whose row is held are current up to `cursor`, so they ask
- * only for changes at or after it; the others (never held, or held before any cursor was known) ask
- * for the full row. Each message holds at most `max` items.
+ * Subscribe messages for `items`. Items whose row is held are current up to `resume`'s cursor (of
+ * its epoch's rows log), so they ask only for changes at or after it; the others (never held, or held
+ * before any cursor was known) ask for the full row. Each message holds at most `max` items.
  */
 export function subscribeMessages(
   site: string,
   items: readonly string[],
   held: (item: string) => boolean,
-  cursor: string | undefined,
+  resume: Resume | undefined,
   max: number = LIMITS.itemsPerRequest,
 ): Subscribe[] {
-  const resume = cursor === undefined ? [] : items.filter(held)
-  const fresh = cursor === undefined ? [...items] : items.filter((item) => !held(item))
+  const current = resume === undefined ? [] : items.filter(held)
+  const fresh = resume === undefined ? [...items] : items.filter((item) => !held(item))
   return [
-    ...chunks(resume, max).map((chunk): Subscribe => ({ type: 'subscribe', site, items: chunk, cursor })),
+    ...chunks(current, max).map((chunk): Subscribe => ({ type: 'subscribe', site, items: chunk, ...resume })),
     ...chunks(fresh, max).map((chunk): Subscribe => ({ type: 'subscribe', site, items: chunk })),
   ]
 }

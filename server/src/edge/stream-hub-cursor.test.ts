@@ -25,11 +25,11 @@ function record(item: string, offset: number, total: number): RowRecord {
 }
 
 /** An edge whose view has applied `batches` (rows of a partition up to its next offset). */
-function edge(partitions: number, batches: Array<[partition: number, rows: RowRecord[], next: number]>) {
+function edge(partitions: number, batches: Array<[partition: number, rows: RowRecord[], next: number]>, epoch?: string) {
   const view = new MemoryRowView()
   view.partitions(partitions)
   for (const [partition, rows, next] of batches) view.apply(rows, next, partition)
-  const hub = new StreamHub({ view, sites: { get: (s) => (s === 's' ? site : undefined), keyValid: () => true }, clock: () => 0 })
+  const hub = new StreamHub({ view, sites: { get: (s) => (s === 's' ? site : undefined), keyValid: () => true }, clock: () => 0, ...(epoch && { epoch }) })
   return { view, hub }
 }
 
@@ -89,6 +89,37 @@ describe('StreamHub with cursors', () => {
     // The embedded mode's change: one log, its version is the cursor, and no partition (nothing lags).
     hub.publish({ site: 's', version: 20, rows: { A: row(10) } })
     expect(got.at(-1)).toEqual({ type: 'rows', site: 's', version: 20, rows: { A: row(10) }, cursor: '20' })
+  })
+
+  it('names its rows log (epoch) with every cursor, and answers a cursor of another log with every row', () => {
+    const batches: Array<[number, RowRecord[], number]> = [
+      [0, [record('A', 0, 1), record('B', 3, 2)], 5],
+      [2, [record('C', 1, 3), record('D', 6, 4)], 8],
+    ]
+    const { hub } = edge(3, batches, 'k7')
+    const got = answer(hub, { cursor: '3.0.2', epoch: 'k7' })
+    expect(got[0]).toEqual({ type: 'hello', protocol: 2, version: 13, cursor: '5.0.8', epoch: 'k7' })
+    expect(got[1]).toMatchObject({ type: 'rows', cursor: '5.0.8', epoch: 'k7' })
+    expect(rowsOf(got)).toEqual(['B', 'D'])
+    // The same offsets from another topic (a new prefix, another cluster) say nothing here.
+    expect(rowsOf(answer(hub, { cursor: '3.0.2', epoch: 'other' }))).toEqual(['A', 'B', 'C', 'D'])
+    expect(rowsOf(answer(hub, { cursor: '9.9.9', epoch: 'other' }))).toEqual(['A', 'B', 'C', 'D'])
+    // A cursor without an epoch (an SDK of the first protocol 2 release) is resumed as before.
+    expect(rowsOf(answer(hub, { cursor: '3.0.2' }))).toEqual(['B', 'D'])
+    const pushed: ServerMessage[] = []
+    hub.connect((m) => pushed.push(m)).receive({ type: 'subscribe', site: 's', items: ['A'] })
+    hub.publish({ site: 's', version: 14, rows: { A: row(9) }, partition: 0, cursor: [6, 0, 8] })
+    expect(pushed.at(-1)).toEqual({ type: 'rows', site: 's', version: 14, rows: { A: row(9) }, partition: 0, cursor: '6.0.8', epoch: 'k7' })
+  })
+
+  it('refuses a hostile epoch with an error, changing nothing', () => {
+    const { hub } = edge(1, [[0, [record('A', 0, 1)], 1]], 'k7')
+    for (const epoch of ['', 'a:b', 'a b', 'é', 'x'.repeat(65), 7, null]) {
+      const got: ServerMessage[] = []
+      hub.connect((m) => got.push(m)).receive({ type: 'subscribe', site: 's', items: ['A'], cursor: '0', epoch })
+      expect(got.at(-1), JSON.stringify(epoch)).toMatchObject({ type: 'error', code: 'invalid_message' })
+    }
+    expect(hub.subscriptions).toBe(0)
   })
 
   it('refuses a hostile cursor with an error, changing nothing, and keeps the connection', () => {

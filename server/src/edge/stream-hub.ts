@@ -35,6 +35,11 @@ export interface StreamHubOptions {
   clock: Clock
   /** Rows one connection may hold; a subscribe beyond it is refused with an `error` (the connection stays). */
   maxRowsPerConnection?: number
+  /**
+   * Names the rows log the view's cursor is of (the state file, the cluster's rows topic): sent with
+   * every cursor, and a subscribe whose cursor names another epoch gets every current row.
+   */
+  epoch?: string
 }
 
 /** Who opened a connection: the `?key=` of its URL and its `Origin` header. */
@@ -51,12 +56,14 @@ export class StreamHub {
   readonly #sites: StreamHubOptions['sites']
   readonly #clock: Clock
   readonly #maxRows: number
+  readonly #epoch: { epoch?: string }
   /** `site \0 item` → the connections holding that row. */
   readonly #subscribers = new Map<string, Set<Subscriber>>()
   /** site → the connections subscribed to any of its rows (the site's `quota.connections`). */
   readonly #siteConnections = new Map<string, Set<Subscriber>>()
 
-  constructor({ view, sites, clock, maxRowsPerConnection = LIMITS.itemsPerSocket }: StreamHubOptions) {
+  constructor({ view, sites, clock, maxRowsPerConnection = LIMITS.itemsPerSocket, epoch }: StreamHubOptions) {
+    this.#epoch = epoch === undefined ? {} : { epoch }
     this.#view = view
     this.#sites = sites
     this.#clock = clock
@@ -66,7 +73,7 @@ export class StreamHub {
   /** Opens a connection; its first message is a `hello` with the current version. */
   connect(send: Send, client: StreamClient = {}): StreamConnection {
     const subscriber = new Subscriber(send, client)
-    send({ type: 'hello', protocol: PROTOCOL_VERSION, version: this.#view.version(), cursor: formatCursor(this.#view.cursor()) })
+    send({ type: 'hello', protocol: PROTOCOL_VERSION, version: this.#view.version(), cursor: formatCursor(this.#view.cursor()), ...this.#epoch })
     return {
       receive: (message) => this.#receive(subscriber, message),
       close: () => {
@@ -108,7 +115,7 @@ export class StreamHub {
     }
     const at = formatCursor(cursor)
     const from = partition === undefined ? {} : { partition }
-    for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch, cursor: at, ...from })
+    for (const [subscriber, batch] of out) subscriber.send({ type: 'rows', site, version, rows: batch, cursor: at, ...this.#epoch, ...from })
   }
 
   /** Whether any connection holds the row of `item`. */
@@ -150,7 +157,7 @@ export class StreamHub {
     return this.#subscribe(subscriber, message, record.quota.connections)
   }
 
-  #subscribe(subscriber: Subscriber, { site, items, since, cursor }: Subscribe, connections: number | null): void {
+  #subscribe(subscriber: Subscriber, { site, items, since, cursor, epoch }: Subscribe, connections: number | null): void {
     const fresh = items.filter((item) => !subscriber.keys.has(keyOf(site, item)))
     if (subscriber.keys.size + fresh.length > this.#maxRows) {
       return subscriber.send({
@@ -184,8 +191,10 @@ export class StreamHub {
     if (held.length > 0) this.#view.hold?.(site, held)
     const version = this.#view.version()
     const at = this.#view.cursor()
-    const rows = this.#view.changedSince(site, items, resumeFrom(at, version, since, cursor))
-    return subscriber.send({ type: 'rows', site, version, rows, cursor: formatCursor(at) })
+    // A cursor of another rows log (its epoch) says nothing about this one: every row.
+    const foreign = cursor !== undefined && epoch !== undefined && epoch !== this.#epoch.epoch
+    const rows = this.#view.changedSince(site, items, foreign ? undefined : resumeFrom(at, version, since, cursor))
+    return subscriber.send({ type: 'rows', site, version, rows, cursor: formatCursor(at), ...this.#epoch })
   }
 
   /** Drops one connection's hold on a row; true when it was the last. */

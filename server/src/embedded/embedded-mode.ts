@@ -29,7 +29,7 @@ export async function startEmbedded({ config, clock, metrics, log }: ModeContext
     },
   })
   await sites.start()
-  const hub = new StreamHub({ view: rows, sites, clock })
+  const hub = new StreamHub({ view: rows, sites, clock, epoch: rows.epoch })
   feed.subscribe((changes) => {
     metrics.rowsPublished.inc(Object.keys(changes.rows).length)
     hub.publish(changes)

@@ -12,7 +12,7 @@ import { KafkaCatalog } from './kafka-catalog'
 import { RowMaterializer } from './row-materializer'
 import { startStageThread, type StageCommit } from './stage-thread'
 import { followTopic } from './topic-follower'
-import { ensureTopics, topicsOf } from './topics'
+import { ensureTopics, rowsEpoch, topicsOf } from './topics'
 import { KafkaSiteStore } from './kafka-site-store'
 import { KafkaValidations } from './kafka-validations'
 import { followModelSettings, modelSettingsOf, SiteRegistry } from '../sites'
@@ -74,10 +74,12 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     await catalog.start(admin)
     stops.unshift(() => catalog.stop())
     // The rows the clients use in memory, every row in a file of this edge's (or all of them in memory).
+    // The file is named by the topic's epoch: another cluster's topic of the same name starts a new one.
+    const epoch = await rowsEpoch(admin, topics.rows)
     const view: MaterializedRows =
       config.edgeRowCache === 'all'
         ? new MemoryRowView()
-        : new BoundedRowView({ file: join(config.dataDir, 'edge-rows', `${topics.rows}.db`), cacheRows: config.edgeRowCache })
+        : new BoundedRowView({ file: join(config.dataDir, 'edge-rows', `${topics.rows}-${epoch}.db`), cacheRows: config.edgeRowCache })
     const sink = new KafkaEventSink({ kafka, topic: topics.events, partitions: await partitionCount(admin, topics.events) })
     const sites = new SiteRegistry({
       store: new KafkaSiteStore({ kafka, admin, topic: topics.sites }),
@@ -96,7 +98,7 @@ export async function startKafka({ config, clock, metrics, log }: ModeContext): 
     })
     await sites.start()
     stops.unshift(() => sites.stop())
-    const hub = new StreamHub({ view, sites, clock })
+    const hub = new StreamHub({ view, sites, clock, epoch })
     const materializer = new RowMaterializer({
       kafka,
       topic: topics.rows,

@@ -99,9 +99,13 @@ describe('Kafka mode with a rows topic of 3 partitions', () => {
     expect(changed.length).toBeGreaterThan(0)
 
     const resumed = new Client(edge2.url)
+    // Both edges name the rows topic alike: a cursor of one is resumed on the other.
+    const { epoch } = hello as { epoch: string }
+    expect(epoch).toMatch(/^[\w-]{12}$/)
+    expect(await resumed.hello).toMatchObject({ epoch })
     resumed.cursor = client.cursor
     Object.assign(resumed.rows, client.rows)
-    const answer = await resumed.subscribe({ cursor: client.cursor.join('.') })
+    const answer = await resumed.subscribe({ cursor: client.cursor.join('.'), epoch })
     // Every row changed while away, and none the client held already (only the clicked items were written).
     expect(Object.keys(answer.rows)).toEqual(expect.arrayContaining(changed))
     expect(['I1', 'I2', 'I3']).toEqual(expect.arrayContaining(Object.keys(answer.rows)))
@@ -113,6 +117,12 @@ describe('Kafka mode with a rows topic of 3 partitions', () => {
     await expect.poll(() => resumed.live(), { timeout: 60_000, interval: 250 }).toEqual(offline(all))
     expect(resumed.ignored).toBe(0)
     resumed.close()
+
+    // The same cursor from another rows topic (another prefix or cluster) gets every current row.
+    const foreign = new Client(edge2.url)
+    const other = await foreign.subscribe({ cursor: resumed.cursor.join('.'), epoch: 'another-topic' })
+    expect(Object.keys(other.rows).sort()).toEqual(Object.keys(offline(all)).sort())
+    foreign.close()
 
     // A protocol 1 client resuming with `since` on several partitions gets every current row.
     const v1 = new Client(edge2.url)

@@ -1,4 +1,5 @@
 import type { Admin, ITopicConfig } from 'kafkajs'
+import { createHash } from 'node:crypto'
 import { DAY_MS } from '../clock'
 
 /** Segment size of the snapshot topic: a snapshot of a few hundred MB spans several, and the superseded ones are compacted away. */
@@ -159,4 +160,14 @@ async function untilItWorks(attempt: () => Promise<unknown>): Promise<void> {
       await new Promise((r) => setTimeout(r, 200))
     }
   }
+}
+
+/**
+ * The epoch of the rows topic, the same on every edge: a hash of the cluster's id and the topic's
+ * name. A cursor of another cluster or topic (a new prefix after an upgrade) is not resumed; a topic
+ * deleted and created again under the same name on the same cluster keeps its epoch (see the README).
+ */
+export async function rowsEpoch(admin: Admin, topic: string): Promise<string> {
+  const { clusterId } = await admin.describeCluster()
+  return createHash('sha256').update(`${clusterId}\0${topic}`).digest('base64url').slice(0, 12)
 }

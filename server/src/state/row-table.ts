@@ -1,4 +1,5 @@
 import { dict, dictOf, type ModelRow, type Row } from '@sequitur/sdk/protocol'
+import { randomInt } from 'node:crypto'
 import { newer, type Since } from './row-answers'
 import type { Db } from './sqlite'
 
@@ -85,7 +86,13 @@ export class RowTable implements RowView {
     this.#setVersion = db.prepare(
       `INSERT INTO row_meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     )
+    // A random number drawn when the file first holds rows' versions: a new file starts them again.
+    db.prepare(`INSERT OR IGNORE INTO row_meta (key, value) VALUES ('epoch', ?)`).run(randomInt(2 ** 47))
+    this.epoch = (db.prepare(`SELECT value FROM row_meta WHERE key = 'epoch'`).pluck().get() as number).toString(36)
   }
+
+  /** Names this file's sequence of row versions (for the stream's cursors). */
+  readonly epoch: string
 
   /** Holds a row (or its tombstone) at `version` until the next `take`. */
   put(site: string, item: string, version: number, row: ModelRow | null): void {

@@ -77,6 +77,12 @@ if (pairs.length) {
       const m = d.reduce((x, y) => x + y, 0) / d.length
       return Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / (d.length * (d.length - 1)))
     }
+    const unpaired = (x: Uint16Array) => {
+      const v = Array.from(x, (r) => (r ? 1 / r : 0))
+      const m = v.reduce((p, q) => p + q, 0) / v.length
+      return Math.sqrt(v.reduce((p, q) => p + (q - m) ** 2, 0) / (v.length * (v.length - 1)))
+    }
+    console.log(`${which} ${e.name}: unpaired SE of A's MRR ${pct(unpaired(a.ranks))}, of B's ${pct(unpaired(b.ranks))}`)
     console.log(`${which} ${e.name}: A ${pct(a.f.hr)} / ${pct(a.f.mrr)}, B ${pct(b.f.hr)} / ${pct(b.f.mrr)}; SE of the difference: HR ${pct(se((r) => (r ? 1 : 0)))}, MRR ${pct(se((r) => (r ? 1 / r : 0)))}`)
   }
 }

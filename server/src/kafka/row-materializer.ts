@@ -5,7 +5,7 @@ import type { RowChanges } from '../feed'
 import type { MaterializedRows, RowRecord } from '../state'
 import { EVENT_TS_HEADER } from './count-task'
 import { decodeEntry } from '../model'
-import { FOLLOW_WAIT_MS } from './topic-follower'
+import { FOLLOW_WAIT_MS, NO_RESTART } from './topic-follower'
 
 /** Options of the edge's row materializer. */
 export interface RowMaterializerOptions {
@@ -73,13 +73,21 @@ export class RowMaterializer {
   }
 
   /**
-   * Reads the topic with a fresh consumer from where the copy is; starts over if kafkajs gives up on
-   * it. Each time the consumer (re)joins its group it seeks each partition to the copy's offset, and
-   * records before it are skipped: a re-read would otherwise put older versions over newer ones.
+   * Reads the topic with a fresh consumer from where the copy is; starts over with a new one (a new
+   * group) whenever the consumer crashes. Each time the consumer joins its group it seeks each
+   * partition to the copy's offset, and records before it are skipped: a re-read would otherwise put
+   * older versions over newer ones.
    */
   async #follow(onBatch: () => void): Promise<void> {
     const { kafka, topic, rows, onChanges } = this.#o
-    const consumer = (this.#consumer = kafka.consumer({ groupId: `sequitur-edge-${randomUUID()}`, maxWaitTimeInMs: FOLLOW_WAIT_MS, readUncommitted: false }))
+    const consumer = (this.#consumer = kafka.consumer({
+      groupId: `sequitur-edge-${randomUUID()}`,
+      maxWaitTimeInMs: FOLLOW_WAIT_MS,
+      readUncommitted: false,
+      // Not kafkajs's own restart: it rejoins the same group, whose coordinator waits for the crashed
+      // member's session to expire (30 s) before the join completes. A new group joins at once.
+      retry: NO_RESTART,
+    }))
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.#stopped) return
       setTimeout(() => {

@@ -24,9 +24,16 @@ export interface TopicFollower {
 export const FOLLOW_WAIT_MS = 1000
 
 /**
+ * The retry option of a follower's consumer: kafkajs does not restart it after a crash (its restart
+ * rejoins the same group and waits out the crashed member's session); the follower starts a new one.
+ */
+export const NO_RESTART = { restartOnFailure: async () => false }
+
+/**
  * Reads a (compacted) topic from its start with a consumer of its own (a fresh group, nothing
  * committed), handing every record to `onRecord`; resolves once the records present at start are in
- * (or after 10 s), and keeps following. Starts a new consumer when kafkajs gives up on one.
+ * (or after 10 s), and keeps following. Starts a new consumer, reading from the start again, when one
+ * crashes.
  */
 export async function followTopic(kafka: Kafka, admin: Admin, topic: string, onRecord: (record: FollowedRecord) => void): Promise<TopicFollower> {
   const ends = await admin.fetchTopicOffsets(topic)
@@ -37,7 +44,8 @@ export async function followTopic(kafka: Kafka, admin: Admin, topic: string, onR
   let stopped = false
   let consumer: Consumer | undefined
   const run = async () => {
-    const c = (consumer = kafka.consumer({ groupId: `sequitur-follow-${randomUUID()}`, maxWaitTimeInMs: FOLLOW_WAIT_MS }))
+    // A crash starts a new consumer in a new group (`NO_RESTART`: see the row materializer).
+    const c = (consumer = kafka.consumer({ groupId: `sequitur-follow-${randomUUID()}`, maxWaitTimeInMs: FOLLOW_WAIT_MS, retry: NO_RESTART }))
     c.on(c.events.CRASH, ({ payload }) => {
       if (payload.restart || stopped) return
       setTimeout(() => void c.disconnect().catch(() => {}).then(() => (stopped ? undefined : run().catch(() => {}))), 1000)

@@ -62,6 +62,9 @@ describe('sequitur eval', () => {
   it('explains a usage error and exits 2', () => {
     expect(() => run('--train', 'x')).toThrow(expect.objectContaining({ status: 2, stderr: expect.stringMatching(/give --train and --test/) }))
     expect(() => run('--nope')).toThrow(expect.objectContaining({ status: 2, stderr: expect.stringMatching(/Unknown option '--nope'/) }))
+    // A click log given as sessions would be scored column by column: refused, pointing at --input.
+    const log = join(fixtures, 'clicks.tsv')
+    expect(() => run('--train', log, '--test', join(fixtures, 'test.txt'))).toThrow(expect.objectContaining({ status: 2, stderr: expect.stringMatching(/clicks\.tsv looks like a timestamped click log.*--input/) }))
   })
 
   it('exits 1 when a file cannot be read', () => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { evaluate } from './evaluate'
 import { markov, popularity, sequentialRules, shipped, SHIPPED_NAME } from './models'
@@ -35,7 +35,24 @@ function load(values: Record<string, string | string[] | boolean | undefined>): 
     return { ...splitByDays(sessions, days), source: `${inputs.join(' + ')} (${logs[0]!.layout}, last ${days} day(s) as test)` }
   }
   if (typeof values.train !== 'string' || typeof values.test !== 'string') throw new UsageError('give --train and --test, or --input')
-  return { train: readSessionLines(values.train), test: readSessionLines(values.test), source: `${values.train} / ${values.test}` }
+  const [train, test] = [values.train, values.test].map((file) => {
+    const sessions = readSessionLines(file)
+    // A click log read as sessions would score every column as an item, silently: refuse it.
+    if (/[\t;,]/.test(firstLine(file))) throw new UsageError(`${file} looks like a timestamped click log (a tab, ';' or ',' on its first line): give it with --input`)
+    return sessions
+  })
+  return { train: train!, test: test!, source: `${values.train} / ${values.test}` }
+}
+
+/** The first line of a file (of its first 4 KB). */
+function firstLine(file: string): string {
+  const fd = openSync(file, 'r')
+  try {
+    const buffer = Buffer.alloc(4096)
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8').split('\n')[0]!
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** Runs `sequitur eval <argv>`; resolves with its exit code (a `UsageError` is the caller's to report). */

@@ -223,7 +223,9 @@ function workerCache(evaluate: Evaluate): Promise<{ version: number | undefined;
           const rows = tx.objectStore('rows').getAll()
           tx.oncomplete = () => {
             open.result.close()
-            resolve({ version: (meta.result as { version?: number } | undefined)?.version, rows: rows.result as Array<{ item: string; row: ModelRow }> })
+            // The stored stream position, `epoch:cursor`; embedded mode's cursor is one offset, the version.
+            const cursor = (meta.result as { cursor?: string } | undefined)?.cursor
+            resolve({ version: cursor === undefined ? undefined : Number(cursor.slice(cursor.lastIndexOf(':') + 1)), rows: rows.result as Array<{ item: string; row: ModelRow }> })
           }
           tx.onerror = () => reject(tx.error)
         }

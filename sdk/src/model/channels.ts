@@ -35,8 +35,6 @@ export interface ContextRow {
 export interface PreparedSession {
   /** Every item the channels can score: the session's own items and what the context rows name. */
   items: string[]
-  /** The index of each item in `items`. */
-  slots: ReadonlyMap<string, number>
   /** The session's most recent distinct items, most recent first, with their rows. */
   context: ContextRow[]
   /** Index in `items` of each candidate the context rows name, row after row. */
@@ -50,7 +48,7 @@ export interface PreparedSession {
   /** Steps of the session so far that returned to an item it had already clicked. */
   returns: number
   /** With `prepareSession`'s `candidates`: the index in `items` of each of them. */
-  candidates?: number[]
+  candidates?: number[] | undefined
 }
 
 type Blend = { total: number; items: ReadonlyArray<readonly [string, number]> }
@@ -67,6 +65,19 @@ function blendOf(row: ModelRow | undefined): Blend | undefined {
  * a ranking of a page's list needs nothing else, and the candidates' scores do not change.
  */
 export function prepareSession(trail: readonly string[], rows: RowLookup, maxDepth: number, candidates?: readonly string[]): PreparedSession {
+  return prepareWithSlots(trail, rows, maxDepth, candidates).session
+}
+
+/**
+ * `prepareSession`, with the index of each item in `items` (what explaining a score needs; a
+ * validation keeps thousands of sessions and not their maps).
+ */
+export function prepareWithSlots(
+  trail: readonly string[],
+  rows: RowLookup,
+  maxDepth: number,
+  candidates?: readonly string[],
+): { session: PreparedSession; slots: ReadonlyMap<string, number> } {
   const items: string[] = []
   const slots = new Map<string, number>()
   const slot = (item: string) => {
@@ -98,6 +109,7 @@ export function prepareSession(trail: readonly string[], rows: RowLookup, maxDep
   }
   let distinct = 0
   for (let i = 0; i < seen.length; i++) distinct += seen[i]!
+  // Plain arrays: a ranking allocates typed arrays' backing stores more slowly than these.
   const index: number[] = new Array(size)
   const share: number[] = new Array(size)
   const entry: number[] = new Array(size)
@@ -116,7 +128,7 @@ export function prepareSession(trail: readonly string[], rows: RowLookup, maxDep
     c.end = n
   })
   index.length = share.length = entry.length = n
-  return { items, slots, context, index, share, entry, clicks, returns: trail.length - distinct, ...(candidateSlots && { candidates: candidateSlots }) }
+  return { session: { items, context, index, share, entry, clicks, returns: trail.length - distinct, candidates: candidateSlots }, slots }
 }
 
 /** One score per item of a session (a caller scoring many sessions passes one buffer). */

@@ -1,5 +1,5 @@
 import type { RankFeatures } from './features'
-import { channelScores, prepareSession, repeatScores, type ChannelParams, type PreparedSession, type RowLookup } from './channels'
+import { channelScores, prepareWithSlots, repeatScores, type ChannelParams, type PreparedSession, type RowLookup } from './channels'
 import { affinity, sessionProfile, type AttributeLookup } from './session-profile'
 
 export type { RowLookup } from './channels'
@@ -67,10 +67,10 @@ export function contextOf(trail: readonly string[], depth: number): string[] {
  * The reasons behind each item's score in `session` (by index in its items): the explore channel's
  * rows (exact next clicks where the row has them), then the repeat channel's part.
  */
-function reasonsOf(session: PreparedSession, params: ChannelParams): Array<Reason[] | undefined> {
+function reasonsOf(session: PreparedSession, slots: ReadonlyMap<string, number>, params: ChannelParams): Array<Reason[] | undefined> {
   const reasons: Array<Reason[] | undefined> = new Array(session.items.length)
   const add = (i: number, reason: Reason) => (reasons[i] ??= []).push(reason)
-  const { items, slots, index, entry } = session
+  const { items, index, entry } = session
   // Which of the row's next clicks name an item, found through `slots` (no map per row): `stamp` holds the row's number.
   const stamp: number[] = new Array(items.length).fill(0)
   const nextCount: number[] = new Array(items.length).fill(0)
@@ -106,6 +106,13 @@ function reasonsOf(session: PreparedSession, params: ChannelParams): Array<Reaso
   return reasons
 }
 
+/** The session's scores under `options` and the reasons behind them, for `candidates` only when given. */
+function scored(trail: readonly string[], rows: RowLookup, options: ScoreOptions, candidates?: readonly string[]) {
+  const params = { ...SCORE_DEFAULTS, ...options }
+  const { session, slots } = prepareWithSlots(trail, rows, params.depth, candidates)
+  return { session, values: channelScores(session, params), reasons: reasonsOf(session, slots, params) }
+}
+
 /** Adds the session profile's affinity to each candidate whose attributes are known. */
 function addProfile(trail: readonly string[], candidates: readonly string[], add: (k: number, bonus: number, reason: Reason) => void, options: ScoreOptions): void {
   const { attributes } = options
@@ -130,11 +137,8 @@ export function rank(
   candidates: readonly string[],
   options: ScoreOptions = {},
 ): Ranked[] {
-  const params = { ...SCORE_DEFAULTS, ...options }
   // Only the candidates are scored: the rows keep what they say about them.
-  const session = prepareSession(trail, rows, params.depth, candidates)
-  const values = channelScores(session, params)
-  const reasons = reasonsOf(session, params)
+  const { session, values, reasons } = scored(trail, rows, options, candidates)
   const n = candidates.length
   const scores: number[] = new Array(n).fill(0)
   const own: Reason[][] = new Array(n)
@@ -173,10 +177,7 @@ export function recommend(
   k: number,
   options: ScoreOptions = {},
 ): Ranked[] {
-  const params = { ...SCORE_DEFAULTS, ...options }
-  const session = prepareSession(trail, rows, params.depth)
-  const values = channelScores(session, params)
-  const reasons = reasonsOf(session, params)
+  const { session, values, reasons } = scored(trail, rows, options)
   const current = trail[trail.length - 1]
   const scores = session.items.map((item, i) => ({ item, score: values[i]!, reasons: reasons[i] ?? [] })).filter((r) => r.item !== current)
   scores.sort((a, b) => b.score - a.score || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0))

@@ -191,9 +191,7 @@ export class StreamHub {
     if (held.length > 0) this.#view.hold?.(site, held)
     const version = this.#view.version()
     const at = this.#view.cursor()
-    // A cursor of another rows log (its epoch) says nothing about this one: every row.
-    const foreign = cursor !== undefined && epoch !== undefined && epoch !== this.#epoch.epoch
-    const rows = this.#view.changedSince(site, items, foreign ? undefined : resumeFrom(at, version, since, cursor))
+    const rows = this.#view.changedSince(site, items, resumeFrom(at, version, { since, cursor, epoch }, this.#epoch.epoch))
     return subscriber.send({ type: 'rows', site, version, rows, cursor: formatCursor(at), ...this.#epoch })
   }
 
@@ -221,14 +219,21 @@ class Subscriber {
 const keyOf = (site: string, item: string) => `${site}\0${item}`
 
 /**
- * From where a subscribe's answer holds changes, given the edge's cursor `at`: a cursor's offsets
- * (rows at or past their partition's entry; a cursor naming more partitions than the topic has is
- * of another topic: every row); a protocol 1 `since` on one partition as before partitions (a client
- * ahead of the edge, whose state was reset, gets every row rather than none); on several partitions
- * a `since` cannot say what a client holds: every row.
+ * From where a subscribe's answer holds changes, given the edge's cursor `at` and the epoch of its
+ * rows log: a cursor's offsets (rows at or past their partition's entry; a cursor of another epoch,
+ * or naming more partitions than the topic has, is of another log: every row); a protocol 1 `since`
+ * on one partition as before partitions (a client ahead of the edge, whose state was reset, gets
+ * every row rather than none); on several partitions a `since` cannot say what a client holds:
+ * every row.
  */
-export function resumeFrom(at: readonly number[], version: number, since: number | undefined, cursor: string | undefined): number | number[] | undefined {
+export function resumeFrom(
+  at: readonly number[],
+  version: number,
+  { since, cursor, epoch }: Pick<Subscribe, 'since' | 'cursor' | 'epoch'>,
+  ownEpoch: string | undefined,
+): number | number[] | undefined {
   if (cursor !== undefined) {
+    if (epoch !== undefined && epoch !== ownEpoch) return undefined
     const offsets = parseCursor(cursor)
     return offsets && offsets.length <= Math.max(1, at.length) ? offsets : undefined
   }

@@ -32,8 +32,8 @@ export function judge(c: FuzzCase, { http, frames }: Outcome): Verdict {
   const status = http.status
   if (status === undefined) return { accepted: 0 } // closed without an answer: a clean close
   if (status >= 500) return { failure: '5xx', detail: `${status} ${http.body.toString('utf8').slice(0, 200)}`, accepted: 0 }
-  // An answer to HEAD has no body by definition.
-  const head = c.kind === 'http' && c.chunks[0]!.toString().startsWith('HEAD ')
+  // An answer to HEAD has no body by definition (the request may arrive in chunks shorter than its method).
+  const head = c.kind === 'http' && c.chunks.slice(0, 5).join('').startsWith('HEAD ')
   if (status >= 400 && !head) {
     const type = http.headers.get('content-type') ?? ''
     const length = http.headers.get('content-length')

@@ -62,6 +62,15 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   }
   const brokers = nodes.map((node) => node.brokers).join(',')
   const kafka = new Kafka({ clientId: 'local-cluster', brokers: brokers.split(','), logLevel: logLevel.NOTHING })
+  // A node takes connections before its metadata names every broker: until each does, a client that
+  // creates topics (Sequitur sizes their replicas by the brokers it sees) may see fewer.
+  try {
+    const deadline = Date.now() + readyTimeoutMs
+    for (const node of nodes) await allRegistered(new Kafka({ clientId: 'local-cluster', brokers: [node.brokers], logLevel: logLevel.NOTHING }), count, deadline)
+  } catch (error) {
+    await stop()
+    throw error
+  }
   return {
     brokers,
     nodes,
@@ -78,5 +87,22 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       }
     },
     stop,
+  }
+}
+
+/** Waits until the metadata of the broker `kafka` starts from names `count` brokers. */
+async function allRegistered(kafka: Kafka, count: number, deadline: number): Promise<void> {
+  const admin = kafka.admin()
+  let seen = 0
+  try {
+    await admin.connect()
+    for (;;) {
+      seen = (await admin.describeCluster().catch(() => ({ brokers: [] }))).brokers.length
+      if (seen >= count) return
+      if (Date.now() > deadline) throw new Error(`local cluster: a node's metadata names ${seen} of ${count} brokers at the deadline`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  } finally {
+    await admin.disconnect().catch(() => {})
   }
 }

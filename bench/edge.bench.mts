@@ -10,7 +10,7 @@
  */
 import type { ModelRow } from '@sequitur/sdk/protocol'
 import { randomInt } from 'node:crypto'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
@@ -171,7 +171,10 @@ let next = randomInt(ROWS)
 const fromStore = await latencies(edge, () => Array.from({ length: ITEMS_PER_REQUEST }, () => item((next += 7919) % ROWS)))
 const withClients = await memory(edge)
 for (const ws of sockets) ws.close()
-const storeMb = round(statSync(join(dataDir, 'edge-rows', `${prefix}.rows.db`)).size / 2 ** 20, 0)
+// The edge's copy is `<rows topic>-<epoch>.db` (the epoch names the rows log it copies).
+const copies = readdirSync(join(dataDir, 'edge-rows')).filter((f) => f.startsWith(`${prefix}.rows-`) && f.endsWith('.db'))
+if (copies.length !== 1) throw new Error(`expected one copy of the rows topic in edge-rows, found ${copies.join(', ') || 'none'}`)
+const storeMb = round(statSync(join(dataDir, 'edge-rows', copies[0]!)).size / 2 ** 20, 0)
 await edge.kill('SIGKILL')
 const restarted = performance.now()
 await edge.restart()

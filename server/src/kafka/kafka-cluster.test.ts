@@ -66,6 +66,8 @@ describe.sequential('Kafka mode on a three-broker cluster', () => {
       for (const t of meta) for (const p of t.partitions) expect(p.replicas, `${t.name}-${p.partitionId}`).toHaveLength(3)
       const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topics.events, configNames: ['min.insync.replicas'] }] })
       expect(resources[0]?.configEntries[0]?.configValue).toBe('2')
+      // The node that created them says how, so an operator sees it in the log.
+      expect(nodes.map((n) => n.output()).join('\n')).toMatch(/kafka: creating \d+ topics with 3 replica\(s\), min\.insync\.replicas 2 \(3 broker\(s\)\)/)
     } finally {
       await admin.disconnect()
     }

@@ -15,7 +15,7 @@
  */
 import { chromium, type Browser, type Page } from '@playwright/test'
 import type { Event, RowsAnswer, Sequitur } from '@sequitur/sdk'
-import type { ModelRow } from '@sequitur/sdk/protocol'
+import { parsePosition, type ModelRow } from '@sequitur/sdk/protocol'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -211,9 +211,9 @@ async function fetchRows(url: string, items: readonly string[]): Promise<Record<
 }
 
 /** What the worker persisted next to its in-memory cache: the stream version and the cached rows. */
-function workerCache(evaluate: Evaluate): Promise<{ version: number | undefined; rows: Array<{ item: string; row: ModelRow }> }> {
-  return evaluate(
-    () =>
+async function workerCache(evaluate: Evaluate): Promise<{ version: number | undefined; rows: Array<{ item: string; row: ModelRow }> }> {
+  const { cursor, rows } = await evaluate(
+    (): Promise<{ cursor: string | undefined; rows: Array<{ item: string; row: ModelRow }> }> =>
       new Promise((resolve, reject) => {
         const open = (globalThis as unknown as PageGlobal).indexedDB.open('sequitur:demo')
         open.onerror = () => reject(open.error)
@@ -223,15 +223,15 @@ function workerCache(evaluate: Evaluate): Promise<{ version: number | undefined;
           const rows = tx.objectStore('rows').getAll()
           tx.oncomplete = () => {
             open.result.close()
-            // The stored stream position, `epoch:cursor`; embedded mode's cursor is one offset, the version.
-            const cursor = (meta.result as { cursor?: string } | undefined)?.cursor
-            resolve({ version: cursor === undefined ? undefined : Number(cursor.slice(cursor.lastIndexOf(':') + 1)), rows: rows.result as Array<{ item: string; row: ModelRow }> })
+            resolve({ cursor: (meta.result as { cursor?: string } | undefined)?.cursor, rows: rows.result as Array<{ item: string; row: ModelRow }> })
           }
           tx.onerror = () => reject(tx.error)
         }
       }),
     null,
   )
+  // The stored stream position, `epoch:cursor`; embedded mode's cursor is one offset, the version.
+  return { version: cursor === undefined ? undefined : parsePosition(cursor)?.offsets[0], rows }
 }
 
 /** Times `count` sequential `rerank()` calls inside the page, after `warmup` untimed ones; checks every answer is real. */

@@ -36,10 +36,9 @@ function load(values: Record<string, string | string[] | boolean | undefined>): 
   }
   if (typeof values.train !== 'string' || typeof values.test !== 'string') throw new UsageError('give --train and --test, or --input')
   const [train, test] = [values.train, values.test].map((file) => {
-    const sessions = readSessionLines(file)
-    // A click log read as sessions would score every column as an item, silently: refuse it.
+    // A click log read as sessions would score every column as an item, silently: refuse it before reading it.
     if (/[\t;,]/.test(firstLine(file))) throw new UsageError(`${file} looks like a timestamped click log (a tab, ';' or ',' on its first line): give it with --input`)
-    return sessions
+    return readSessionLines(file)
   })
   return { train: train!, test: test!, source: `${values.train} / ${values.test}` }
 }

@@ -13,6 +13,9 @@ const libDir = join(kafkaDir, 'lib')
 const run = promisify(execFile)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** How long the controller waits for a broker's heartbeat before it fences the broker (drops it from metadata). */
+export const BROKER_SESSION_MS = 3000
+
 /** Options of `startLocalBroker`. */
 export interface LocalBrokerOptions {
   /** Folder for the broker's data and `broker.log`; kept when given, else a fresh temp folder removed by `stop()`. */
@@ -255,7 +258,7 @@ function serverProperties(o: ChildBrokerOptions): string {
     'log.cleaner.backoff.ms': 500,
     'log.cleaner.dedupe.buffer.size': 16 * 1024 * 1024,
     // After a crash the controller refuses the broker's new registration until the old session expires (default 9 s).
-    'broker.session.timeout.ms': 3000,
+    'broker.session.timeout.ms': BROKER_SESSION_MS,
     'broker.heartbeat.interval.ms': 500,
     // Abort a crashed client's timed-out transaction within a second, not ten.
     'transaction.abort.timed.out.transaction.cleanup.interval.ms': 1000,

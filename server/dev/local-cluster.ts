@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
-import { clusterId, freePorts, startLocalBroker, type LocalBroker, type LocalBrokerOptions } from './local-broker'
+import { BROKER_SESSION_MS, clusterId, freePorts, startLocalBroker, type LocalBroker, type LocalBrokerOptions } from './local-broker'
 
 /** Options of `startLocalCluster`. */
 export interface LocalClusterOptions extends Pick<LocalBrokerOptions, 'partitions' | 'log' | 'readyTimeoutMs' | 'heapOpts' | 'onExit'> {
@@ -62,11 +62,12 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   }
   const brokers = nodes.map((node) => node.brokers).join(',')
   const kafka = new Kafka({ clientId: 'local-cluster', brokers: brokers.split(','), logLevel: logLevel.NOTHING })
-  // A node takes connections before its metadata names every broker: until each does, a client that
-  // creates topics (Sequitur sizes their replicas by the brokers it sees) may see fewer.
+  // A node takes connections before its metadata names every broker, and on a busy machine a broker
+  // can be fenced for a moment after it first appears (a late heartbeat): a client that creates
+  // topics then (Sequitur sizes their replicas by the brokers it sees) sees fewer. Ready is every
+  // node naming every broker, without a gap, for one broker session.
   try {
-    const deadline = Date.now() + readyTimeoutMs
-    for (const node of nodes) await allRegistered(new Kafka({ clientId: 'local-cluster', brokers: [node.brokers], logLevel: logLevel.NOTHING }), count, deadline)
+    await allRegisteredSteadily(nodes.map((node) => node.brokers), Date.now() + readyTimeoutMs)
   } catch (error) {
     await stop()
     throw error
@@ -90,19 +91,20 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   }
 }
 
-/** Waits until the metadata of the broker `kafka` starts from names `count` brokers. */
-async function allRegistered(kafka: Kafka, count: number, deadline: number): Promise<void> {
-  const admin = kafka.admin()
-  let seen = 0
+/** Waits until the metadata of each of `brokers` names all of them, in every poll for one broker session. */
+async function allRegisteredSteadily(brokers: string[], deadline: number): Promise<void> {
+  const admins = brokers.map((broker) => new Kafka({ clientId: 'local-cluster', brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin())
+  const seen = brokers.map(() => 0)
   try {
-    await admin.connect()
-    for (;;) {
-      seen = (await admin.describeCluster().catch(() => ({ brokers: [] }))).brokers.length
-      if (seen >= count) return
-      if (Date.now() > deadline) throw new Error(`local cluster: a node's metadata names ${seen} of ${count} brokers at the deadline`)
-      await new Promise((resolve) => setTimeout(resolve, 200))
+    await Promise.all(admins.map((admin) => admin.connect()))
+    for (let since: number | undefined; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      await Promise.all(admins.map(async (admin, i) => (seen[i] = (await admin.describeCluster().catch(() => ({ brokers: [] }))).brokers.length)))
+      const complete = seen.every((n) => n >= brokers.length)
+      since = complete ? (since ?? Date.now()) : undefined
+      if (since !== undefined && Date.now() - since >= BROKER_SESSION_MS) return
+      if (Date.now() > deadline) throw new Error(`local cluster: the nodes' metadata named ${seen.join(', ')} of ${brokers.length} brokers at the deadline`)
     }
   } finally {
-    await admin.disconnect().catch(() => {})
+    await Promise.all(admins.map((admin) => admin.disconnect().catch(() => {})))
   }
 }

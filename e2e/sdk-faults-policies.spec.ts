@@ -124,7 +124,7 @@ test.describe('sdk faults: consent', () => {
     expect(traffic.posts).toContain(eventsUrl())
   })
 
-  test('pending then denied: what waited is deleted, counted, and never sent, not even by the pagehide beacon', async ({ page }) => {
+  test('pending then denied: what waited is deleted, counted, and never sent, not even by the beacon on leaving', async ({ page }) => {
     const items = itemsFor('withdrawn', 3)
     await openPage(page, 'data-consent="pending"')
     await track(page, items)

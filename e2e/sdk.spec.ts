@@ -66,6 +66,14 @@ async function cutEvents(context: BrowserContext): Promise<{ tries: () => number
   return { tries: () => tries, restore: () => context.unroute(eventsUrl()) }
 }
 
+/** Makes the worker's `POST /v1/events` (MessagePack) unreachable; the page's beacons (`text/plain`) still go. */
+async function cutWorkerSends(context: BrowserContext): Promise<{ restore: () => Promise<void> }> {
+  await context.route(eventsUrl(), (route) =>
+    route.request().headers()['content-type']?.startsWith('text/plain') ? route.continue() : route.abort('internetdisconnected'),
+  )
+  return { restore: () => context.unroute(eventsUrl()) }
+}
+
 async function rows(items: string[]): Promise<RowsAnswer['rows']> {
   const response = await fetch(`${baseUrl()}/v1/rows?site=demo&items=${items.map(encodeURIComponent).join(',')}`)
   return ((await response.json()) as RowsAnswer).rows
@@ -112,7 +120,7 @@ test.describe('sdk', () => {
     await expect.poll(async () => (await readStore(page, 'outbox')).length).toBe(3)
     const [before] = await readStore<{ session: string }>(page, 'meta')
 
-    // (The pagehide beacon may deliver them meanwhile: Chromium sends it outside Playwright's routing.)
+    // (The beacon on leaving may deliver them meanwhile: Chromium sends it outside Playwright's routing.)
     await page.reload()
     await page.waitForFunction(() => window.sequitur !== undefined)
     expect(await page.evaluate(() => window.sequitur!.trail())).toEqual(items)
@@ -133,7 +141,7 @@ test.describe('sdk', () => {
     await track(page, items)
     await expect.poll(async () => (await readStore(page, 'outbox')).length).toBe(3)
 
-    // A crash runs no pagehide, so no beacon: only the outbox can deliver these.
+    // A crash hides nothing first, so no beacon: only the outbox can deliver these.
     const crashed = page.waitForEvent('crash')
     void (await context.newCDPSession(page)).send('Page.crash').catch(() => {})
     await crashed
@@ -148,14 +156,14 @@ test.describe('sdk', () => {
     expect(await next.evaluate(() => window.sequitur!.trail())).toEqual(items)
   })
 
-  test('counts events once when both the pagehide beacon and the outbox deliver them', async ({ page, context }) => {
+  test('counts events once when both the beacon on leaving and the outbox deliver them', async ({ page, context }) => {
     const items = itemsFor('beacon', 3)
     await openTestPage(page)
     const cut = await cutEvents(context)
     await track(page, items)
     await page.evaluate(() => window.sequitur!.flush())
 
-    // The worker stays cut off; leaving the page beacons the pending events (outside Playwright's routing).
+    // The worker stays cut off; leaving the page (hidden) beacons the pending events (outside Playwright's routing).
     await page.goto('about:blank')
     await expect.poll(() => rows(items)).toEqual(chain(items))
 
@@ -167,6 +175,38 @@ test.describe('sdk', () => {
     expect(await readStore(page, 'outbox')).toEqual([])
     await page.waitForTimeout(500)
     expect(await rows(items)).toEqual(chain(items))
+  })
+
+  test('beacons the pending events when the page is hidden, and the page goes on (a tab switch, an app sent to the background)', async ({ page, context }) => {
+    const items = itemsFor('hidden', 3)
+    await openTestPage(page)
+    // A live page's beacon goes through the context's routing (one on leaving does not).
+    const cut = await cutWorkerSends(context)
+    await track(page, items)
+    await page.evaluate(() => window.sequitur!.flush())
+    expect(await rows(items)).toEqual({})
+
+    // A headless page cannot be hidden for real: the document says it is, as the browser would.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
+    })
+    await expect.poll(() => rows(items)).toEqual(chain(items))
+
+    // Visible again: the same page keeps working, and its worker's copies are counted once.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' })
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false })
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
+    })
+    await cut.restore()
+    const more = itemsFor('visible-again', 1)
+    await track(page, more)
+    await page.evaluate(() => window.sequitur!.flush())
+    expect(await readStore(page, 'outbox')).toEqual([])
+    await page.waitForTimeout(500)
+    expect(await rows(items)).toEqual({ ...chain(items), [items[2]!]: { total: 1, next: [[more[0]!, 1]] } })
   })
 
   test('receives pushed rows over the stream and re-ranks the list', async ({ page }) => {

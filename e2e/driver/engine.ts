@@ -11,7 +11,7 @@ export interface Tab {
   reload(): Promise<void>
   /** History back, then waits for the load or the back/forward cache restore. */
   back(): Promise<void>
-  /** Closes the tab the way a visitor does (pagehide runs). */
+  /** Closes the tab the way a visitor does (the page is hidden, then unloaded). */
   close(): Promise<void>
   /** The console lines and uncaught errors the page collected (see test-page.ts). */
   console(): Promise<string[]>

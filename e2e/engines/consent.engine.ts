@@ -93,7 +93,7 @@ forEachEngine(selectedEngines(), 'consent', (h) => {
     const [session] = await readStore(tab, 'meta')
     expect(session).toBeTruthy()
     expect(await pageErrors(tab)).toEqual([])
-    // Leaving the page runs pagehide: no beacon either.
+    // Leaving the page hides it: no beacon either.
     await tab.goto(`${h.proxy.origin}/elsewhere`)
     await sleep(1_000)
 
@@ -119,7 +119,7 @@ forEachEngine(selectedEngines(), 'consent', (h) => {
     await track(tab, items)
     await flush(tab)
     await until(async () => (await outboxSize(tab)) === items.length, 'kept in the outbox')
-    // pagehide while pending: no beacon; the next page (pending again) finds them in the outbox.
+    // Leaving while pending: no beacon; the next page (pending again) finds them in the outbox.
     await tab.reload()
     await sdkReady(tab)
     expect(await outboxSize(tab)).toBe(items.length)

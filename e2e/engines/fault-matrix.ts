@@ -55,7 +55,7 @@ export const FAULTS: FaultRow[] = [
   { id: 'close-mid-batch', title: 'tab closed mid-batch' },
   { id: 'navigate-away', title: 'navigation away' },
   { id: 'bfcache', title: 'back/forward cache (away, then history back)' },
-  { id: 'beacon-limits', title: 'pagehide beacons < 64 KB, no preflight' },
+  { id: 'beacon-limits', title: 'beacons on leaving < 64 KB, no preflight' },
   { id: 'two-tabs', title: 'two tabs of one session' },
   { id: 'strict-csp', title: "strict CSP (script-src 'self', no blob: workers)" },
   { id: 'endpoint-blocked', title: 'endpoint blocked (every events request fails), outbox bounded at 5,000 events' },

@@ -68,6 +68,7 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
 
   it('tab closed mid-batch: the beacon or the next page delivers, each event counted once', async () => {
     const items = freshItems('close', 5)
+    const start = h.proxy.requests.length
     const tab = await h.open()
     await sdkReady(tab)
     await track(tab, items)
@@ -75,7 +76,14 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
     const next = await h.open()
     await sdkReady(next)
     await flush(next)
-    expect(await h.result('close-mid-batch', items)).toMatchObject({ ...clean, counted: items.length })
+    await h.settle(items)
+    // Which path delivered what: the closing page's beacons (text/plain) and the workers' POSTs (MessagePack).
+    const posts = h.proxy.requests.slice(start).filter((r) => r.path === '/v1/events' && r.status === 202)
+    const beacons = posts.filter((r) => r.contentType.startsWith('text/plain'))
+    const sent = posts.filter((r) => !beacons.includes(r))
+    const events = (requests: typeof posts) => requests.reduce((n, r) => n + r.items.length, 0)
+    const note = `${beacons.length} beacon(s) of ${events(beacons)} events, ${sent.length} worker POST(s) of ${events(sent)}`
+    expect(await h.result('close-mid-batch', items, { note })).toMatchObject({ ...clean, counted: items.length })
   })
 
   it('back/forward cache: leaving and coming back by history, each event counted once', async () => {
@@ -94,14 +102,14 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
     expect(await pageErrors(tab)).toEqual([])
   })
 
-  if (runs('beacon-limits', h.name)) it('pagehide beacons stay under 64 KB and need no preflight', async () => {
+  if (runs('beacon-limits', h.name)) it('beacons on leaving stay under 64 KB and need no preflight', async () => {
     // Long ids so the pending events are well over the 64 KB a beacon may carry.
     const items = freshItems(`beacon-${'x'.repeat(100)}`, 400)
     const tab = await h.open()
     await sdkReady(tab)
     const start = h.proxy.requests.length
     const before = await outboxSize(tab)
-    // The worker's sends (MessagePack) fail; the page's pagehide beacons (JSON) go through.
+    // The worker's sends (MessagePack) fail; the page's beacons on leaving (JSON) go through.
     h.proxy.fault = { kind: 'drop', contentTypes: ['msgpack'] }
     await track(tab, items)
     await until(async () => (await outboxSize(tab)) === before + items.length, 'all in the outbox')

@@ -23,7 +23,7 @@ export type Consent = 'pending' | 'granted' | 'denied'
 
 /** What `stats()` reports, counted since the page started the SDK. */
 export interface SdkStats {
-  /** Events POSTed (each attempt counts; beacons on `pagehide` are not counted). */
+  /** Events POSTed (each attempt counts; the page's beacons when it is hidden are not counted). */
   sent: number
   /** Events the server acknowledged. */
   acknowledged: number

@@ -5,8 +5,8 @@
  */
 export function fillPositions(known: ReadonlyArray<number | undefined>): number[] {
   const values = known.filter((p): p is number => p !== undefined)
-  if (values.length === 0) return known.map((_, i) => i)
-  const min = Math.min(...values)
+  // With nothing known, the children are numbered from 0 in DOM order: `known.length` stands in for the lowest.
+  const min = Math.min(...values, known.length)
   const max = Math.max(...values)
   const out: number[] = []
   for (let i = 0; i < known.length; ) {

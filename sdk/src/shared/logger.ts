@@ -3,5 +3,5 @@ export type Log = (message: string, error?: unknown) => void
 
 /** The SDK's one logger: silent unless `debug`. */
 export function createLog(debug: boolean): Log {
-  return debug ? (message, error) => console.warn('[sequitur]', message, error ?? '') : () => {}
+  return debug ? (...args) => console.warn('[sequitur]', ...args) : () => {}
 }

@@ -1,5 +1,4 @@
-/** A random id: a UUID where `crypto.randomUUID` exists (secure contexts), 32 hex digits elsewhere. */
+/** A random id: 128 random bits as 32 hex digits (the same in secure contexts and not, where `crypto.randomUUID` is missing). */
 export function randomId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 }

@@ -20,12 +20,8 @@ interface Waiting {
 export function connect<Api extends Methods<Api>, Events extends Notices<Events>>(endpoint: Endpoint, notices: Events): Client<Api> {
   const waiting = new Map<number, Waiting>()
   let last = 0
-  endpoint.addEventListener('message', ({ data }: MessageEvent) => {
-    const message = data as WorkerMessage
-    if (message.type === 'notice') {
-      const handle = notices[message.notice as keyof Events] as unknown as ((value: unknown) => void) | undefined
-      return handle?.(message.value)
-    }
+  endpoint.addEventListener('message', ({ data: message }: MessageEvent<WorkerMessage>) => {
+    if (message.type === 'notice') return (notices[message.notice as keyof Events] as unknown as ((value: unknown) => void) | undefined)?.(message.value)
     const call = waiting.get(message.id)
     if (!call) return
     waiting.delete(message.id)

@@ -30,7 +30,12 @@ export type EventsFault =
   | { kind: 'pass' }
   /** Drops the connection; with `contentTypes`, only for requests whose content type contains one of them. */
   | { kind: 'drop'; contentTypes?: string[] }
+  /** Never answers (the connection is dropped after `HOLD_MS`, or when the proxy closes); `contentTypes` as for `drop`. */
+  | { kind: 'hold'; contentTypes?: string[] }
   | { kind: 'status'; status: 503 | 429; retryAfterSeconds: number }
+
+/** How long a held request waits before its connection is dropped: longer than the SDK's 15 s send timeout. */
+const HOLD_MS = 20_000
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
 
@@ -123,8 +128,14 @@ export class FaultProxy {
     }
     if (record.path === '/v1/events' && req.method === 'POST') {
       const fault = this.fault
-      if (fault.kind === 'drop' && (!fault.contentTypes || fault.contentTypes.some((type) => contentType.includes(type)))) {
+      const matches = (fault.kind === 'drop' || fault.kind === 'hold') && (!fault.contentTypes || fault.contentTypes.some((type) => contentType.includes(type)))
+      if (fault.kind === 'drop' && matches) {
         res.socket?.destroy()
+        return
+      }
+      if (fault.kind === 'hold' && matches) {
+        const timer = setTimeout(() => res.socket?.destroy(), HOLD_MS).unref()
+        res.once('close', () => clearTimeout(timer))
         return
       }
       if (fault.kind === 'status') {

@@ -109,8 +109,12 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
     await sdkReady(tab)
     const start = h.proxy.requests.length
     const before = await outboxSize(tab)
-    // The worker's sends (MessagePack) fail; the page's beacons on leaving (JSON) go through.
-    h.proxy.fault = { kind: 'drop', contentTypes: ['msgpack'] }
+    // The worker's send (MessagePack) hangs; the page's beacons on leaving (JSON) go through. Hanging, not
+    // failing: a failed send is retried, and each retry reads the outbox. WebKit keeps a page left in the
+    // middle of an IndexedDB read in its back/forward cache with the transaction suspended, and the next
+    // page's IndexedDB stalls behind it (see navigation.engine.ts): the events left for the outbox could
+    // not be sent from there.
+    h.proxy.fault = { kind: 'hold', contentTypes: ['msgpack'] }
     await track(tab, items)
     await until(async () => (await outboxSize(tab)) === before + items.length, 'all in the outbox')
     await tab.goto(`${h.proxy.origin}/elsewhere`)

@@ -3,7 +3,7 @@ import type { EngineName } from '../driver/engine'
 import { selectedEngines } from '../driver/launch'
 import { FAULTS } from './fault-matrix'
 import { forEachEngine } from './harness'
-import { flush, freshItems, outboxSize, pageErrors, sdkReady, track, trail, until } from './page-helpers'
+import { flush, freshItems, outboxSize, pageErrors, sdkReady, storageOf, track, trail, until } from './page-helpers'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const runs = (fault: string, engine: EngineName) => {
@@ -134,7 +134,8 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
     await track(tab, tail)
     await flush(tab)
     const carried = beacons.reduce((sum, b) => sum + b.items.length, 0)
-    const note = `${beacons.length} text/plain beacon(s) of ${beacons.map((b) => b.items.length).join('+')} events, largest ${Math.max(...beacons.map((b) => b.bytes))} B, no OPTIONS; ${items.length - carried} left for the outbox; 2 clicks after, on the next page`
+    const stalled = (await storageOf(tab)) === 'memory' ? ' (next page on memory storage: IndexedDB stalled)' : ''
+    const note = `${beacons.length} text/plain beacon(s) of ${beacons.map((b) => b.items.length).join('+')} events, largest ${Math.max(...beacons.map((b) => b.bytes))} B, no OPTIONS; ${items.length - carried} left for the outbox; 2 clicks after, on the next page${stalled}`
     expect(await h.result('beacon-limits', [...items, ...tail], { note })).toMatchObject({ ...clean, counted: items.length + tail.length })
   })
 

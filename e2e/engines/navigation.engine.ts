@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest'
-import type { Sequitur } from '@sequitur/sdk'
 import { selectedEngines } from '../driver/launch'
 import { forEachEngine } from './harness'
-import { flush, freshItems, sdkReady, track } from './page-helpers'
+import { flush, freshItems, sdkReady, storageOf, track } from './page-helpers'
 
 // The navigation row has a browser of its own: in WebKit, leaving the page mid-write keeps it in the back/forward
 // cache with its worker's IndexedDB transaction suspended, and the origin's IndexedDB stalls for as long as that
@@ -18,8 +17,7 @@ forEachEngine(selectedEngines(), 'fault (navigation)', (h) => {
     await sdkReady(tab)
     await flush(tab)
     // With IndexedDB stalled, the next page's SDK gives up on it after 3 s and keeps its session in memory.
-    const storage = await tab.evaluate(() => (window as unknown as { sequitur: Sequitur }).sequitur.stats().then((s) => s?.storage), null)
-    const note = storage === 'memory' ? 'next page on memory storage: IndexedDB stalled behind the page left mid-write, kept in the back/forward cache' : undefined
+    const note = (await storageOf(tab)) === 'memory' ? 'next page on memory storage: IndexedDB stalled behind the page left mid-write, kept in the back/forward cache' : undefined
     expect(await h.result('navigate-away', items, { note })).toMatchObject({ lost: 0, duplicated: 0, counted: items.length })
   })
 })

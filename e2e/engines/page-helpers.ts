@@ -1,5 +1,5 @@
 import type { Tab } from '../driver/engine'
-import type { Sequitur } from '@sequitur/sdk'
+import type { SdkStats, Sequitur } from '@sequitur/sdk'
 
 type WithSdk = { sequitur?: Sequitur; __consoleLines?: string[] }
 
@@ -45,6 +45,11 @@ export function flush(tab: Tab): Promise<void> {
 /** The session's trail as the page sees it. */
 export function trail(tab: Tab): Promise<string[]> {
   return tab.evaluate(() => (window as unknown as WithSdk).sequitur!.trail(), null)
+}
+
+/** Where the page's SDK keeps its session: `indexeddb`, or `memory` when IndexedDB failed or stalled. */
+export function storageOf(tab: Tab): Promise<SdkStats['storage'] | undefined> {
+  return tab.evaluate(() => (window as unknown as WithSdk).sequitur!.stats().then((s) => s?.storage), null)
 }
 
 /** How many events wait in the SDK's IndexedDB outbox. */

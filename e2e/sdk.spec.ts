@@ -56,22 +56,27 @@ function readStore<T>(page: Page, store: 'outbox' | 'trail' | 'rows' | 'meta'): 
   )
 }
 
-/** Makes `POST /v1/events` unreachable for the whole context (page, worker and beacons); returns how many tries it saw. */
-async function cutEvents(context: BrowserContext): Promise<{ tries: () => number; restore: () => Promise<void> }> {
+/**
+ * Makes `POST /v1/events` unreachable for the whole context (page, worker and beacons); with `beacons`, the
+ * page's beacons (`text/plain`) still go and only the worker's MessagePack sends fail. Returns how many tries it cut.
+ */
+async function cutEvents(context: BrowserContext, { beacons = false } = {}): Promise<{ tries: () => number; restore: () => Promise<void> }> {
   let tries = 0
   await context.route(eventsUrl(), (route) => {
+    if (beacons && route.request().headers()['content-type']?.startsWith('text/plain')) return route.continue()
     tries++
     return route.abort('internetdisconnected')
   })
   return { tries: () => tries, restore: () => context.unroute(eventsUrl()) }
 }
 
-/** Makes the worker's `POST /v1/events` (MessagePack) unreachable; the page's beacons (`text/plain`) still go. */
-async function cutWorkerSends(context: BrowserContext): Promise<{ restore: () => Promise<void> }> {
-  await context.route(eventsUrl(), (route) =>
-    route.request().headers()['content-type']?.startsWith('text/plain') ? route.continue() : route.abort('internetdisconnected'),
-  )
-  return { restore: () => context.unroute(eventsUrl()) }
+/** Makes the page say it is hidden or visible and tells it, as the browser would (a headless page cannot be hidden for real). */
+function setHidden(page: Page, hidden: boolean): Promise<void> {
+  return page.evaluate((hidden) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') })
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden })
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
+  }, hidden)
 }
 
 async function rows(items: string[]): Promise<RowsAnswer['rows']> {
@@ -181,25 +186,16 @@ test.describe('sdk', () => {
     const items = itemsFor('hidden', 3)
     await openTestPage(page)
     // A live page's beacon goes through the context's routing (one on leaving does not).
-    const cut = await cutWorkerSends(context)
+    const cut = await cutEvents(context, { beacons: true })
     await track(page, items)
     await page.evaluate(() => window.sequitur!.flush())
     expect(await rows(items)).toEqual({})
 
-    // A headless page cannot be hidden for real: the document says it is, as the browser would.
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
-      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
-    })
+    await setHidden(page, true)
     await expect.poll(() => rows(items)).toEqual(chain(items))
 
     // Visible again: the same page keeps working, and its worker's copies are counted once.
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' })
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false })
-      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
-    })
+    await setHidden(page, false)
     await cut.restore()
     const more = itemsFor('visible-again', 1)
     await track(page, more)

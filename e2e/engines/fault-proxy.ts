@@ -128,12 +128,8 @@ export class FaultProxy {
     }
     if (record.path === '/v1/events' && req.method === 'POST') {
       const fault = this.fault
-      const matches = (fault.kind === 'drop' || fault.kind === 'hold') && (!fault.contentTypes || fault.contentTypes.some((type) => contentType.includes(type)))
-      if (fault.kind === 'drop' && matches) {
-        res.socket?.destroy()
-        return
-      }
-      if (fault.kind === 'hold' && matches) {
+      if ((fault.kind === 'drop' || fault.kind === 'hold') && (!fault.contentTypes || fault.contentTypes.some((type) => contentType.includes(type)))) {
+        if (fault.kind === 'drop') return void res.socket?.destroy()
         const timer = setTimeout(() => res.socket?.destroy(), HOLD_MS).unref()
         res.once('close', () => clearTimeout(timer))
         return

@@ -12,7 +12,7 @@ import { growingModel, readClickLog, readSessionLines, splitByDays, type Session
 import { latestDay } from '../server/src/eval/models'
 import { validate, VALIDATION_GRID } from '../server/src/model/validate'
 
-const data = join(import.meta.dirname, '../../../shared/data')
+const data = join(import.meta.dirname, '../../shared/data')
 const [which, file] = process.argv.slice(2)
 let train: Session[]
 if (which === 'yoo') train = readSessionLines(join(data, 'yoochoose-1-64/train.txt'))

@@ -7,9 +7,9 @@ const rows = new Map<string, ModelRow>([
   ['B', { total: 2, next: [['C', 2]], related: { total: 10, items: [['C', 6], ['A', 4]] } }],
 ])
 const lookup = (item: string) => rows.get(item)
-const params: ChannelParams = { depth: 2, decay: 0.5, repeat: 0.2, repeatDecay: 0.5, repeatPrior: 2 }
-const scored = (trail: string[], p: ChannelParams) => {
-  const session = prepareSession(trail, lookup, p.depth)
+const params: ChannelParams = { depth: 2, decay: 0.5, repeat: 0.2, repeatDecay: 0.5, repeatPrior: 2, hop: 0 }
+const scored = (trail: string[], p: ChannelParams, rowsOf = lookup) => {
+  const session = prepareSession(trail, rowsOf, p.depth, undefined, p.hop > 0)
   const values = channelScores(session, p)
   return Object.fromEntries(session.items.map((item, i) => [item, values[i]!]))
 }
@@ -42,5 +42,40 @@ describe('channelScores', () => {
   it('gives everything to the repeat channel when no recent item has a row', () => {
     const s = scored(['X'], params)
     expect(s).toEqual({ X: 0.2 })
+  })
+
+  describe('the second hop', () => {
+    // The last item L names H1 (weight 3) and H2 (1); H1's row names Z (1 of 2) and L (1 of 2), H2's
+    // names Z (2 of 2). Hubs weigh 3/4 and 1/4: hop(Z) = 3/4 · 1/2 + 1/4 · 1 = 5/8, hop(L) = 3/8.
+    const hopRows = new Map<string, ModelRow>([
+      ['L', { total: 4, next: [], related: { total: 4, items: [['H1', 3], ['H2', 1]] } }],
+      ['H1', { total: 2, next: [], related: { total: 2, items: [['Z', 1], ['L', 1]] } }],
+      ['H2', { total: 2, next: [['Z', 2]] }],
+    ])
+    const hopLookup = (item: string) => hopRows.get(item)
+    const p = { ...params, depth: 1, repeat: 0, hop: 0.25 }
+
+    it('scores what the hubs’ rows name, mixed at its weight with the session’s own channels', () => {
+      const s = scored(['L'], p, hopLookup)
+      expect(s.H1).toBeCloseTo(0.75 * 0.75, 12)
+      expect(s.H2).toBeCloseTo(0.75 * 0.25, 12)
+      expect(s.Z).toBeCloseTo(0.25 * (5 / 8), 12)
+      expect(s.L).toBeCloseTo(0.25 * (3 / 8), 12)
+    })
+
+    it('walks only from the last item, and takes the repeat channel’s part from the rest', () => {
+      // Trail L, Q: the last item Q has no row, so no hop; with repeat the hop takes its share first.
+      expect(scored(['L', 'Q'], { ...p, depth: 2 }, hopLookup).Z ?? 0).toBe(0)
+      const r = (0 + 2 * 0.5) / (0 + 2)
+      const s = scored(['L'], { ...p, repeat: 0.5 }, hopLookup)
+      expect(s.L).toBeCloseTo(0.75 * r + 0.25 * (3 / 8), 12)
+      expect(s.H1).toBeCloseTo(0.75 * (1 - r) * 0.75, 12)
+    })
+
+    it('is off at weight 0 and unprepared', () => {
+      expect(scored(['L'], { ...p, hop: 0 }, hopLookup)).toEqual({ L: 0, H1: 0.75, H2: 0.25 })
+      const session = prepareSession(['L'], hopLookup, 1)
+      expect(session.hop.index).toEqual([])
+    })
   })
 })

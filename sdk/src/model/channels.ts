@@ -18,7 +18,16 @@ export interface ChannelParams {
    * session's repeat weight is (its returns so far + repeatPrior · repeat) / (its steps so far + repeatPrior).
    */
   repeatPrior: number
+  /**
+   * Weight of the second hop (0–1; 0 turns it off): the rows of the items the last item's row names
+   * first (`HUBS` of them, by weight) score what they name, so a candidate no row of the session
+   * names can score, and the tail of the last item's row is ordered by whether its neighbours agree.
+   */
+  hop: number
 }
+
+/** How many of the last item's related items the second hop walks through. */
+export const HUBS = 10
 
 /** One of the session's recent items and where its candidates are in `PreparedSession.index`. */
 export interface ContextRow {
@@ -49,7 +58,20 @@ export interface PreparedSession {
   returns: number
   /** With `prepareSession`'s `candidates`: the index in `items` of each of them. */
   candidates?: number[] | undefined
+  /** The second hop (prepared with `hop`): the hubs and each item's part through them (see `ChannelParams.hop`). */
+  hop: Hop
 }
+
+/** The second hop of a session: each entry an item (`index` in `items`) and its part `value` through one hub. */
+export interface Hop {
+  hubs: Array<{ from: string; row: ModelRow | undefined; weight: number; start: number; end: number }>
+  index: number[]
+  value: number[]
+  /** Where in the hub's list each entry is. */
+  entry: number[]
+}
+
+const NO_HOP: Hop = { hubs: [], index: [], value: [], entry: [] }
 
 type Blend = { total: number; items: ReadonlyArray<readonly [string, number]> }
 
@@ -64,8 +86,8 @@ function blendOf(row: ModelRow | undefined): Blend | undefined {
  * starts with them (in their order, without repeats) and the rows keep only what they say about them:
  * a ranking of a page's list needs nothing else, and the candidates' scores do not change.
  */
-export function prepareSession(trail: readonly string[], rows: RowLookup, maxDepth: number, candidates?: readonly string[]): PreparedSession {
-  return prepareWithSlots(trail, rows, maxDepth, candidates).session
+export function prepareSession(trail: readonly string[], rows: RowLookup, maxDepth: number, candidates?: readonly string[], hop = false): PreparedSession {
+  return prepareWithSlots(trail, rows, maxDepth, candidates, hop).session
 }
 
 /**
@@ -77,6 +99,7 @@ export function prepareWithSlots(
   rows: RowLookup,
   maxDepth: number,
   candidates?: readonly string[],
+  hop = false,
 ): { session: PreparedSession; slots: ReadonlyMap<string, number> } {
   const items: string[] = []
   const slots = new Map<string, number>()
@@ -128,7 +151,39 @@ export function prepareWithSlots(
     c.end = n
   })
   index.length = share.length = entry.length = n
-  return { session: { items, context, index, share, entry, clicks, returns: trail.length - distinct, candidates: candidateSlots }, slots }
+  const at = (item: string) => (candidates ? slots.get(item) : slot(item))
+  const second = hop && blends[0] ? hopOf(blends[0], rows, (item) => { const i = at(item); return i === undefined || i >= kept ? undefined : i }) : NO_HOP
+  return { session: { items, context, index, share, entry, clicks, returns: trail.length - distinct, candidates: candidateSlots, hop: second }, slots }
+}
+
+/** The items the second hop walks through from `row` (the last item's): the first `HUBS` its related items (else next clicks) name. */
+export function hubsOf(row: ModelRow | undefined): string[] {
+  const blend = blendOf(row)
+  return blend ? blend.items.slice(0, HUBS).map(([item]) => item) : []
+}
+
+/** The second hop from the last item's blend: its first `HUBS` items, weighted by their share of those, and what their rows name. */
+function hopOf(last: Blend, rows: RowLookup, slot: (item: string) => number | undefined): Hop {
+  const top = Math.min(HUBS, last.items.length)
+  let sum = 0
+  for (let h = 0; h < top; h++) sum += last.items[h]![1]
+  const out: Hop = { hubs: [], index: [], value: [], entry: [] }
+  for (let h = 0; h < top && sum > 0; h++) {
+    const [from, w] = last.items[h]!
+    const row = rows(from)
+    const blend = blendOf(row)
+    const hub = { from, row, weight: w / sum, start: out.index.length, end: out.index.length }
+    out.hubs.push(hub)
+    for (let e = 0; blend && e < blend.items.length; e++) {
+      const i = slot(blend.items[e]![0])
+      if (i === undefined) continue
+      out.index.push(i)
+      out.value.push((hub.weight * blend.items[e]![1]) / blend.total)
+      out.entry.push(e)
+    }
+    hub.end = out.index.length
+  }
+  return out
 }
 
 /** One score per item of a session (a caller scoring many sessions passes one buffer). */
@@ -149,24 +204,31 @@ export function repeatWeight(session: PreparedSession, params: ChannelParams): n
  * session's own clicks, each weighing `repeatDecay` per click back, normalized to sum 1 (so an
  * item clicked often and lately scores most) — as `(1 − r) · explore + r · repeatShare`, where r is
  * the site's `repeat` weight moved toward the session's own share of returns (`repeatPrior`).
+ * With a prepared second hop and `hop` h > 0, the mixture takes 1 − h and the hop h.
  * Adds into `out` (one slot per `items`); RepeatNet's repeat/explore mixture at the cost of a sum.
  */
 export function channelScores<T extends Scores>(session: PreparedSession, params: ChannelParams, out: T = zeros(session.items.length) as T): T {
   const { depth, decay } = params
+  const hop = session.hop.index.length > 0 ? params.hop : 0
+  const rest = 1 - hop
   const repeat = repeatWeight(session, params)
   let present = 0
   let weight = 1
   const used = Math.min(depth, session.context.length)
   for (let d = 0; d < used; d++, weight *= decay) if (session.context[d]!.named > 0) present += weight
   if (present > 0 && repeat < 1) {
-    weight = (1 - repeat) / present
+    weight = (rest * (1 - repeat)) / present
     const { index, share } = session
     for (let d = 0; d < used; d++, weight *= decay) {
       const { start, end } = session.context[d]!
       for (let j = start; j < end; j++) out[index[j]!]! += weight * share[j]!
     }
   }
-  return repeatScores(session, params, repeat, out)
+  if (hop > 0) {
+    const { index, value } = session.hop
+    for (let j = 0; j < index.length; j++) out[index[j]!]! += hop * value[j]!
+  }
+  return repeatScores(session, params, rest * repeat, out)
 }
 
 /** Adds the repeat channel's part of each item's score (`r` · its share of the session's clicks) into `out`. */

@@ -7,6 +7,7 @@ const BOUNDS: { readonly [K in keyof ChannelParams]: readonly [min: number, max:
   repeat: [0, 1, false],
   repeatDecay: [0, 1, false],
   repeatPrior: [0, 1000, false],
+  hop: [0, 1, false],
 }
 
 /**

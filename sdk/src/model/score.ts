@@ -1,5 +1,5 @@
 import type { RankFeatures } from './features'
-import { channelScores, prepareWithSlots, repeatScores, type ChannelParams, type PreparedSession, type RowLookup } from './channels'
+import { channelScores, hubsOf, prepareWithSlots, repeatScores, type ChannelParams, type PreparedSession, type RowLookup } from './channels'
 import { affinity, sessionProfile, type AttributeLookup } from './session-profile'
 
 export type { RowLookup } from './channels'
@@ -24,6 +24,7 @@ export const SCORE_DEFAULTS: Required<Omit<ScoreOptions, 'fallback' | 'attribute
   repeat: 0.05,
   repeatDecay: 0.5,
   repeatPrior: 2,
+  hop: 0,
   profileWeight: 0.05,
 }
 
@@ -97,6 +98,12 @@ function reasonsOf(session: PreparedSession, slots: ReadonlyMap<string, number>,
     }
     weight *= params.decay
   })
+  const { hubs, index: hopIndex, entry: hopEntry } = session.hop
+  for (const { from, row, weight, start, end } of hubs) {
+    if (start === end) continue
+    const blend = row!.related ?? { total: row!.total, items: row!.next }
+    for (let j = start; j < end; j++) add(hopIndex[j]!, { from, via: 'related', count: blend.items[hopEntry[j]!]![1], total: blend.total, weight: params.hop * weight })
+  }
   if (params.repeat > 0) {
     const repeat = repeatScores(session, params)
     for (let i = 0; i < repeat.length; i++) {
@@ -109,7 +116,7 @@ function reasonsOf(session: PreparedSession, slots: ReadonlyMap<string, number>,
 /** The session's scores under `options` and the reasons behind them, for `candidates` only when given. */
 function scored(trail: readonly string[], rows: RowLookup, options: ScoreOptions, candidates?: readonly string[]) {
   const params = { ...SCORE_DEFAULTS, ...options }
-  const { session, slots } = prepareWithSlots(trail, rows, params.depth, candidates)
+  const { session, slots } = prepareWithSlots(trail, rows, params.depth, candidates, params.hop > 0)
   return { session, values: channelScores(session, params), reasons: reasonsOf(session, slots, params) }
 }
 
@@ -186,11 +193,14 @@ export function recommend(
 
 /** Every item the scorer can score for this session: its recent items and what their rows name. */
 export function candidatesOf(trail: readonly string[], rows: RowLookup, options: ScoreOptions = {}): string[] {
-  const { depth } = { ...SCORE_DEFAULTS, ...options }
+  const { depth, hop } = { ...SCORE_DEFAULTS, ...options }
   const out = new Set(trail)
-  for (const from of contextOf(trail, depth)) {
+  const named = (from: string) => {
     const row = rows(from)
-    for (const [item] of row?.related?.items ?? row?.next ?? []) out.add(item)
+    return row?.related?.items ?? row?.next ?? []
   }
+  const context = contextOf(trail, depth)
+  for (const from of context) for (const [item] of named(from)) out.add(item)
+  if (hop > 0 && context.length > 0) for (const hub of hubsOf(rows(context[0]!))) for (const [item] of named(hub)) out.add(item)
   return [...out]
 }

@@ -53,7 +53,7 @@ const FiguresSchema = v.object({ hr: v.number(), mrr: v.number() })
 
 /** `GET /v1/model` and `POST /v1/admin/validate`. */
 export const ModelAnswerSchema = v.object({
-  params: v.object({ depth: v.number(), decay: v.number(), repeat: v.number(), repeatDecay: v.number(), repeatPrior: v.number() }),
+  params: v.object({ depth: v.number(), decay: v.number(), repeat: v.number(), repeatDecay: v.number(), repeatPrior: v.number(), hop: v.optional(v.number(), 0) }),
   validated: v.nullable(
     v.object({ ...FiguresSchema.entries, day: v.number(), cases: v.number(), sessions: v.number(), daySessions: v.number(), defaults: FiguresSchema }),
   ),

@@ -5,6 +5,8 @@ export interface ModelParams {
   repeat: number
   repeatDecay: number
   repeatPrior: number
+  /** Weight of the second hop (0: off); absent in answers of servers before it, which means 0. */
+  hop: number
 }
 
 /** HR@20 and MRR@20, as fractions. */

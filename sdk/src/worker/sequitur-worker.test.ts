@@ -298,3 +298,24 @@ describe('SequiturWorker: the site\'s parameters', () => {
     expect(validated.urls).toContain('https://sq.test/v1/model?site=demo')
   })
 })
+
+describe('SequiturWorker: the second hop', () => {
+  it('subscribes to the last item’s hubs once its row arrives, and ranks what their rows name', async () => {
+    const params = { depth: 5, decay: 0.4, repeat: 0, repeatDecay: 0.5, repeatPrior: 2, hop: 0.3 }
+    const { worker, sockets, start, clock } = setup({ answer: (url) => (url.includes('/v1/model') ? { params, validated: null } : undefined) })
+    await start()
+    await clock.advance(10)
+    await worker.track(click('P1'))
+    sockets[0]!.handlers.open()
+    const subscribed = () => sockets[0]!.sent.flatMap((m) => ((m as { type: string }).type === 'subscribe' ? (m as { items: string[] }).items : []))
+    expect(subscribed()).toEqual(['P1'])
+    sockets[0]!.push({ type: 'rows', site: 'demo', version: 3, rows: { P1: { total: 4, next: [], related: { total: 4, items: [['H1', 3], ['H2', 1]] } } } })
+    expect(subscribed()).toEqual(['P1', 'H1', 'H2'])
+    // P7 is in no row of the session: only the hub's row names it, and that row has not arrived yet.
+    expect(worker.rerank(['P8', 'P7']).map((r) => r.item)).toEqual(['P8', 'P7'])
+    sockets[0]!.push({ type: 'rows', site: 'demo', version: 4, rows: { H1: { total: 2, next: [['P7', 2]] } } })
+    const ranked = worker.rerank(['P8', 'P7'])
+    expect(ranked.map((r) => r.item)).toEqual(['P7', 'P8'])
+    expect(ranked[0]!.reasons).toEqual([{ from: 'H1', via: 'related', count: 2, total: 2, weight: 0.3 * 0.75 }])
+  })
+})

@@ -1,4 +1,4 @@
-import { contextOf, paramsOf, rank, recommend, sessionFeatures, sessionProfile, type ChannelParams, type Ranked, type SessionProfile } from '../model'
+import { contextOf, hubsOf, paramsOf, rank, recommend, sessionFeatures, sessionProfile, type ChannelParams, type Ranked, type SessionProfile } from '../model'
 import type { ItemAttributes, RowsMessage, TrendingItem } from '../protocol'
 import { advancePosition, formatCursor, formatPosition, parsePosition, positionOf, type StreamPosition } from '../protocol/cursor'
 import { createLog, randomId, type DraftEvent, type Log, type SessionInfo, type WorkerApi, type WorkerConfig, type WorkerEvents } from '../shared'
@@ -274,7 +274,11 @@ export class SequiturWorker implements WorkerApi {
     }
     // The site's parameters change at most daily: refreshed with trending, kept on a failure.
     const model = await getJson(`${config.endpoint}/v1/model?site=${encodeURIComponent(config.site)}${keyQuery(config, '&')}`)
-    if (model !== undefined) this.#params = paramsOf(model)
+    if (model !== undefined) {
+      const hop = this.#params.hop
+      this.#params = paramsOf(model)
+      if (this.#params.hop !== hop) this.#syncRows()
+    }
     clock.after(TRENDING_EVERY_MS, () => void this.#refreshTrending())
   }
 
@@ -290,10 +294,15 @@ export class SequiturWorker implements WorkerApi {
     return this.#parts
   }
 
-  /** Subscribes to the rows of the session's latest items and forgets the rows of the others. */
+  /**
+   * Subscribes to the rows the session's ranking reads — its latest items', and with the second hop
+   * the last item's hubs' (known once its row is held) — and forgets the rows of the others.
+   */
   #syncRows(): void {
     const { db, stream } = this.#parts!
-    this.#wanted = contextOf(this.#trail, this.#deps.depth ?? 10)
+    const context = contextOf(this.#trail, this.#deps.depth ?? 10)
+    const hubs = (this.#params.hop ?? 0) > 0 && context.length > 0 ? hubsOf(this.#rows.get(context[0]!)) : []
+    this.#wanted = [...new Set([...context, ...hubs])]
     const gone = this.#rows.keep(this.#wanted)
     if (gone.length > 0) this.#persist(() => db.saveRows([], gone))
     stream.want(this.#wanted)
@@ -322,6 +331,9 @@ export class SequiturWorker implements WorkerApi {
       this.#persist(() => db.saveRows(put, removed, advanced ? merged : undefined))
     }
     if (put.length > 0 || removed.length > 0) void events.change({ reason: 'rows' })
+    // The last item's row names the hubs whose rows the second hop reads.
+    const last = this.#trail[this.#trail.length - 1]
+    if ((this.#params.hop ?? 0) > 0 && last !== undefined && (put.some((r) => r.item === last) || removed.includes(last))) this.#syncRows()
   }
 
   #persist(write: () => Promise<void>): void {

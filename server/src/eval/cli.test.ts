@@ -22,7 +22,7 @@ describe('sequitur eval', () => {
     // label): rank 2 on both cases.
     expect(model(out, 'popularity')).toMatchObject({ hr: 1, mrr: 0.5 })
     // The shipped model reports the parameters its self-validation on the training data chose.
-    expect(Object.keys(model(out, 'sequitur').validation!.params).sort()).toEqual(['decay', 'depth', 'repeat', 'repeatDecay', 'repeatPrior'])
+    expect(Object.keys(model(out, 'sequitur').validation!.params).sort()).toEqual(['decay', 'depth', 'hop', 'repeat', 'repeatDecay', 'repeatPrior'])
   })
 
   it('keeps the scorer’s defaults with --defaults', () => {

@@ -35,7 +35,7 @@ const validate = (auth?: string, site = 'demo') =>
 
 describe('the self-validation through HTTP (embedded)', () => {
   it('validates each finished day, ships the parameters on GET /v1/model, and keeps them across a restart', async () => {
-    expect(await (await model()).json()).toEqual({ params: { depth: 5, decay: 0.4, repeat: 0.05, repeatDecay: 0.5, repeatPrior: 2 }, validated: null })
+    expect(await (await model()).json()).toEqual({ params: { depth: 5, decay: 0.4, repeat: 0.05, repeatDecay: 0.5, repeatPrior: 2, hop: 0 }, validated: null })
     expect((await validate(`Bearer ${secret}`)).status).toBe(409)
     const events = [
       ...trail('a1', now - 2 * DAY_MS, 'A', 'B'),

@@ -16,10 +16,12 @@ export const ModelQuerySchema = v.object({ site: IdSchema, key: v.optional(v.str
 
 /** The answer about a site's model: its parameters, and how they were chosen when they were. */
 export function modelAnswer(validation: SiteValidation | undefined): ModelAnswer {
-  const { depth, decay, repeat, repeatDecay, repeatPrior } = SCORE_DEFAULTS
-  if (!validation) return { params: { depth, decay, repeat, repeatDecay, repeatPrior }, validated: null }
+  const { depth, decay, repeat, repeatDecay, repeatPrior, hop } = SCORE_DEFAULTS
+  const standard = { depth, decay, repeat, repeatDecay, repeatPrior, hop }
+  if (!validation) return { params: standard, validated: null }
   const { params, day, cases, sessions, daySessions, hr, mrr, defaults } = validation
-  return { params, validated: { day, cases, sessions, daySessions, hr, mrr, defaults } }
+  // A validation stored before a parameter existed chose it at its default.
+  return { params: { ...standard, ...params }, validated: { day, cases, sessions, daySessions, hr, mrr, defaults } }
 }
 
 function queryOf(query: Record<string, string>): v.InferOutput<typeof ModelQuerySchema> {

@@ -4,8 +4,8 @@ import { validate, withinNoise } from './validate'
 
 const rows = new Map<string, ModelRow>([['X', { total: 1, next: [['Y', 1]] }]])
 const lookup = (item: string) => rows.get(item)
-const start = { depth: 1, decay: 0.5, repeat: 0, repeatDecay: 0.5, repeatPrior: 2 }
-const only = (repeat: number[]) => ({ repeat, depth: [1], decay: [0.5], repeatDecay: [0.5], repeatPrior: [2] })
+const start = { depth: 1, decay: 0.5, repeat: 0, repeatDecay: 0.5, repeatPrior: 2, hop: 0 }
+const only = (repeat: number[]) => ({ repeat, depth: [1], decay: [0.5], repeatDecay: [0.5], repeatPrior: [2], hop: [0] })
 
 describe('validate', () => {
   it('chooses the repeat weight with the best MRR@20', () => {

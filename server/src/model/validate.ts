@@ -23,7 +23,7 @@ export interface Validation extends Figures {
 export type Grid = { readonly [K in keyof ChannelParams]: readonly number[] }
 
 /** The parameters searched together (context depth and decay trade off), then one at a time. */
-const AXES: ReadonlyArray<ReadonlyArray<keyof ChannelParams>> = [['depth', 'decay'], ['repeat'], ['repeatDecay'], ['repeatPrior']]
+const AXES: ReadonlyArray<ReadonlyArray<keyof ChannelParams>> = [['depth', 'decay'], ['repeat'], ['repeatDecay'], ['repeatPrior'], ['hop']]
 
 /** The candidate settings: the repeat weight spans sites from a few percent of repeats to half. */
 export const VALIDATION_GRID: Grid = {
@@ -32,6 +32,7 @@ export const VALIDATION_GRID: Grid = {
   decay: [0.1, 0.2, 0.3, 0.4, 0.6, 0.8],
   repeatDecay: [0.3, 0.5, 0.7, 0.9],
   repeatPrior: [1, 2, 5, 10],
+  hop: [0, 0.1, 0.2, 0.3],
 }
 
 /** Options of `validate`. */
@@ -70,8 +71,8 @@ export interface Case {
 export function validate(rows: RowLookup, sessions: ReadonlyArray<readonly string[]>, options: ValidateOptions = {}): Validation {
   const { k, maxSessions, seed, rounds, ties } = { ...VALIDATE_DEFAULTS, ...options }
   const grid = options.grid ?? VALIDATION_GRID
-  const { depth, decay, repeat, repeatDecay, repeatPrior } = options.start ?? SCORE_DEFAULTS
-  const start: ChannelParams = { depth, decay, repeat, repeatDecay, repeatPrior }
+  const { depth, decay, repeat, repeatDecay, repeatPrior, hop } = options.start ?? SCORE_DEFAULTS
+  const start: ChannelParams = { depth, decay, repeat, repeatDecay, repeatPrior, hop }
   const sample = sampleOf(sessions.filter((s) => s.length > 1), maxSessions, seed)
   const maxDepth = Math.max(start.depth, ...grid.depth)
   const cache = new Map<string, ReturnType<RowLookup>>()
@@ -143,7 +144,7 @@ export function casesOf(trails: ReadonlyArray<readonly string[]>, row: RowLookup
   const cases: Case[] = []
   for (const trail of trails) {
     for (let i = 1; i < trail.length; i++) {
-      const session = prepareSession(trail.slice(0, i), row, maxDepth)
+      const session = prepareSession(trail.slice(0, i), row, maxDepth, undefined, true)
       cases.push({ session, label: session.items.indexOf(trail[i]!) })
     }
   }

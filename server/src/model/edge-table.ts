@@ -138,14 +138,15 @@ export class EdgeTable {
   }
 
   /**
-   * The table as it was before `day`: totals and tops without the cells of that day and later, for
-   * as long as the table does not change (what the self-validation scores the day against).
+   * The table as it was before `day`, from `from` on: totals and tops without the cells of that day
+   * and later nor of the days before `from`, for as long as the table does not change (what the
+   * self-validation scores the day against).
    */
-  before(day: number): { total(src: number): number; top(src: number, k: number): Array<[string, number]> } {
+  before(day: number, from = -Infinity): { total(src: number): number; top(src: number, k: number): Array<[string, number]> } {
     const edge = new Float64Array(this.#edges)
     const src = new Float64Array(this.#total.length)
     for (const [d, cells] of this.#days) {
-      if (d < day) continue
+      if (d < day && d >= from) continue
       for (let i = 0; i < cells.length; i++) {
         const e = cells.edge[i]!
         edge[e]! += cells.n[i]!

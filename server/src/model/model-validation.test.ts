@@ -30,6 +30,26 @@ describe('Model: the self-validation at each new day of event time', () => {
     expect(m.counts.rowOf('shop', 'C')).toMatchObject({ next: [['D', 1]] })
   })
 
+  it('reads the same rows before the finished day all through the next one: a late click counts into the day before the site’s', () => {
+    const m = new Model({ windowDays: 5 }, { validation: {} })
+    sessions(m, DAY1, [['A', 'B']])
+    sessions(m, DAY1 + DAY_MS, [['A', 'C']])
+    sessions(m, DAY1 + 2 * DAY_MS, [['A', 'D']])
+    const day = Math.floor(DAY1 / DAY_MS) + 2
+    const before = m.counts.rowsBefore('shop', day)('A')
+    expect(before).toMatchObject({ total: 2 })
+    // Day 4 begins; a click stamped on day 1 (three days late) and one of day 3 arrive during it.
+    sessions(m, DAY1 + 3 * DAY_MS, [['E']])
+    sessions(m, DAY1 + 3 * DAY_MS + 1000, [['A', 'F']])
+    m.observe('shop', click('late-1', 'A', DAY1), DAY1 + 3 * DAY_MS + 2000)
+    m.observe('shop', click('late-1', 'G', DAY1 + 1), DAY1 + 3 * DAY_MS + 3000)
+    m.observe('shop', click('late-3', 'A', DAY1 + 2 * DAY_MS), DAY1 + 3 * DAY_MS + 4000)
+    m.observe('shop', click('late-3', 'H', DAY1 + 2 * DAY_MS + 1), DAY1 + 3 * DAY_MS + 5000)
+    expect(m.counts.rowsBefore('shop', day)('A')).toEqual(before)
+    // Both late clicks do count, in the window's rows.
+    expect(m.counts.rowOf('shop', 'A')!.next.map(([item]) => item).sort()).toEqual(['B', 'C', 'D', 'F', 'G', 'H'])
+  })
+
   it('validates on demand on the last finished day, and not at all when off', () => {
     const m = new Model({}, { validation: {} })
     expect(m.validate('shop')).toBeUndefined()

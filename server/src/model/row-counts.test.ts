@@ -26,4 +26,17 @@ describe('RowCounts.rowsBefore', () => {
     expect(without('E')).toBeUndefined()
     expect(without('Z')).toBeUndefined()
   })
+
+  it('reads the days still inside the window once the next day began (validationFrom), not the one leaving', () => {
+    const counts = new RowCounts({ ...options, windowDays: 3 })
+    counts.advance(10)
+    // The window on day 10 is 8–10; on day 11 it is 9–11: rows before day 10 read day 9 only.
+    counts.add('next', 'A', 'B', 8, 4)
+    counts.add('next', 'A', 'C', 9, 1)
+    counts.add('next', 'A', 'D', 10, 9)
+    expect(counts.rowsBefore(10)('A')).toEqual({ total: 1, next: [['C', 1]] })
+    counts.advance(11)
+    expect(counts.rowsBefore(10)('A')).toEqual({ total: 1, next: [['C', 1]] })
+  })
 })
+

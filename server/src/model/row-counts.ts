@@ -2,7 +2,7 @@ import type { ModelRow } from '@sequitur/sdk/protocol'
 import type { Kind } from './session-links'
 import { EdgeTable } from './edge-table'
 import { ItemIds } from './item-ids'
-import { windowStart, type ModelOptions } from './rules'
+import { validationFrom, windowStart, type ModelOptions } from './rules'
 
 /** What the counts of a site keep. */
 export type CountOptions = Pick<ModelOptions, 'windowDays' | 'topK' | 'relatedK'>
@@ -97,11 +97,12 @@ export class RowCounts {
 
   /**
    * Rows as they were before `day` (the model before its latest day, derived from the daily
-   * buckets); valid until the counts change.
+   * buckets), over the days from `validationFrom(day)`; valid until the counts change.
    */
   rowsBefore(day: number): (item: string) => ModelRow | undefined {
-    const next = this.#next.before(day)
-    const related = this.#related.before(day)
+    const from = validationFrom(day, this.#options.windowDays)
+    const next = this.#next.before(day, from)
+    const related = this.#related.before(day, from)
     const { topK, relatedK } = this.#options
     return (item) => {
       const id = this.#ids.find(item)

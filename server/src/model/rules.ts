@@ -58,6 +58,21 @@ export const eventTime = (ts: number, receivedAt: number): number => Math.min(ts
 export const windowStart = (day: number, windowDays: number): number => day - windowDays + 1
 
 /**
+ * The daily bucket an interaction of `day` counts into when its site's event time is on `siteDay`:
+ * its own, but never before the day before the site's. So once a site enters day D + 1 no bucket
+ * before D changes, and the model as it was before D stays answerable through that day (what the
+ * self-validation reads, in Kafka mode in two rounds). A late interaction expires a little later;
+ * the rows' sums over the window are the same.
+ */
+export const countDay = (day: number, siteDay: number): number => Math.max(day, siteDay - 1)
+
+/**
+ * The first day the self-validation of `day` reads: the rows before `day` from this day on, the days
+ * still inside the window once the next day began (so the same buckets whenever it is read that day).
+ */
+export const validationFrom = (day: number, windowDays: number): number => windowStart(day + 1, windowDays)
+
+/**
  * A session is over once the site's event time reaches the second day after its last interaction
  * (an item event; impressions do not keep a session alive): sessions last seen before this time end.
  */

@@ -2,7 +2,7 @@ import type { Event } from '@sequitur/sdk/protocol'
 import { dayOf } from '../clock'
 import { DaySample, type DaySampleOptions, type SampledDay, type SampleWrite } from './day-sample'
 import type { Increments } from './increments'
-import { dedupeFrom, eventTime, isLate, windowStart, type ModelOptions, type SiteSettings } from './rules'
+import { countDay, dedupeFrom, eventTime, isLate, windowStart, type ModelOptions, type SiteSettings } from './rules'
 import { SeenIds } from './seen-ids'
 import { link, SessionLinks } from './session-links'
 import type { StateEntry } from './state-codec'
@@ -107,7 +107,7 @@ export class SessionStage {
     const day = dayOf(time)
     sample?.add(event.session, event.item, day)
     if (day >= windowStart(dayOf(s.time), s.windowDays)) {
-      link(previous, event.item, site, time, day, out)
+      link(previous, event.item, site, time, countDay(day, dayOf(s.time)), out)
       if (event.user !== undefined) out.profile(site, event.user, day, event.item)
     }
     return late ? 'late' : 'applied'

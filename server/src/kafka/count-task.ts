@@ -58,7 +58,7 @@ export class CountTask implements StageTask {
       return true
     }
     const outputs: OutputRecord[] = []
-    const answer = (r: ValidationRequest) => this.#answer(r, outputs)
+    const answer = (r: ValidationRequest, round: 1 | 2) => this.#answer(r, round, outputs)
     for (const { value } of records) readIncrements(value, this.#stage, fresh, answer)
     const { rowsTopic, profilesTopic, trendingTopic } = this.#o
     const changelog: ChangelogRecord[] = []
@@ -88,10 +88,17 @@ export class CountTask implements StageTask {
     return { outputs, changelog }
   }
 
-  /** The rows a validation request names, as they were before its day (read now: the counts move on). */
-  #answer({ site, day, from, offset, k, chunk: request, chunks: requests, items }: ValidationRequest, outputs: OutputRecord[]): void {
+  /**
+   * The rows a validation request names, as they were before its day. The first round (stage 1's:
+   * the sampled sessions' items) holds those rows until the second (the validator's: the hubs their
+   * rows name) has come, which is answered from the same cells however far the site moved since,
+   * then lets them go; a second round that comes again is not answered again.
+   */
+  #answer({ site, day, from, offset, k, chunk: request, chunks: requests, items }: ValidationRequest, round: 1 | 2, outputs: OutputRecord[]): void {
     const topic = this.#o.validationPartsTopic
     if (!topic) return
+    if (round === 1) this.#stage.hold(site, offset, k, day)
+    else if (!this.#stage.held(site, offset, k)) return
     const before = this.#stage.rowsBefore(site, day)
     const rows: Array<[string, ModelRow]> = []
     for (const item of items) {
@@ -100,6 +107,8 @@ export class CountTask implements StageTask {
     }
     const chunks = chunked(rows)
     const partition = this.#o.partition ?? 0
-    chunks.forEach((rows, chunk) => outputs.push({ topic, key: site, value: encodePart({ kind: 'rows', site, from, offset, k, partition, request, requests, chunk, chunks: chunks.length, rows }) }))
+    const kind = round === 1 ? 'rows' : 'hubs'
+    chunks.forEach((rows, chunk) => outputs.push({ topic, key: site, value: encodePart({ kind, site, from, offset, k, partition, request, requests, chunk, chunks: chunks.length, rows }) }))
+    if (round === 2 && request === requests - 1) this.#stage.release(site, offset, k)
   }
 }

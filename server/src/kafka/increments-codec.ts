@@ -19,6 +19,9 @@ import type { OutputRecord } from './stage'
  *   validate 5, site, day, offset, k, request (its first k), chunk, chunks, count, then count × item:
  *            (part `chunk` of `chunks` of) a validation request of the site's finished `day`, naming
  *            the items of its sampled sessions whose rows this partition owns
+ *   hubs     6, site, day, offset, k, chunk, chunks, count, then count × item: (part of) the
+ *            second round of the request `offset`/`k` (its first k), written by the validator:
+ *            the hubs (the items the sampled items' rows name first) whose rows this partition owns
  * A flat array of strings and numbers packs and unpacks without an object per record. Values of
  * earlier layouts are not read: they need an upgrade that starts the topics afresh (README).
  */
@@ -29,6 +32,7 @@ const PROFILE = 2
 const CLOCK = 3
 const SITE = 4
 const VALIDATE = 5
+const HUBS = 6
 const KINDS: readonly Kind[] = ['next', 'related']
 
 /** Bytes a string takes in msgpack at most (3 per UTF-16 unit, and its header); a number takes 9 at most. */
@@ -141,19 +145,13 @@ export class IncrementsWriter implements Increments {
    * (`chunks`), each identified like an increment. Returns the request's identity (its first `k`).
    */
   request(site: string, day: number, items: Iterable<string>): { offset: number; k: number } {
-    const by = Array.from({ length: this.partitions }, () => [[]] as string[][])
-    const bytes = new Array<number>(this.partitions).fill(0)
-    for (const item of items) {
-      const p = this.partitionOf(site, item)
-      if (bytes[p]! + sizeOf(item) > REQUEST_BYTES) (by[p]!.push([]), (bytes[p] = 0))
-      by[p]!.at(-1)!.push(item)
-      bytes[p]! += sizeOf(item)
-    }
+    const by = Array.from({ length: this.partitions }, () => [] as string[])
+    for (const item of items) by[this.partitionOf(site, item)]!.push(item)
     const first = this.#k
     for (let p = 0; p < this.partitions; p++) {
       const part = this.#part(p)
       this.#clockTo(part, site)
-      const chunks = by[p]!
+      const chunks = requestParts(by[p]!)
       chunks.forEach((mine, chunk) => {
         const values = part.start(sizeOf(site) + 60 + mine.reduce((n, item) => n + sizeOf(item), 0))
         values.push(VALIDATE, site, day, this.#offset, this.#k++, first, chunk, chunks.length, mine.length)
@@ -224,11 +222,38 @@ export interface ValidationRequest {
 }
 
 /**
+ * The second round of a validation request to one increments partition, as the validator writes it:
+ * the hubs whose rows that partition owns, in one value per part (`chunk` of `chunks`); the value's
+ * `from` is the request's (its events partition).
+ */
+export function encodeHubs(r: ValidationRequest): Buffer {
+  return pack([LAYOUT, r.from, HUBS, r.site, r.day, r.offset, r.k, r.chunk, r.chunks, r.items.length, ...r.items])
+}
+
+/** `items` in parts of at most `REQUEST_BYTES` of ids (at least one part, maybe empty). */
+export function requestParts(items: readonly string[]): string[][] {
+  const parts: string[][] = [[]]
+  let bytes = 0
+  for (const item of items) {
+    if (bytes + sizeOf(item) > REQUEST_BYTES) (parts.push([]), (bytes = 0))
+    parts.at(-1)!.push(item)
+    bytes += sizeOf(item)
+  }
+  return parts
+}
+
+/**
  * Calls `visit` for each record of an increments value, in order, skipping those whose identity
  * `fresh` says was applied before (a producer retry, or a batch processed by an old and a new owner);
- * validation requests go to `request`, at their place among the increments.
+ * validation requests go to `request` (`round` 1, from stage 1) and their second rounds (2, from the
+ * validator; the request's hold makes them idempotent), at their place among the increments.
  */
-export function readIncrements(value: Buffer, visit: Increments, fresh: (from: number, offset: number, k: number) => boolean, request: (r: ValidationRequest) => void = () => {}): void {
+export function readIncrements(
+  value: Buffer,
+  visit: Increments,
+  fresh: (from: number, offset: number, k: number) => boolean,
+  request: (r: ValidationRequest, round: 1 | 2) => void = () => {},
+): void {
   const v = unpack(value) as unknown[]
   if (!Array.isArray(v) || v[0] !== LAYOUT) throw new Error('an increments record of an unknown layout (written by another version?)')
   const from = v[1] as number
@@ -268,9 +293,16 @@ export function readIncrements(value: Buffer, visit: Increments, fresh: (from: n
         const count = v[i + 8] as number
         const [day, offset] = [v[i + 2] as number, v[i + 3] as number]
         if (fresh(from, offset, v[i + 4] as number)) {
-          request({ site, day, from, offset, k: v[i + 5] as number, chunk: v[i + 6] as number, chunks: v[i + 7] as number, items: v.slice(i + 9, i + 9 + count) as string[] })
+          request({ site, day, from, offset, k: v[i + 5] as number, chunk: v[i + 6] as number, chunks: v[i + 7] as number, items: v.slice(i + 9, i + 9 + count) as string[] }, 1)
         }
         i += 9 + count
+        break
+      }
+      case HUBS: {
+        const count = v[i + 7] as number
+        const [day, offset, k, chunk, chunks] = v.slice(i + 2, i + 7) as number[]
+        request({ site, day: day!, from, offset: offset!, k: k!, chunk: chunk!, chunks: chunks!, items: v.slice(i + 8, i + 8 + count) as string[] }, 2)
+        i += 8 + count
         break
       }
       default:

@@ -57,7 +57,16 @@ export async function runStage(o: StageThreadOptions, report: (message: StageMes
   const stops: Array<() => Promise<void>> = []
   if (o.stage === 'validations') {
     // Not a transactional stage: its results are deterministic, so it may write one twice (validator.ts).
-    const validator = new Validator({ kafka, groupId: common.groupId, input: topics.validationParts, output: topics.validations, log })
+    const partitionOf = keyPartitioner(topics.increments, await partitionCount(admin, topics.increments))
+    const validator = new Validator({
+      kafka,
+      groupId: common.groupId,
+      input: topics.validationParts,
+      output: topics.validations,
+      increments: topics.increments,
+      partitionOf: (site, item) => partitionOf(JSON.stringify([site, item])),
+      log,
+    })
     await validator.start()
     return async () => {
       await validator.stop()

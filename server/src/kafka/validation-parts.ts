@@ -16,22 +16,24 @@ export interface RequestId {
  * A record of the validation-parts topic, keyed by site: the pieces the validator puts together.
  * Stage 1 sends a finished day's sampled sessions (`sessions`, in `chunks` parts) and, when a site
  * is removed, `forget`; each stage-2 partition answers its part of the request (part `request` of
- * `requests` that it got) with the rows it owns as they were before the day (`rows`, in `chunks`).
+ * `requests` that it got) with the rows it owns as they were before the day (`rows`, in `chunks`),
+ * and its part of the request's second round, the hubs' rows, the same way (`hubs`).
  */
 export type ValidationPart =
   | (RequestId & { kind: 'sessions'; day: number; partitions: number; chunk: number; chunks: number; sessions: string[][] })
-  | (RequestId & { kind: 'rows'; partition: number; request: number; requests: number; chunk: number; chunks: number; rows: Array<[string, ModelRow]> })
+  | (RequestId & { kind: 'rows' | 'hubs'; partition: number; request: number; requests: number; chunk: number; chunks: number; rows: Array<[string, ModelRow]> })
   | (RequestId & { kind: 'forget' })
 
 const SESSIONS = 0
 const ROWS = 1
 const FORGET = 2
+const HUB_ROWS = 3
 
 /** The value of a part (a flat msgpack array). */
 export function encodePart(p: ValidationPart): Buffer {
   const head = [p.site, p.from, p.offset, p.k]
   if (p.kind === 'sessions') return pack([SESSIONS, ...head, p.day, p.partitions, p.chunk, p.chunks, p.sessions])
-  if (p.kind === 'rows') return pack([ROWS, ...head, p.partition, p.request, p.requests, p.chunk, p.chunks, p.rows])
+  if (p.kind === 'rows' || p.kind === 'hubs') return pack([p.kind === 'rows' ? ROWS : HUB_ROWS, ...head, p.partition, p.request, p.requests, p.chunk, p.chunks, p.rows])
   return pack([FORGET, ...head])
 }
 
@@ -44,7 +46,8 @@ export function decodePart(value: Buffer): ValidationPart {
     case SESSIONS:
       return { kind: 'sessions', ...id, day: v[5] as number, partitions: v[6] as number, chunk: v[7] as number, chunks: v[8] as number, sessions: v[9] as string[][] }
     case ROWS:
-      return { kind: 'rows', ...id, partition: v[5] as number, request: v[6] as number, requests: v[7] as number, chunk: v[8] as number, chunks: v[9] as number, rows: v[10] as Array<[string, ModelRow]> }
+    case HUB_ROWS:
+      return { kind: v[0] === ROWS ? 'rows' : 'hubs', ...id, partition: v[5] as number, request: v[6] as number, requests: v[7] as number, chunk: v[8] as number, chunks: v[9] as number, rows: v[10] as Array<[string, ModelRow]> }
     case FORGET:
       return { kind: 'forget', ...id }
     default:

@@ -1,9 +1,11 @@
 import type { Event } from '@sequitur/sdk/protocol'
 import { describe, expect, it } from 'vitest'
 import { DAY_MS } from '../clock'
-import { Model, modelOptions, restoreEntries, type SiteValidation } from '../model'
+import { SCORE_DEFAULTS } from '@sequitur/sdk/model'
+import { Model, modelOptions, restoreEntries, VALIDATION_GRID, type SiteValidation, type ValidateOptions } from '../model'
 import { CountTask } from './count-task'
 import { encodeEvents, encodeSiteChange, encodeValidateCommand } from './event-records'
+import { encodeHubs } from './increments-codec'
 import { SessionTask } from './session-task'
 import { latestState, type ChangelogRecord, type InputRecord, type OutputRecord } from './stage'
 import { ValidationGather } from './validation-gather'
@@ -25,8 +27,7 @@ const sessionTask = () => new SessionTask(model, { incrementsTopic: 'inc', parti
 const countTasks = () => Array.from({ length: PARTITIONS }, (_, partition) => new CountTask(model, { partition, validationPartsTopic: PARTS, rowsTopic: 'rows', profilesTopic: 'profiles', trendingTopic: 'trending' }))
 
 /** A day's sessions: trails over a few items, some returning to an item already seen. */
-function day(start: number, seed: number): Event[] {
-  const items = ['A', 'B', 'C', 'D', 'E', 'F']
+function day(start: number, seed: number, items = ['A', 'B', 'C', 'D', 'E', 'F']): Event[] {
   const out: Event[] = []
   for (let s = 0; s < 30; s++) {
     const trail = [items[(s + seed) % 6]!, items[(s * 2 + seed) % 6]!, items[(s + 1) % 6]!, items[(s * 3 + seed) % 6]!].slice(0, 2 + (s % 3))
@@ -35,27 +36,51 @@ function day(start: number, seed: number): Event[] {
   return out
 }
 
-/** Both stages and the validator as the runtime wires them, in memory, keeping stage 1's changelog. */
-function kafkaMode(sessions = sessionTask(), counts = countTasks()) {
-  const gather = new ValidationGather()
+/**
+ * Both stages and the validator as the runtime wires them, in memory, keeping stage 1's changelog.
+ * With `late`, the validator's second rounds reach stage 2 only after the next batch of events.
+ */
+function kafkaMode(sessions = sessionTask(), counts = countTasks(), { late = false, validation = {} as ValidateOptions } = {}) {
+  const gather = new ValidationGather({ partitionOf, ...validation })
   const validations = new Map<string, SiteValidation | null>()
+  /** Every validation written, in order. */
+  const written: Array<SiteValidation | null> = []
   const log: ChangelogRecord[] = []
   let partsOffset = 0
+  let asked: Array<{ partition: number; value: Buffer }> = []
   const toValidator = (outputs: OutputRecord[], twice = false) => {
     for (const o of outputs.filter((o) => o.topic === PARTS)) {
       for (let i = 0; i < (twice ? 2 : 1); i++) {
         const done = gather.add(decodePart(o.value!), partsOffset++)
-        if (done) validations.set(done.site, done.run())
+        if (!done) continue
+        if ('ask' in done) {
+          asked.push(...done.ask.map(({ partition, request }) => ({ partition, value: encodeHubs(request) })))
+          if (!late) secondRound(twice)
+          continue
+        }
+        const validation = done.run()
+        validations.set(done.site, validation)
+        written.push(validation)
       }
     }
   }
+  const toStage2 = (records: Array<{ partition?: number; value: Buffer }>, twice: boolean) =>
+    counts.forEach((task, p) => toValidator(task.process(records.filter((o) => o.partition === p).map((o) => record(o.value))).outputs, twice))
+  const secondRound = (twice = false, now = asked) => {
+    asked = asked === now ? [] : asked
+    // Asked twice (a validator restarted): answered once.
+    toStage2(twice ? [...now, ...now] : now, twice)
+  }
   const send = (value: Buffer, twice = false) => {
+    const before = asked
+    asked = []
     const first = sessions.process([record(value)])
     log.push(...first.changelog)
     toValidator(first.outputs, twice)
-    counts.forEach((task, p) => toValidator(task.process(first.outputs.filter((o) => o.partition === p).map((o) => record(o.value!))).outputs, twice))
+    toStage2(first.outputs.map((o) => ({ partition: o.partition, value: o.value! })), twice)
+    if (late) secondRound(false, before)
   }
-  return { send, events: (events: Event[]) => send(encodeEvents(events.map((e) => ['shop', e] as const))), validations, log, gather, counts }
+  return { send, events: (events: Event[]) => send(encodeEvents(events.map((e) => ['shop', e] as const))), validations, written, log, gather, counts, secondRound }
 }
 
 describe('the validation in Kafka mode', () => {
@@ -76,6 +101,37 @@ describe('the validation in Kafka mode', () => {
     expect(seen[3]).toMatchObject({ cases: expect.any(Number), sessions: 30 })
     expect(seen[3]!.hr).toBeGreaterThan(0)
     expect(kafka.gather.firstPending()).toBeUndefined()
+  })
+
+  it('answers the second round (the hubs’ rows) from the cells held for it, even after the window moved on', () => {
+    // A window of 3 days: the validation of day D reads day D − 1 only, which leaves the window when
+    // day D + 2 begins, before this second round comes (a batch late). Each day clicks other items,
+    // so the hubs are mostly not items of the day's sample: the second round has rows to bring.
+    const short = { ...model, windowDays: 3 }
+    const validation: ValidateOptions = { start: { ...SCORE_DEFAULTS, hop: 0.3 }, grid: { ...VALIDATION_GRID, hop: [0.3] } }
+    const embedded = new Model(short, { validation })
+    const late = kafkaMode(
+      new SessionTask(short, { incrementsTopic: 'inc', partitions: PARTITIONS, partition: 0, partitionOf, validationPartsTopic: PARTS }),
+      Array.from({ length: PARTITIONS }, (_, partition) => new CountTask(short, { partition, validationPartsTopic: PARTS, rowsTopic: 'rows', profilesTopic: 'profiles', trendingTopic: 'trending' })),
+      { late: true, validation },
+    )
+    const pool = 'ABCDEFGHIJKLMNOP'.split('')
+    const shifted = (d: number) => day(DAY1 + d * DAY_MS, d, pool.slice(2 * d, 2 * d + 6))
+    const expected: Array<SiteValidation | undefined> = []
+    const seen: Array<number | undefined> = []
+    for (const events of [shifted(0), shifted(1), shifted(2), shifted(3), shifted(4), [click('z', 'A', DAY1 + 5 * DAY_MS)]]) {
+      for (const e of events) embedded.observe('shop', e, RECEIVED)
+      if (embedded.validation('shop') !== expected.at(-1)) expected.push(embedded.validation('shop'))
+      late.events(events)
+      seen.push(late.validations.get('shop')?.day)
+    }
+    late.secondRound()
+    // Each validation came a batch after its request: its second round waited for the next day's events.
+    expect(seen).toEqual([undefined, undefined, 20_000, 20_001, 20_002, 20_003])
+    expect(late.written).toEqual(expected)
+    expect(late.written.map((v) => v?.params.hop)).toEqual([0.3, 0.3, 0.3, 0.3, 0.3])
+    expect(late.written.at(-1)!.hr).toBeGreaterThan(0)
+    expect(late.gather.firstPending()).toBeUndefined()
   })
 
   it('keeps the day sample through a restart of stage 1 mid-day (stage 2 going on), and ignores parts delivered twice', () => {

@@ -1,6 +1,7 @@
 import type { Consumer, Kafka, Message, Producer } from 'kafkajs'
 import { encodeEntry, type ValidateOptions } from '../model'
 import { retryUntilRunning } from './retry-until-running'
+import { encodeHubs } from './increments-codec'
 import { ValidationGather } from './validation-gather'
 import { decodePart } from './validation-parts'
 
@@ -13,6 +14,10 @@ export interface ValidatorOptions {
   input: string
   /** The compacted validations topic (keyed by site) the edges serve. */
   output: string
+  /** The increments topic, where the second round of each request goes to stage 2. */
+  increments: string
+  /** The increments partition of a site's item (the stage-2 partition that owns its row). */
+  partitionOf: (site: string, item: string) => number
   validate?: ValidateOptions
   log?: (line: string) => void
 }
@@ -26,7 +31,8 @@ const SESSION_TIMEOUT_MS = 60_000
 
 /**
  * The validator of Kafka mode, in the processor role: a consumer group on the validation-parts
- * topic that puts each request together (`ValidationGather`), runs the core's `validate` and writes
+ * topic that puts each request together (`ValidationGather`; once the first round's rows are in, it
+ * asks stage 2 for the second round's, the hubs', through the increments topic), runs the core's `validate` and writes
  * each site's result to the validations topic. It commits its input offset no further than the
  * first part of a request still incomplete, so after a crash or a rebalance the new owner reads
  * every part of it again; a result written twice is the same result (the validation is
@@ -70,7 +76,7 @@ export class Validator {
         if (batch.messages.length === 0 || isStale()) return
         const { partition } = batch
         let gather = this.#gathers.get(partition)
-        if (!gather) this.#gathers.set(partition, (gather = new ValidationGather(this.#o.validate)))
+        if (!gather) this.#gathers.set(partition, (gather = new ValidationGather({ ...this.#o.validate, partitionOf: this.#o.partitionOf })))
         const messages: Message[] = []
         for (const m of batch.messages) {
           if (!m.value) continue
@@ -83,6 +89,12 @@ export class Validator {
           }
           const done = gather.add(part, Number(m.offset))
           if (!done) continue
+          if ('ask' in done) {
+            // The second round, to stage 2 through its input; asked again after a restart, it is answered once.
+            const asks = done.ask.map(({ partition, request }) => ({ partition, key: String(partition), value: encodeHubs(request) }))
+            await this.#producer!.send({ topic: this.#o.increments, messages: asks, acks: -1 })
+            continue
+          }
           const started = Date.now()
           const validation = done.run()
           if (validation) log?.(`${groupId}: site ${JSON.stringify(done.site)} validated on day ${validation.day}: ${validation.cases} cases in ${Date.now() - started} ms`)

@@ -30,6 +30,9 @@ interface SiteCounts {
   epochs: Set<number>
   cells: Map<number, Set<string>>
   minutes: Map<number, Set<string>>
+  /** Validation requests (`offset:k`) still to get their second round, with the day each validates; and those that changed. */
+  holds: Map<string, { offset: number; k: number; day: number }>
+  holdsMoved: Map<string, { offset: number; k: number; day: number | null }>
 }
 
 /** Options of the count stage. */
@@ -102,6 +105,7 @@ export class CountStage implements Increments {
     for (const [user, days] of s.profiles) for (const day of days.keys()) getOrAdd(profiles, user, () => new Set()).add(day)
     for (const [user, days] of profiles) for (const day of days) gone.push({ kind: 'profile', site, user, day, profile: null })
     for (const epoch of new Set([...s.epochs, ...s.rates.epochs])) gone.push({ kind: 'epoch', site, epoch, state: null })
+    for (const { offset, k } of new Map([...s.holdsMoved, ...s.holds]).values()) gone.push({ kind: 'hold', site, offset, k, day: null })
     gone.push({ kind: 'clock', site, time: null }, { kind: 'settings', site, settings: null })
     this.#goneTrending.push(site)
   }
@@ -147,6 +151,45 @@ export class CountStage implements Increments {
   /** A site's rows as they were before `day`, from the daily buckets (valid until the counts change). */
   rowsBefore(site: string, day: number): (item: string) => ModelRow | undefined {
     return this.#sites.get(site)?.counts.rowsBefore(day) ?? (() => undefined)
+  }
+
+  /**
+   * Holds the rows a validation request of `day` reads (`rowsBefore(site, day)`) until `release`: the
+   * cells they are made of stay readable when they leave the window meanwhile (Kafka mode's second
+   * round comes later than the first, maybe after the site's next day began).
+   */
+  hold(site: string, offset: number, k: number, day: number): void {
+    const s = this.#site(site)
+    const key = `${offset}:${k}`
+    if (s.holds.has(key)) return
+    s.holds.set(key, { offset, k, day })
+    if (this.#track) s.holdsMoved.set(key, { offset, k, day })
+    this.#keep(s)
+  }
+
+  /** Whether the request `offset:k` of a site is held (not answered yet). */
+  held(site: string, offset: number, k: number): boolean {
+    return this.#sites.get(site)?.holds.has(`${offset}:${k}`) ?? false
+  }
+
+  /** Ends the holds of the site's requests up to `offset:k` (a site's requests come in order): what only they kept goes. */
+  release(site: string, offset: number, k: number): void {
+    const s = this.#sites.get(site)
+    if (!s) return
+    for (const [key, h] of s.holds) {
+      if (h.offset > offset || (h.offset === offset && h.k > k)) continue
+      s.holds.delete(key)
+      if (this.#track) s.holdsMoved.set(key, { offset: h.offset, k: h.k, day: null })
+    }
+    this.#keep(s)
+  }
+
+  /** Keeps the cells the site's held requests read, from the earliest day any reads. */
+  #keep(s: SiteCounts): void {
+    let from = Infinity
+    for (const { day } of s.holds.values()) from = Math.min(from, s.counts.validationFrom(day))
+    const dropped = this.#track ? (kind: Kind, src: string, dst: string, d: number) => s.dropped.push([kind, src, dst, d]) : undefined
+    s.counts.keepFrom(from, dropped)
   }
 
   /** The rows that changed since the last call, per site: item → latest event time behind the change (0: the window moved). */
@@ -199,6 +242,8 @@ export class CountStage implements Increments {
       s.clockMoved = false
       for (const [stat, src, dst, day] of s.dropped) write({ kind: 'cell', site, stat, src, dst, day, n: 0 })
       s.dropped.length = 0
+      for (const hold of s.holdsMoved.values()) write({ kind: 'hold', site, ...hold })
+      s.holdsMoved.clear()
       // Each cell that grew, at its new count (a cell of a day that left the window meanwhile is gone).
       s.counts.drainChanges((stat, src, dst, day, n) => write({ kind: 'cell', site, stat, src, dst, day, n }))
       for (const epoch of s.epochs) write({ kind: 'epoch', site, epoch, state: s.rates.exportEpoch(epoch) })
@@ -219,6 +264,11 @@ export class CountStage implements Increments {
     } else if (entry.kind === 'cell' && entry.n !== 0) this.#site(entry.site).counts.add(entry.stat, entry.src, entry.dst, entry.day, entry.n)
     else if (entry.kind === 'profile' && entry.profile) getOrAdd(this.#site(entry.site).profiles, entry.user, () => new Map()).set(entry.day, entry.profile)
     else if (entry.kind === 'epoch' && entry.state) this.#site(entry.site).rates.importEpoch(entry.epoch, entry.state)
+    else if (entry.kind === 'hold' && entry.day !== null) {
+      const s = this.#site(entry.site)
+      s.holds.set(`${entry.offset}:${entry.k}`, { offset: entry.offset, k: entry.k, day: entry.day })
+      this.#keep(s)
+    }
   }
 
   /** Once every entry is back: what the restored clocks put outside the window goes (as when they moved). */
@@ -264,6 +314,8 @@ export class CountStage implements Increments {
       epochs: new Set(),
       cells: new Map(),
       minutes: new Map(),
+      holds: new Map(),
+      holdsMoved: new Map(),
     }))
   }
 }

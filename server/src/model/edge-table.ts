@@ -117,7 +117,7 @@ export class EdgeTable {
   }
 
   /** Drops every day before `day`, telling `dropped` each cell; returns the src items whose edges lost counts. */
-  dropBefore(day: number, dropped?: (src: number, dst: number, day: number) => void): Set<number> {
+  dropBefore(day: number, dropped?: (src: number, dst: number, day: number, n: number) => void): Set<number> {
     const changed = new Set<number>()
     for (const [d, cells] of this.#days) {
       if (d >= day) continue
@@ -129,7 +129,7 @@ export class EdgeTable {
         if (this.#sum[e] === 0) this.#dead++
         if (this.#lastDay[e] === d) this.#lastDay[e] = NONE
         changed.add(src)
-        dropped?.(src, this.#dst[e]!, d)
+        dropped?.(src, this.#dst[e]!, d, cells.n[i]!)
       }
       this.#days.delete(d)
     }
@@ -142,7 +142,7 @@ export class EdgeTable {
    * and later nor of the days before `from`, for as long as the table does not change (what the
    * self-validation scores the day against).
    */
-  before(day: number, from = -Infinity): { total(src: number): number; top(src: number, k: number): Array<[string, number]> } {
+  before(day: number, from = -Infinity): { total(src: number): number; top(src: number, k: number): Array<[string, number]>; all(src: number): Array<[string, number]> } {
     const edge = new Float64Array(this.#edges)
     const src = new Float64Array(this.#total.length)
     for (const [d, cells] of this.#days) {
@@ -153,7 +153,7 @@ export class EdgeTable {
         src[this.#src[e]!]! += cells.n[i]!
       }
     }
-    return { total: (id) => this.total(id) - (src[id] ?? 0), top: (id, k) => this.top(id, k, edge) }
+    return { total: (id) => this.total(id) - (src[id] ?? 0), top: (id, k) => this.top(id, k, edge), all: (id) => this.top(id, Infinity, edge) }
   }
 
   /** The `k` heaviest edges out of `src` (by sum, less `minus` per edge, then dst id) as [item, sum] pairs. */

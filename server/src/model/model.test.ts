@@ -210,6 +210,8 @@ describe('the state codec', () => {
       { kind: 'profile', site: 's', user: 'constructor', day: 2, profile: { counts: { category: { lamps: 2 } }, numbers: {} } },
       { kind: 'epoch', site: 's', epoch: 9, state: { cells: [['__proto__', { impressions: 1, clicks: 0 }]], shown: [['l', ['__proto__']]], minutes: [] } },
       { kind: 'applied', from: 1, offset: 7, k: 2 },
+      { kind: 'hold', site: '1:;', offset: 7, k: 3, day: 20_000 },
+      { kind: 'hold', site: 's', offset: 8, k: 0, day: null },
       { kind: 'position', next: 42 },
       { kind: 'row', site: 's', item: 'toJSON', row: { total: 1, next: [['__proto__', 1]], attrs: { ['__proto__']: { category: 'constructor' } } } },
       { kind: 'row', site: 's', item: '__proto__', row: null },

@@ -38,5 +38,27 @@ describe('RowCounts.rowsBefore', () => {
     counts.advance(11)
     expect(counts.rowsBefore(10)('A')).toEqual({ total: 1, next: [['C', 1]] })
   })
+
+  it('keeps the cells a pending validation reads when they leave the window, and lets them go after', () => {
+    const counts = new RowCounts({ ...options, windowDays: 3 })
+    counts.advance(10)
+    counts.add('next', 'A', 'B', 9, 4)
+    counts.add('next', 'A', 'C', 9, 1)
+    counts.add('related', 'A', 'B', 9, 30)
+    counts.advance(11)
+    counts.add('next', 'A', 'C', 11, 6)
+    const before = counts.rowsBefore(10)('A')
+    expect(before).toEqual({ total: 5, next: [['B', 4], ['C', 1]], related: { total: 30, items: [['B', 30]] } })
+    const dropped: string[] = []
+    counts.keepFrom(9, (kind, src, dst, day) => dropped.push(`${kind} ${src} ${dst} ${day}`))
+    // Day 12 moves the window to 10–12: day 9 leaves the rows, and the validation still reads it.
+    counts.advance(12, (kind, src, dst, day) => dropped.push(`${kind} ${src} ${dst} ${day}`))
+    expect(counts.row('A')).toEqual({ total: 6, next: [['C', 6]] })
+    expect(counts.rowsBefore(10)('A')).toEqual(before)
+    expect(dropped).toEqual([])
+    counts.keepFrom(Infinity, (kind, src, dst, day) => dropped.push(`${kind} ${src} ${dst} ${day}`))
+    expect(dropped.sort()).toEqual(['next A B 9', 'next A C 9', 'related A B 9'])
+    expect(counts.rowsBefore(10)('A')).toBeUndefined()
+  })
 })
 

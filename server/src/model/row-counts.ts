@@ -1,4 +1,4 @@
-import type { ModelRow } from '@sequitur/sdk/protocol'
+import { compareNext, type ModelRow } from '@sequitur/sdk/protocol'
 import type { Kind } from './session-links'
 import { EdgeTable } from './edge-table'
 import { ItemIds } from './item-ids'
@@ -18,6 +18,9 @@ export class RowCounts {
   readonly #related = new EdgeTable(this.#ids)
   #options: CountOptions
   #watermark = -Infinity
+  /** Cells of days from `#keepFrom` on that left the window while a validation still reads them: kind → src → [dst, day, n]. */
+  readonly #kept = new Map<Kind, Map<string, Array<[dst: string, day: number, n: number]>>>()
+  #keepFrom = Infinity
 
   constructor(options: CountOptions) {
     this.#options = options
@@ -38,9 +41,38 @@ export class RowCounts {
     return this.#dropBefore(this.windowStart, dropped)
   }
 
+  /** The first day the validation of `day` reads (`validationFrom`, under this site's window). */
+  validationFrom(day: number): number {
+    return validationFrom(day, this.#options.windowDays)
+  }
+
+  /**
+   * Keeps the cells of days from `day` on when they leave the window (out of the rows, still read by
+   * `rowsBefore`) until a later call moves past them: what a pending validation reads. Cells kept
+   * before and now behind `day` are let go, telling `dropped` (as when they left the window).
+   */
+  keepFrom(day: number, dropped?: (kind: Kind, src: string, dst: string, day: number) => void): void {
+    this.#keepFrom = day
+    for (const [kind, bySrc] of this.#kept) {
+      for (const [src, cells] of bySrc) {
+        const still = cells.filter(([dst, d]) => d >= day || (dropped?.(kind, src, dst, d), false))
+        if (still.length > 0) bySrc.set(src, still)
+        else bySrc.delete(src)
+      }
+    }
+  }
+
   #dropBefore(start: number, dropped?: (kind: Kind, src: string, dst: string, day: number) => void): string[] {
     const names = this.#ids
-    const tell = (kind: Kind) => dropped && ((src: number, dst: number, d: number) => dropped(kind, names.name(src), names.name(dst), d))
+    const tell = (kind: Kind) => (src: number, dst: number, d: number, n: number) => {
+      if (d < this.#keepFrom) return dropped?.(kind, names.name(src), names.name(dst), d)
+      let bySrc = this.#kept.get(kind)
+      if (!bySrc) this.#kept.set(kind, (bySrc = new Map()))
+      const from = names.name(src)
+      let cells = bySrc.get(from)
+      if (!cells) bySrc.set(from, (cells = []))
+      cells.push([names.name(dst), d, n])
+    }
     const changed = new Set([...this.#next.dropBefore(start, tell('next')), ...this.#related.dropBefore(start, tell('related'))])
     return [...changed].map((id) => this.#ids.name(id))
   }
@@ -60,8 +92,9 @@ export class RowCounts {
     return settings.topK === before.topK ? changed : [...new Set([...changed, ...this.#names()])]
   }
 
-  /** Drops every count, telling `dropped` each cell; returns the items whose rows emptied. */
+  /** Drops every count, kept ones too, telling `dropped` each cell; returns the items whose rows emptied. */
   clear(dropped?: (kind: Kind, src: string, dst: string, day: number) => void): string[] {
+    this.keepFrom(Infinity, dropped)
     return this.#dropBefore(Infinity, dropped)
   }
 
@@ -100,18 +133,30 @@ export class RowCounts {
    * buckets), over the days from `validationFrom(day)`; valid until the counts change.
    */
   rowsBefore(day: number): (item: string) => ModelRow | undefined {
-    const from = validationFrom(day, this.#options.windowDays)
-    const next = this.#next.before(day, from)
-    const related = this.#related.before(day, from)
+    const from = this.validationFrom(day)
     const { topK, relatedK } = this.#options
+    const stat = (kind: Kind, k: number) => {
+      const view = this.#table(kind).before(day, from)
+      const kept = this.#kept.get(kind)
+      return (item: string, id: number | undefined): { total: number; top: Array<[string, number]> } => {
+        const cells = kept?.get(item)?.filter(([, d]) => d >= from && d < day)
+        if (!cells?.length) return id === undefined ? { total: 0, top: [] } : { total: view.total(id), top: view.top(id, k) }
+        // Cells that left the window since: summed in with the rest, then the same order and cut.
+        const sums = new Map(id === undefined ? [] : view.all(id))
+        let total = id === undefined ? 0 : view.total(id)
+        for (const [dst, , n] of cells) (sums.set(dst, (sums.get(dst) ?? 0) + n), (total += n))
+        return { total, top: [...sums].filter(([, n]) => n !== 0).sort(compareNext).slice(0, k) }
+      }
+    }
+    const next = stat('next', topK)
+    const related = stat('related', relatedK)
     return (item) => {
       const id = this.#ids.find(item)
-      if (id === undefined) return undefined
-      const total = next.total(id)
-      const weight = related.total(id)
-      if (total <= 0 && weight <= 0) return undefined
-      const row: ModelRow = { total, next: total > 0 ? next.top(id, topK) : [] }
-      if (weight > 0) row.related = { total: weight, items: related.top(id, relatedK) }
+      const n = next(item, id)
+      const r = related(item, id)
+      if (n.total <= 0 && r.total <= 0) return undefined
+      const row: ModelRow = { total: n.total, next: n.total > 0 ? n.top : [] }
+      if (r.total > 0) row.related = { total: r.total, items: r.top }
       return row
     }
   }

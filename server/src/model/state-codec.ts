@@ -32,6 +32,11 @@ export type StateEntry =
   | { kind: 'profile'; site: string; user: string; day: number; profile: DailyProfile | null }
   /** A trending epoch of a site; null once forgotten. */
   | { kind: 'epoch'; site: string; epoch: number; state: EpochState | null }
+  /**
+   * Kafka stage 2: a validation request of the site (its identity) whose second round has not come
+   * yet, and the day it validates: the cells that day's rows before it read are kept; null once answered.
+   */
+  | { kind: 'hold'; site: string; offset: number; k: number; day: number | null }
   /** Kafka stage 2: the identity of the last increment applied from an events partition. */
   | { kind: 'applied'; from: number; offset: number; k: number }
   /** The input position the state reflects (embedded: the log's; Kafka: the next input offset). */
@@ -78,6 +83,8 @@ export function encodeEntry(e: StateEntry): EncodedEntry {
       return [`p${s(e.site)}${s(e.user)}${e.day};`, e.profile && pack(e.profile)]
     case 'epoch':
       return [`t${s(e.site)}${e.epoch};`, e.state && pack(e.state)]
+    case 'hold':
+      return [`h${s(e.site)}${e.offset};${e.k};`, e.day === null ? null : pack(e.day)]
     case 'applied':
       return [`a${e.from};`, pack([e.offset, e.k])]
     case 'position':
@@ -163,6 +170,8 @@ export function decodeEntry(key: string, value: Buffer | null): StateEntry {
       return { kind: 'profile', site: r.string(), user: r.string(), day: r.number(), profile: v as DailyProfile | null }
     case 't':
       return { kind: 'epoch', site: r.string(), epoch: r.number(), state: v as EpochState | null }
+    case 'h':
+      return { kind: 'hold', site: r.string(), offset: r.number(), k: r.number(), day: v as number | null }
     case 'a': {
       const [offset, k] = v as [number, number]
       return { kind: 'applied', from: r.number(), offset, k }

@@ -23,7 +23,7 @@ const PARTS: ValidationPart[] = [
 describe('the validator', () => {
   it('loses no request when it stops with one half gathered: the next owner reads it again and writes the result', async () => {
     const prefix = `va${randomUUID().slice(0, 8)}`
-    const topics = { input: `${prefix}.validation-parts`, output: `${prefix}.validations` }
+    const topics = { input: `${prefix}.validation-parts`, output: `${prefix}.validations`, increments: `${prefix}.increments` }
     const kafka = createKafka([broker().brokers], 'validator-test', () => {})
     const admin = kafka.admin()
     await admin.connect()
@@ -31,6 +31,7 @@ describe('the validator', () => {
       topics: [
         { topic: topics.input, numPartitions: 1 },
         { topic: topics.output, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+        { topic: topics.increments, numPartitions: 2 },
       ],
       waitForLeaders: true,
     })
@@ -42,7 +43,12 @@ describe('the validator', () => {
       const entry = decodeEntry(key, value)
       if (entry.kind === 'validation') results.push(entry.validation)
     })
-    const options = { kafka, groupId: `${prefix}-validations`, ...topics }
+    // D, a hub (C's row names it) without a row of its own in the first round, is partition 1's.
+    const options = { kafka, groupId: `${prefix}-validations`, ...topics, partitionOf: (_site: string, item: string) => (item === 'D' ? 1 : 0) }
+    const asked = async () => {
+      const offsets = await admin.fetchTopicOffsets(topics.increments)
+      return offsets.map((o) => Number(o.high)).reduce((a, b) => a + b, 0)
+    }
     try {
       // An unrelated part first: the offset may move past it, not past the request's first part.
       await send([{ kind: 'forget', site: 'gone', from: 1, offset: 5, k: -1 }, ...PARTS.slice(0, 2)])
@@ -55,12 +61,20 @@ describe('the validator', () => {
       await send(PARTS.slice(2))
       const second = new Validator(options)
       await second.start()
-      const rows = new Map([...ROWS[0]!, ...ROWS[1]!])
+      // The first round complete, the validator asks every increments partition for the second.
+      await expect.poll(asked, { timeout: 30_000, interval: 200 }).toBe(2)
+      expect(results).toEqual([null])
+      const D = row(['A', 2])
+      await send([
+        { kind: 'hubs', ...id, partition: 0, request: 0, requests: 1, chunk: 0, chunks: 1, rows: [] },
+        { kind: 'hubs', ...id, partition: 1, request: 0, requests: 1, chunk: 0, chunks: 1, rows: [['D', D]] },
+      ])
+      const rows = new Map([...ROWS[0]!, ...ROWS[1]!, ['D', D]])
       const expected = { day: 20_001, ...validate((item) => rows.get(item), SESSIONS) }
       await expect.poll(() => results.length, { timeout: 30_000, interval: 200 }).toBe(2)
       expect(results[1]).toEqual(expected)
       expect(expected).toMatchObject({ cases: 6, sessions: 4 })
-      await expect.poll(committed, { timeout: 30_000, interval: 200 }).toBe(4)
+      await expect.poll(committed, { timeout: 30_000, interval: 200 }).toBe(6)
       await second.stop()
     } finally {
       await follower.stop()

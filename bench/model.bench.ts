@@ -6,7 +6,7 @@
  * present, else from synthetic sessions. Run with --expose-gc (npm run bench does).
  */
 import type { ModelRow } from '@sequitur/sdk/protocol'
-import { contextOf, rank } from '@sequitur/sdk/model'
+import { contextOf, HUBS, hubsOf, rank } from '@sequitur/sdk/model'
 import { pack } from 'msgpackr'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -50,14 +50,15 @@ const model = buildModel(sessions, options)
 // worker's heap holds a session's rows, not those): their collection would be timed as rank's. The
 // calls' inputs are built first, so that only `rank`'s own garbage is collected while it is timed.
 const catalogue = [...new Set(sessions.slice(0, 20_000).flatMap((s) => s.items))]
-function rankTimes(count: number): number[] {
+function rankTimes(count: number, hop = 0): number[] {
   const cases = sessions
     .map((s) => contextOf(s.items, 10))
     .filter((t) => t.length === 10)
     .slice(0, 300)
     .map((trail, n) => {
       const rows = new Map<string, ModelRow>()
-      for (const item of trail) {
+      // With the second hop, the worker also holds the rows of the last item's hubs.
+      for (const item of [...trail, ...(hop > 0 ? hubsOf(model.row(trail.at(-1)!)) : [])]) {
         const row = model.row(item)
         if (row) rows.set(item, row)
       }
@@ -71,7 +72,7 @@ function rankTimes(count: number): number[] {
   for (let round = 0; round < 11; round++) {
     for (const { trail, lookup, candidates } of cases) {
       const start = performance.now()
-      rank(trail, lookup, candidates)
+      rank(trail, lookup, candidates, { hop })
       if (round > 0) times.push(performance.now() - start)
     }
   }
@@ -80,6 +81,8 @@ function rankTimes(count: number): number[] {
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 const rank100 = rankTimes(100)
 const rank500 = rankTimes(500)
+const rank100Hop = rankTimes(100, 0.2)
+const rank500Hop = rankTimes(500, 0.2)
 
 // 1. The model update: every interaction through the model core (both stages: sessions, links,
 // daily counts). Views, as before the core: clicks also feed trending (measured apart).
@@ -141,7 +144,8 @@ const slices = sessions
   .slice(0, 500)
   .map((trail) => {
     const rows: Record<string, ModelRow> = {}
-    for (const item of trail) {
+    // Its items' rows, and those of the hubs of its last item (trail[0]: `contextOf` lists the most recent first) for the second hop.
+    for (const item of [...trail, ...hubsOf(model.row(trail[0]!))]) {
       const row = model.row(item)
       if (row) rows[item] = row
     }
@@ -230,8 +234,9 @@ report(
     `"with rows" also derives the row of every item changed, per ${BATCH} events (what the processor publishes); "with trending": the same as clicks, which also feed trending (recent clicks per minute).`,
     `Memory: V8 heap + array buffers after gc, before and after adding every increment (${increments.length}) to an empty store; edges = distinct (item, next item) pairs of both statistics (${stores[0]!.edges}); median of ${stores.length}.`,
     `Runs: update ${updateRates.map(Math.round).join(', ')}; with rows ${withRowRates.map(Math.round).join(', ')}; with trending ${withTrendingRates.map(Math.round).join(', ')} events/s; store ${stores.map((x) => (x.bytes / x.edges).toFixed(1)).join(', ')} bytes/edge.`,
-    `Slice: msgpack bytes of the rows (next + related) of ${slices.length} sessions of 10 distinct items; the largest is reported.`,
+    `Slice: msgpack bytes of the rows (next + related) of ${slices.length} sessions of 10 distinct items and of their last item's ${HUBS} hubs (what a site with the second hop holds); the largest is reported.`,
     `rank() in Node over those sessions' rows (half the candidates named by them): 100 candidates p50 ${pct(rank100, 0.5).toFixed(3)} ms, p99 ${pct(rank100, 0.99).toFixed(3)} ms; 500: p50 ${pct(rank500, 0.5).toFixed(3)} ms, p99 ${pct(rank500, 0.99).toFixed(3)} ms (${rank100.length} calls each).`,
+    `With the second hop (weight 0.2, the hubs' rows held too): 100 candidates p50 ${pct(rank100Hop, 0.5).toFixed(3)} ms, p99 ${pct(rank100Hop, 0.99).toFixed(3)} ms; 500: p50 ${pct(rank500Hop, 0.5).toFixed(3)} ms, p99 ${pct(rank500Hop, 0.99).toFixed(3)} ms.`,
     `Self-validation of a site of ${EVENTS_PER_DAY} events a day: ${validation.sessions} of ${validation.daySessions} sessions sampled, ${validation.cases} cases, ` +
       `median of ${validations.length}: ${validations.map((x) => Math.round(x.ms)).join(', ')} ms (chose ${JSON.stringify(validation.params)}).`,
     `The same in Kafka mode's parts, without the broker: ${kafkaRun.rows} rows and the sessions in ${kafkaRun.records} records of ${Math.round(kafkaRun.bytes / 1024)} KB ` +
@@ -246,6 +251,8 @@ report(
     slice_bytes_per_session_p50: median(slices),
     rank_p99_ms_100: round(pct(rank100, 0.99), 3),
     rank_p99_ms_500: round(pct(rank500, 0.99), 3),
+    rank_p99_ms_100_hop: round(pct(rank100Hop, 0.99), 3),
+    rank_p99_ms_500_hop: round(pct(rank500Hop, 0.99), 3),
     validate_1m_events_day_ms: Math.round(validateMs),
     validate_1m_events_day_kafka_ms: Math.round(median(kafkaRuns.map((x) => x.ms))),
     validation_parts_bytes_1m_events_day: kafkaRun.bytes,

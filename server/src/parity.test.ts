@@ -64,11 +64,19 @@ function eventSets(site: string, now: number): Event[][] {
       const trail = [ITEMS[s % 6]!, ITEMS[(s % 6) + 1]!, ITEMS[s % 3 ? (s % 6) + 2 : s % 6]!, ITEMS[(s * 7) % ITEMS.length]!].slice(0, 2 + (s % 3))
       return trail.map((it, i) => item(i ? 'view' : 'click', `day${d}-${s}`, it, day(d) + 3_600_000 + s * MIN + i * 1000))
     }).flat()
+  // Two days ago, an item leads to a hub and the hub to a goal in other sessions; yesterday, sessions
+  // go from the item straight to the goal, which only the second hop (through the hub's row, not an
+  // item of yesterday's sample: in Kafka mode, the validation's second round) can rank.
+  const trails = (d: number, name: string, trails: string[][]) =>
+    trails.flatMap((trail, s) => trail.map((it, i) => item('view', `${name}-${s}`, it, day(d) + 7_200_000 + s * MIN + i * 1000)))
+  const hubs = [0, 1, 2, 3]
+  const bridges = [...trails(2, 'bridge', hubs.map((s) => [ITEMS[s]!, `hub-${s}`])), ...trails(2, 'reach', hubs.map((s) => [`hub-${s}`, `goal-${s}`]))]
+  const goals = trails(1, 'goal', hubs.map((s) => [ITEMS[s]!, `goal-${s}`]))
   const batches: Event[][] = [
     // Three days ago: a session that will be over, one whose gap only an impression bridges.
     [...old, item('click', 'gap', 'P4', day(3) + 3 * MIN), item('click', 'gap', 'P5', day(3) + 4 * MIN), shown('x', day(3), 'home', 'P1', 'P2')],
-    [shown('gap', day(2), 'home', 'P4', 'P5'), item('click', 'mid', 'P6', day(2), { user: 'u1' }), item('cart', 'mid', 'P7', day(2) + MIN, { user: 'u1' }), ...traffic(2)],
-    [item('click', 'gap', 'P6', day(1)), item('click', 'gap', 'P7', day(1) + MIN), item('purchase', 'mid2', 'P8', day(1), { user: 'u2' }), ...traffic(1)],
+    [shown('gap', day(2), 'home', 'P4', 'P5'), item('click', 'mid', 'P6', day(2), { user: 'u1' }), item('cart', 'mid', 'P7', day(2) + MIN, { user: 'u1' }), ...traffic(2), ...bridges],
+    [item('click', 'gap', 'P6', day(1)), item('click', 'gap', 'P7', day(1) + MIN), item('purchase', 'mid2', 'P8', day(1), { user: 'u2' }), ...traffic(1), ...goals],
   ]
   // Today: sessions with users and hostile item names, impressions joined to clicks by list.
   const today: Event[] = []
@@ -161,11 +169,13 @@ describe('embedded and Kafka mode', () => {
       'tiny rows': { P1: { next: [expect.anything(), expect.anything()] } },
       'demo trending': { items: expect.arrayContaining([expect.objectContaining({ item: 'P1' })]) },
       'demo profile u1': { weight: expect.any(Number) },
-      // Yesterday was validated, on the rows of the days before it (a Kafka mode that does not validate fails here).
-      'demo model': { validated: { day: Math.floor((now - DAY_MS) / DAY_MS), cases: expect.any(Number), hr: expect.any(Number) } },
+      // Yesterday was validated, on the rows of the days before it (a Kafka mode that does not validate fails here),
+      // and the second hop, which alone ranks yesterday's goals, was chosen: its hubs' rows were read.
+      'demo model': { params: { hop: expect.any(Number) }, validated: { day: Math.floor((now - DAY_MS) / DAY_MS), cases: expect.any(Number), hr: expect.any(Number) } },
       'shop model': { validated: { day: Math.floor((now - DAY_MS) / DAY_MS) } },
     })
-    const validated = (expected as Record<string, { validated: { cases: number; hr: number } }>)['demo model']!.validated
+    const { validated, params } = (expected as Record<string, { params: { hop: number }; validated: { cases: number; hr: number } }>)['demo model']!
+    expect(params.hop).toBeGreaterThan(0)
     expect(validated.cases).toBeGreaterThan(20)
     expect(validated.hr).toBeGreaterThan(0)
     // What sessions of two and three days ago linked counts for `demo`, not for `tiny`.

@@ -1,4 +1,5 @@
 import type { ModelRow } from '../protocol'
+import { blendOf, hopOf, type HopPart } from './hop'
 
 /** Looks up the model row of an item. */
 export type RowLookup = (item: string) => ModelRow | undefined
@@ -26,8 +27,6 @@ export interface ChannelParams {
   hop: number
 }
 
-/** How many of the last item's related items the second hop walks through. */
-export const HUBS = 10
 
 /** One of the session's recent items and where its candidates are in `PreparedSession.index`. */
 export interface ContextRow {
@@ -58,28 +57,13 @@ export interface PreparedSession {
   returns: number
   /** With `prepareSession`'s `candidates`: the index in `items` of each of them. */
   candidates?: number[] | undefined
-  /** The second hop (prepared with `hop`): the hubs and each item's part through them (see `ChannelParams.hop`). */
-  hop: Hop
+  /** The second hop (prepared with `hop`): each item it names (`index` in `items`), its part and its reason (see `ChannelParams.hop`). */
+  hop: { index: number[]; value: number[]; parts: HopPart[] }
 }
 
-/** The second hop of a session: each entry an item (`index` in `items`) and its part `value` through one hub. */
-export interface Hop {
-  hubs: Array<{ from: string; row: ModelRow | undefined; weight: number; start: number; end: number }>
-  index: number[]
-  value: number[]
-  /** Where in the hub's list each entry is. */
-  entry: number[]
-}
+const NO_HOP: PreparedSession['hop'] = { index: [], value: [], parts: [] }
 
-const NO_HOP: Hop = { hubs: [], index: [], value: [], entry: [] }
-
-type Blend = { total: number; items: ReadonlyArray<readonly [string, number]> }
-
-/** What the explore channel reads of a row: its related items, else its next clicks. */
-function blendOf(row: ModelRow | undefined): Blend | undefined {
-  const blend = row?.related ?? (row ? { total: row.total, items: row.next } : undefined)
-  return blend && blend.total > 0 ? blend : undefined
-}
+type Blend = NonNullable<ReturnType<typeof blendOf>>
 
 /**
  * Reads the rows of the session's last `maxDepth` distinct items once. With `candidates`, `items`
@@ -151,38 +135,20 @@ export function prepareWithSlots(
     c.end = n
   })
   index.length = share.length = entry.length = n
-  const at = (item: string) => (candidates ? slots.get(item) : slot(item))
-  const second = hop && blends[0] ? hopOf(blends[0], rows, (item) => { const i = at(item); return i === undefined || i >= kept ? undefined : i }) : NO_HOP
+  const second = hop && blends[0] ? hopEntries(hopOf(context[0]!.row!, rows), items, candidates ? kept : undefined, slot) : NO_HOP
   return { session: { items, context, index, share, entry, clicks, returns: trail.length - distinct, candidates: candidateSlots, hop: second }, slots }
 }
 
-/** The items the second hop walks through from `row` (the last item's): the first `HUBS` its related items (else next clicks) name. */
-export function hubsOf(row: ModelRow | undefined): string[] {
-  const blend = blendOf(row)
-  return blend ? blend.items.slice(0, HUBS).map(([item]) => item) : []
-}
-
-/** The second hop from the last item's blend: its first `HUBS` items, weighted by their share of those, and what their rows name. */
-function hopOf(last: Blend, rows: RowLookup, slot: (item: string) => number | undefined): Hop {
-  const top = Math.min(HUBS, last.items.length)
-  let sum = 0
-  for (let h = 0; h < top; h++) sum += last.items[h]![1]
-  const out: Hop = { hubs: [], index: [], value: [], entry: [] }
-  for (let h = 0; h < top && sum > 0; h++) {
-    const [from, w] = last.items[h]!
-    const row = rows(from)
-    const blend = blendOf(row)
-    const hub = { from, row, weight: w / sum, start: out.index.length, end: out.index.length }
-    out.hubs.push(hub)
-    for (let e = 0; blend && e < blend.items.length; e++) {
-      const i = slot(blend.items[e]![0])
-      if (i === undefined) continue
-      out.index.push(i)
-      out.value.push((hub.weight * blend.items[e]![1]) / blend.total)
-      out.entry.push(e)
+/** The hop's entries: with `candidates` (the first items), those it names; else every item it names, slotted in. */
+function hopEntries(parts: ReadonlyMap<string, HopPart>, items: readonly string[], candidates: number | undefined, slot: (item: string) => number): PreparedSession['hop'] {
+  const out: PreparedSession['hop'] = { index: [], value: [], parts: [] }
+  const add = (i: number, part: HopPart) => (out.index.push(i), out.value.push(part.value), out.parts.push(part))
+  if (candidates !== undefined) {
+    for (let i = 0; i < candidates; i++) {
+      const part = parts.get(items[i]!)
+      if (part) add(i, part)
     }
-    hub.end = out.index.length
-  }
+  } else for (const [item, part] of parts) add(slot(item), part)
   return out
 }
 

@@ -1,6 +1,7 @@
 export { rank, recommend, contextOf, candidatesOf, SCORE_DEFAULTS } from './score'
 export type { Ranked, Reason, RowLookup, ScoreOptions } from './score'
-export { channelScores, hubsOf, HUBS, prepareSession } from './channels'
+export { channelScores, prepareSession } from './channels'
+export { hubsOf, HUBS } from './hop'
 export { paramsOf } from './params'
 export type { ChannelParams, ContextRow, PreparedSession } from './channels'
 export { sessionProfile, affinity } from './session-profile'

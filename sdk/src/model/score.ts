@@ -1,5 +1,6 @@
 import type { RankFeatures } from './features'
-import { channelScores, hubsOf, prepareWithSlots, repeatScores, type ChannelParams, type PreparedSession, type RowLookup } from './channels'
+import { channelScores, prepareWithSlots, repeatScores, type ChannelParams, type PreparedSession, type RowLookup } from './channels'
+import { hubsOf } from './hop'
 import { affinity, sessionProfile, type AttributeLookup } from './session-profile'
 
 export type { RowLookup } from './channels'
@@ -98,11 +99,11 @@ function reasonsOf(session: PreparedSession, slots: ReadonlyMap<string, number>,
     }
     weight *= params.decay
   })
-  const { hubs, index: hopIndex, entry: hopEntry } = session.hop
-  for (const { from, row, weight, start, end } of hubs) {
-    if (start === end) continue
-    const blend = row!.related ?? { total: row!.total, items: row!.next }
-    for (let j = start; j < end; j++) add(hopIndex[j]!, { from, via: 'related', count: blend.items[hopEntry[j]!]![1], total: blend.total, weight: params.hop * weight })
+  // The second hop: the item was seen near a hub (its strongest), which the last item's row names.
+  const { index: hopIndex, parts } = session.hop
+  for (let j = 0; j < hopIndex.length && params.hop > 0; j++) {
+    const { from, count, total, weight } = parts[j]!
+    add(hopIndex[j]!, { from, via: 'related', count, total, weight: params.hop * weight })
   }
   if (params.repeat > 0) {
     const repeat = repeatScores(session, params)

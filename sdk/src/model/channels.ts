@@ -27,7 +27,6 @@ export interface ChannelParams {
   hop: number
 }
 
-
 /** One of the session's recent items and where its candidates are in `PreparedSession.index`. */
 export interface ContextRow {
   from: string

@@ -80,6 +80,10 @@ export class CountStage implements Increments {
     const dropped = this.#track ? (kind: Kind, src: string, dst: string, d: number) => s.dropped.push([kind, src, dst, d]) : undefined
     for (const src of s.counts.advance(day, dropped)) if (!s.rows.has(src)) s.rows.set(src, 0)
     this.#expireProfiles(s)
+    // A hold whose second round never came (no validator ran for a whole window) lasts one window at most.
+    const stale = [...s.holds.values()].filter((h) => h.day < s.counts.windowStart)
+    for (const h of stale) this.#unhold(s, h)
+    if (stale.length > 0) this.#keep(s)
   }
 
   site(site: string, settings: SiteSettings | null): void {
@@ -176,12 +180,14 @@ export class CountStage implements Increments {
   release(site: string, offset: number, k: number): void {
     const s = this.#sites.get(site)
     if (!s) return
-    for (const [key, h] of s.holds) {
-      if (h.offset > offset || (h.offset === offset && h.k > k)) continue
-      s.holds.delete(key)
-      if (this.#track) s.holdsMoved.set(key, { offset: h.offset, k: h.k, day: null })
-    }
+    for (const h of s.holds.values()) if (h.offset < offset || (h.offset === offset && h.k <= k)) this.#unhold(s, h)
     this.#keep(s)
+  }
+
+  #unhold(s: SiteCounts, { offset, k }: { offset: number; k: number }): void {
+    const key = `${offset}:${k}`
+    s.holds.delete(key)
+    if (this.#track) s.holdsMoved.set(key, { offset, k, day: null })
   }
 
   /** Keeps the cells the site's held requests read, from the earliest day any reads. */

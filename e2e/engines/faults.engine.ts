@@ -134,7 +134,17 @@ forEachEngine(selectedEngines(), 'fault', (h) => {
     await track(tab, tail)
     await flush(tab)
     const carried = beacons.reduce((sum, b) => sum + b.items.length, 0)
-    const stalled = (await storageOf(tab)) === 'memory' ? ' (next page on memory storage: IndexedDB stalled)' : ''
+    let stalled = ''
+    if ((await storageOf(tab)) === 'memory') {
+      // WebKit kept the page left mid-transaction in its back/forward cache, and the origin's IndexedDB stalls
+      // behind it (a page can still be in the middle of one: writing its session, reading the outbox). The events
+      // left for the outbox wait for a later page: closing the tab lets the kept page go, and a new one sends them.
+      await tab.close()
+      const later = await h.open()
+      await sdkReady(later)
+      await flush(later)
+      stalled = `; the next page ran on memory storage (IndexedDB stalled behind the page kept in the back/forward cache): a later page, after the tab closed, sent the rest (${await storageOf(later)} storage)`
+    }
     const note = `${beacons.length} text/plain beacon(s) of ${beacons.map((b) => b.items.length).join('+')} events, largest ${Math.max(...beacons.map((b) => b.bytes))} B, no OPTIONS; ${items.length - carried} left for the outbox; 2 clicks after, on the next page${stalled}`
     expect(await h.result('beacon-limits', [...items, ...tail], { note })).toMatchObject({ ...clean, counted: items.length + tail.length })
   })

@@ -1,8 +1,8 @@
 import type { ModelRow } from '../protocol'
-import { blendOf, hopOf, type HopPart } from './hop'
+import { blendOf, type Blend, type RowLookup } from './blend'
+import { hopOf, type HopPart } from './hop'
 
-/** Looks up the model row of an item. */
-export type RowLookup = (item: string) => ModelRow | undefined
+export type { RowLookup } from './blend'
 
 /** The parameters of the two channels; a site's validation chooses them (see `ScoreOptions`). */
 export interface ChannelParams {
@@ -61,8 +61,6 @@ export interface PreparedSession {
 }
 
 const NO_HOP: PreparedSession['hop'] = { index: [], value: [], parts: [] }
-
-type Blend = NonNullable<ReturnType<typeof blendOf>>
 
 /**
  * Reads the rows of the session's last `maxDepth` distinct items once. With `candidates`, `items`

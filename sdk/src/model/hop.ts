@@ -1,17 +1,8 @@
 import type { ModelRow } from '../protocol'
-
-/** Looks up the model row of an item. */
-type RowLookup = (item: string) => ModelRow | undefined
-type Blend = { total: number; items: ReadonlyArray<readonly [string, number]> }
+import { blendOf, type RowLookup } from './blend'
 
 /** How many of the last item's related items the second hop walks through. */
 export const HUBS = 10
-
-/** What a row blends: its related items, else its next clicks. */
-export function blendOf(row: ModelRow | undefined): Blend | undefined {
-  const blend = row?.related ?? (row ? { total: row.total, items: row.next } : undefined)
-  return blend && blend.total > 0 ? blend : undefined
-}
 
 /** The items the second hop walks through from `row` (the last item's): the first `HUBS` its related items (else next clicks) name. */
 export function hubsOf(row: ModelRow | undefined): string[] {

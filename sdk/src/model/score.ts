@@ -1,5 +1,6 @@
 import type { RankFeatures } from './features'
 import { channelScores, prepareWithSlots, repeatScores, type ChannelParams, type PreparedSession, type RowLookup } from './channels'
+import { blendOf } from './blend'
 import { hubsOf } from './hop'
 import { affinity, sessionProfile, type AttributeLookup } from './session-profile'
 
@@ -196,10 +197,7 @@ export function recommend(
 export function candidatesOf(trail: readonly string[], rows: RowLookup, options: ScoreOptions = {}): string[] {
   const { depth, hop } = { ...SCORE_DEFAULTS, ...options }
   const out = new Set(trail)
-  const named = (from: string) => {
-    const row = rows(from)
-    return row?.related?.items ?? row?.next ?? []
-  }
+  const named = (from: string) => blendOf(rows(from))?.items ?? []
   const context = contextOf(trail, depth)
   for (const from of context) for (const [item] of named(from)) out.add(item)
   if (hop > 0 && context.length > 0) for (const hub of hubsOf(rows(context[0]!))) for (const [item] of named(hub)) out.add(item)

@@ -66,14 +66,15 @@ function kafkaMode(sessions = sessionTask(), counts = countTasks(), { late = fal
   }
   const toStage2 = (records: Array<{ partition?: number; value: Buffer }>, twice: boolean) =>
     counts.forEach((task, p) => toValidator(task.process(records.filter((o) => o.partition === p).map((o) => record(o.value))).outputs, twice))
-  const secondRound = (twice = false, now = asked) => {
-    asked = asked === now ? [] : asked
-    // Asked twice (a validator restarted): answered once.
-    toStage2(twice ? [...now, ...now] : now, twice)
-  }
-  const send = (value: Buffer, twice = false) => {
-    const before = asked
+  const take = () => {
+    const now = asked
     asked = []
+    return now
+  }
+  // Asked twice (a validator restarted): answered once.
+  const secondRound = (twice = false, now = take()) => toStage2(twice ? [...now, ...now] : now, twice)
+  const send = (value: Buffer, twice = false) => {
+    const before = take()
     const first = sessions.process([record(value)])
     log.push(...first.changelog)
     toValidator(first.outputs, twice)

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { RowCounts } from './row-counts'
 
 const options = { windowDays: 60, topK: 2, relatedK: 2 }
+/** Counts with a window of 3 days, ending on day 10. */
+const threeDays = () => {
+  const counts = new RowCounts({ ...options, windowDays: 3 })
+  counts.advance(10)
+  return counts
+}
 
 describe('RowCounts.rowsBefore', () => {
   it('derives the rows as they were before a day from the daily buckets', () => {
@@ -28,8 +34,7 @@ describe('RowCounts.rowsBefore', () => {
   })
 
   it('reads the days still inside the window once the next day began (validationFrom), not the one leaving', () => {
-    const counts = new RowCounts({ ...options, windowDays: 3 })
-    counts.advance(10)
+    const counts = threeDays()
     // The window on day 10 is 8–10; on day 11 it is 9–11: rows before day 10 read day 9 only.
     counts.add('next', 'A', 'B', 8, 4)
     counts.add('next', 'A', 'C', 9, 1)
@@ -40,8 +45,7 @@ describe('RowCounts.rowsBefore', () => {
   })
 
   it('keeps the cells a pending validation reads when they leave the window, and lets them go after', () => {
-    const counts = new RowCounts({ ...options, windowDays: 3 })
-    counts.advance(10)
+    const counts = threeDays()
     counts.add('next', 'A', 'B', 9, 4)
     counts.add('next', 'A', 'C', 9, 1)
     counts.add('related', 'A', 'B', 9, 30)
@@ -50,13 +54,14 @@ describe('RowCounts.rowsBefore', () => {
     const before = counts.rowsBefore(10)('A')
     expect(before).toEqual({ total: 5, next: [['B', 4], ['C', 1]], related: { total: 30, items: [['B', 30]] } })
     const dropped: string[] = []
-    counts.keepFrom(9, (kind, src, dst, day) => dropped.push(`${kind} ${src} ${dst} ${day}`))
+    const record = (kind: string, src: string, dst: string, day: number) => void dropped.push(`${kind} ${src} ${dst} ${day}`)
+    counts.keepFrom(9, record)
     // Day 12 moves the window to 10–12: day 9 leaves the rows, and the validation still reads it.
-    counts.advance(12, (kind, src, dst, day) => dropped.push(`${kind} ${src} ${dst} ${day}`))
+    counts.advance(12, record)
     expect(counts.row('A')).toEqual({ total: 6, next: [['C', 6]] })
     expect(counts.rowsBefore(10)('A')).toEqual(before)
     expect(dropped).toEqual([])
-    counts.keepFrom(Infinity, (kind, src, dst, day) => dropped.push(`${kind} ${src} ${dst} ${day}`))
+    counts.keepFrom(Infinity, record)
     expect(dropped.sort()).toEqual(['next A B 9', 'next A C 9', 'related A B 9'])
     expect(counts.rowsBefore(10)('A')).toBeUndefined()
   })
